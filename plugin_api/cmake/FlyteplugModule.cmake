@@ -1,0 +1,37 @@
+# flyteplug_add_module(<target> SOURCES <src>... [LINK_LIBRARIES <lib>...]
+#                      [OUTPUT_DIRECTORY <dir>])
+#
+# Builds a flyteplug plugin module the way the ABI requires (DESIGN.md, ABI
+# rules): a MODULE library compiled with hidden visibility, linked with a
+# version script that exports only `flyteplug_module_entry_v1`, with
+# `-Wl,-z,defs` (no undefined symbols left for the host to satisfy) and
+# `--exclude-libs,ALL` (static dependencies stay private). Links the C++ SDK
+# and the shared generated protobuf library. Used for the shipped modules and
+# for third-party ones alike.
+set(_FLYTEPLUG_MODULE_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
+function(flyteplug_add_module target)
+  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "flyteplug_add_module(${target}): SOURCES is required")
+  endif()
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE flyteplug::sdk ${ARG_LINK_LIBRARIES})
+  set(_map "${_FLYTEPLUG_MODULE_CMAKE_DIR}/flyteplug_module.map")
+  set_target_properties(${target} PROPERTIES
+    PREFIX "lib"
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    LINK_DEPENDS "${_map}")
+  target_compile_options(${target} PRIVATE -fno-gnu-unique)
+  target_link_options(${target} PRIVATE
+    "LINKER:--version-script=${_map}"
+    "LINKER:-z,defs"
+    "LINKER:--exclude-libs,ALL"
+    "LINKER:--as-needed")
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${target} PROPERTIES
+      LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
+  endif()
+endfunction()
