@@ -1,0 +1,205 @@
+/*
+ * flyteplug/loader.h: the host-facing C API of the flyteplug loader.
+ *
+ * A host (C, C++, Go through cgo, Rust, Python through ctypes) opens one
+ * loader with a configuration and a list of module files or directories.
+ * The loader dlopens each module (RTLD_NOW | RTLD_LOCAL, deduplicated by real
+ * path), negotiates the ABI version, initialises it with its configuration
+ * sections and builds one registry keyed by task type, following Flyte's
+ * rules (tasks.task-plugins.enabled-plugins, default-for-task-types). Calls
+ * are then routed to the module that serves a task type.
+ *
+ * Conventions:
+ *  - Every fallible function returns a flyteplug_status_code (plugin.h) and
+ *    fills the caller's flyteplug_status with the code and a message that
+ *    names the file, the field and both values where there are two.
+ *    Release the message with flyteplug_status_clear.
+ *  - Inputs are borrowed for the call. Outputs of type flyteplug_buffer are
+ *    owned by the caller, who releases them with flyteplug_buffer_release.
+ *  - THREADING: a flyteplug_loader is thread-safe once opened: every call
+ *    below may run concurrently from any thread, except
+ *    flyteplug_loader_close, which must run alone and last.
+ *  - Modules are never unloaded unless they declare FLYTEPLUG_MODULE_UNLOADABLE.
+ */
+#ifndef FLYTEPLUG_LOADER_H_
+#define FLYTEPLUG_LOADER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flyteplug/plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define FLYTEPLUG_LOADER_API __declspec(dllexport)
+#else
+#define FLYTEPLUG_LOADER_API __attribute__((visibility("default")))
+#endif
+
+/* The loader's own version (not the module ABI version). */
+#define FLYTEPLUG_LOADER_VERSION_MAJOR 1
+#define FLYTEPLUG_LOADER_VERSION_MINOR 0
+
+/* A call's outcome. Zero-initialise before the first use; reusable after
+ * flyteplug_status_clear. `message` is NUL-terminated UTF-8 owned by the
+ * loader, or NULL on success. */
+typedef struct flyteplug_status {
+  uint32_t struct_size;
+  flyteplug_status_code code;
+  char* message;
+} flyteplug_status;
+
+/* Frees `status->message` and resets the status to OK. NULL is a no-op. */
+FLYTEPLUG_LOADER_API void flyteplug_status_clear(flyteplug_status* status);
+
+/* Releases an owned buffer (calls its release callback once) and zeroes it.
+ * NULL or an empty buffer is a no-op. */
+FLYTEPLUG_LOADER_API void flyteplug_buffer_release(flyteplug_buffer* buffer);
+
+/* Options of flyteplug_loader_open. Zero-initialise and set struct_size. */
+typedef struct flyteplug_loader_options {
+  uint32_t struct_size;
+  uint32_t module_path_count;
+  /* Module files (*.so) or directories scanned (non-recursively) for *.so.
+   * Borrowed for the call. */
+  const char* const* module_paths;
+  /* The configuration document as JSON (UTF-8), laid out as Flyte
+   * propeller's (tasks.task-plugins.*, plugins.<section>.*). May be empty:
+   * every loaded module is enabled with its defaults. Borrowed. */
+  flyteplug_bytes config_json;
+  /* The host API handed to modules. NULL selects the default host: secrets
+   * from $FLYTE_SECRET_<KEY>, else <$FLYTE_SECRETS_DIR or /etc/secrets>/<KEY>;
+   * logs to stderr at WARNING and above (FLYTEPLUG_LOG_LEVEL changes that);
+   * the system clock. If set, it must outlive the loader. */
+  const flyteplug_host_api* host;
+} flyteplug_loader_options;
+
+typedef struct flyteplug_loader flyteplug_loader;
+
+/* Opens a loader: loads every module, negotiates, initialises and builds the
+ * registry. All or nothing: on any error nothing stays initialised.
+ * Returns FLYTEPLUG_OK; FLYTEPLUG_INVALID_ARGUMENT for bad options or
+ * configuration (the message names the key); FLYTEPLUG_NOT_FOUND for a
+ * missing path; FLYTEPLUG_FAILED_PRECONDITION for a registry conflict (names
+ * both modules and the task type); FLYTEPLUG_ABI_VERSION_MISMATCH or
+ * FLYTEPLUG_ABI_CONTRACT_VIOLATION for a bad module (names the file).
+ * OWNERSHIP: `*loader` is the caller's; close it with flyteplug_loader_close.
+ * THREADING: thread-safe (opens independent loaders). */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_open(
+    const flyteplug_loader_options* options, flyteplug_loader** loader,
+    flyteplug_status* status);
+
+/* Deinitialises every instance and frees the loader. NULL is a no-op.
+ * THREADING: no other call on this loader may be in flight or follow. */
+FLYTEPLUG_LOADER_API void flyteplug_loader_close(flyteplug_loader* loader);
+
+/* One loaded module, as reported by flyteplug_loader_module_info.
+ * Every string is NUL-terminated and owned by the loader; LIFETIME: until
+ * flyteplug_loader_close. */
+typedef struct flyteplug_module_info {
+  uint32_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor; /* the negotiated minor */
+  flyteplug_family family;
+  const char* id;
+  const char* version;
+  const char* description;
+  const char* path; /* the real path it was loaded from */
+  /* Task types this module serves in the registry, comma-separated
+   * (e.g. "databricks,spark"); empty if it serves none. */
+  const char* task_types;
+  /* Every task type the module claims, comma-separated; opt-in claims carry
+   * a trailing '?' (e.g. "databricks,spark?"). */
+  const char* claimed_task_types;
+} flyteplug_module_info;
+
+/* Number of loaded modules. Never fails. */
+FLYTEPLUG_LOADER_API uint32_t
+flyteplug_loader_module_count(const flyteplug_loader* loader);
+
+/* Fills `*info` for module `index` (< module_count). Returns FLYTEPLUG_OK or
+ * FLYTEPLUG_OUT_OF_RANGE. `info->struct_size` must be set by the caller. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_module_info(
+    const flyteplug_loader* loader, uint32_t index, flyteplug_module_info* info,
+    flyteplug_status* status);
+
+/* Index of the module serving `task_type` (NUL-terminated). Returns
+ * FLYTEPLUG_OK or FLYTEPLUG_NOT_FOUND (the message lists the served types). */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_resolve(
+    const flyteplug_loader* loader, const char* task_type, uint32_t* index,
+    flyteplug_status* status);
+
+/* --- Message helpers (no protobuf library needed by the host) ------------ */
+
+/* Converts a TaskContext from proto3 JSON to binary protobuf. Accepts a full
+ * TaskContext or a bare TaskTemplate (which is wrapped in the documented
+ * default context, see README). Unknown JSON keys are ignored.
+ * Returns FLYTEPLUG_OK or FLYTEPLUG_INVALID_ARGUMENT naming the field. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_task_context_from_json(
+    flyteplug_bytes json, flyteplug_buffer* task_context,
+    flyteplug_status* status);
+
+/* Converts a serialized flyteplug.v1.PhaseInfo to its proto3 JSON form.
+ * Returns FLYTEPLUG_OK or FLYTEPLUG_INVALID_ARGUMENT. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_phase_info_to_json(
+    flyteplug_bytes phase_info, flyteplug_buffer* json,
+    flyteplug_status* status);
+
+/* --- Routed calls ---------------------------------------------------------
+ * `task_context` is a serialized flyteplug.v1.TaskContext; the call goes to
+ * the module serving its taskTemplate.type. Calls whose input carries no task
+ * context take the task type explicitly. A call of the wrong family returns
+ * FLYTEPLUG_FAILED_PRECONDITION. Other codes are the module's (plugin.h). */
+
+/* Kubernetes-resource family: manifest JSON of the object to create. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_build_resource(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_buffer* manifest_json, flyteplug_status* status);
+
+/* Kubernetes-resource family: an empty object of the watched kind. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_build_identity_resource(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_buffer* manifest_json, flyteplug_status* status);
+
+/* Kubernetes-resource family: observed object JSON -> serialized PhaseInfo. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_get_task_phase(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_bytes resource_json, flyteplug_buffer* phase_info,
+    flyteplug_status* status);
+
+/* Web-API family: starts the remote job; `*resource_meta` is what the host
+ * persists (no secrets). */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_create(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_buffer* resource_meta, flyteplug_status* status);
+
+/* Web-API family: fetches the remote state. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_get(
+    flyteplug_loader* loader, const char* task_type,
+    flyteplug_bytes resource_meta, flyteplug_buffer* resource,
+    flyteplug_status* status);
+
+/* Web-API family: cancels the remote job. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_delete(
+    flyteplug_loader* loader, const char* task_type,
+    flyteplug_bytes resource_meta, flyteplug_status* status);
+
+/* Web-API family: fetched state -> serialized PhaseInfo. No I/O. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_status(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_bytes resource, flyteplug_buffer* phase_info,
+    flyteplug_status* status);
+
+/* Web-API family: the create request as JSON, secrets redacted. No I/O. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_render_request(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_buffer* request_json, flyteplug_status* status);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* FLYTEPLUG_LOADER_H_ */

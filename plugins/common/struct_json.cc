@@ -1,0 +1,62 @@
+#include "struct_json.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace flyteplug::plugins {
+namespace {
+
+constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
+
+}  // namespace
+
+rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
+                             rapidjson::Document::AllocatorType& allocator) {
+  rapidjson::Value object(rapidjson::kObjectType);
+  for (const auto& [key, field] : value.fields()) {
+    object.AddMember(
+        rapidjson::Value(key.data(),
+                         static_cast<rapidjson::SizeType>(key.size()),
+                         allocator),
+        ToRapidJson(field, allocator), allocator);
+  }
+  return object;
+}
+
+rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
+                             rapidjson::Document::AllocatorType& allocator) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNumberValue: {
+      double number = value.number_value();
+      if (!std::isfinite(number)) return rapidjson::Value(rapidjson::kNullType);
+      if (std::trunc(number) == number &&
+          std::fabs(number) <= kMaxExactInteger) {
+        return rapidjson::Value(static_cast<int64_t>(number));
+      }
+      return rapidjson::Value(number);
+    }
+    case google::protobuf::Value::kStringValue: {
+      const std::string& s = value.string_value();
+      return rapidjson::Value(
+          s.data(), static_cast<rapidjson::SizeType>(s.size()), allocator);
+    }
+    case google::protobuf::Value::kBoolValue:
+      return rapidjson::Value(value.bool_value());
+    case google::protobuf::Value::kStructValue:
+      return ToRapidJson(value.struct_value(), allocator);
+    case google::protobuf::Value::kListValue: {
+      rapidjson::Value array(rapidjson::kArrayType);
+      const auto& list = value.list_value().values();
+      array.Reserve(static_cast<rapidjson::SizeType>(list.size()), allocator);
+      for (const auto& item : list)
+        array.PushBack(ToRapidJson(item, allocator), allocator);
+      return array;
+    }
+    case google::protobuf::Value::kNullValue:
+    case google::protobuf::Value::KIND_NOT_SET:
+      break;
+  }
+  return rapidjson::Value(rapidjson::kNullType);
+}
+
+}  // namespace flyteplug::plugins

@@ -1,0 +1,22 @@
+// Walks google.protobuf.Struct / Value directly into RapidJSON, without a
+// round trip through JSON text.
+#ifndef FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
+#define FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
+
+#include "google/protobuf/struct.pb.h"
+#include "rapidjson/document.h"
+
+namespace flyteplug::plugins {
+
+// Converts `value` into a RapidJSON value allocated from `allocator`.
+// Numbers that are whole and within +-2^53 become integers (a Struct carries
+// every number as a double, so `1` arrives as 1.0 and must leave as `1`);
+// other numbers stay doubles; NaN and infinities become null. Thread-safe.
+rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
+                             rapidjson::Document::AllocatorType& allocator);
+rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
+                             rapidjson::Document::AllocatorType& allocator);
+
+}  // namespace flyteplug::plugins
+
+#endif  // FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
