@@ -60,12 +60,24 @@ FLYTEPLUG_LOADER_API void flyteplug_status_clear(flyteplug_status* status);
 FLYTEPLUG_LOADER_API void flyteplug_buffer_release(flyteplug_buffer* buffer);
 
 /* Options of flyteplug_loader_open. Zero-initialise and set struct_size. */
+/* Bits of flyteplug_loader_options.flags. */
+enum {
+  /* Load only `module_paths`: skip the shipped module directory and
+   * $FLYTEPLUG_PLUGIN_PATH. */
+  FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS = 1u << 0
+};
+
 typedef struct flyteplug_loader_options {
   uint32_t struct_size;
-  uint32_t module_path_count;
-  /* Module files (*.so) or directories scanned (non-recursively) for *.so.
-   * Borrowed for the call. */
+  uint32_t flags;
+  /* Module files (*.so) or directories scanned (non-recursively, in name
+   * order) for *.so, loaded after the default paths: the shipped module
+   * directory `flyteplug/modules` beside the loader library, then each entry
+   * of the colon-separated $FLYTEPLUG_PLUGIN_PATH. A module reached twice
+   * (same real path or inode) loads once. Borrowed for the call. */
   const char* const* module_paths;
+  uint32_t module_path_count;
+  uint32_t reserved0; /* must be zero */
   /* The configuration document as JSON (UTF-8), laid out as Flyte
    * propeller's (tasks.task-plugins.*, plugins.<section>.*). May be empty:
    * every loaded module is enabled with its defaults. Borrowed. */
