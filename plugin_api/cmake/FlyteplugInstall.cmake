@@ -1,0 +1,162 @@
+# Installation layout and the exported CMake package of flyteplug.
+#
+# Included at the end of the top-level CMakeLists.txt, after every target is
+# defined. `cmake --install <build> --prefix P` produces:
+#
+#   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
+#   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/sdk.h}
+#   P/include/{flyteidl,flyteplug}/**.pb.h   generated protobuf headers
+#   P/share/flyteplug/proto/**.proto         the .proto sources
+#   P/lib/libflyteplug_proto.so*             the one shared generated library
+#   P/lib/libflyteplug_loader.so*            the loader (RPATH $ORIGIN)
+#   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
+#   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
+#   P/lib/cmake/flyteplug/                   find_package(flyteplug)
+#   P/lib/pkgconfig/flyteplug-{loader,plugin}.pc
+#
+# Everything is relocatable: RPATHs are $ORIGIN-relative, the CMake package
+# computes its prefix from its own location and the pkg-config files from
+# ${pcfiledir}. Targets defined by other parts of the tree are guarded with
+# if(TARGET ...) so a partial tree still configures.
+
+include(CMakePackageConfigHelpers)
+
+set(FLYTEPLUG_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/flyteplug")
+set(FLYTEPLUG_INSTALL_MODULEDIR "${FLYTEPLUG_MODULE_SUBDIR}")
+
+# --- Libraries that form the exported package ------------------------------
+
+set(_flyteplug_export_targets)
+foreach(_pair IN ITEMS
+        "flyteplug_proto:proto"
+        "flyteplug_plugin_api:plugin_api"
+        "flyteplug_sdk:sdk"
+        "flyteplug_loader:loader")
+  string(REPLACE ":" ";" _pair "${_pair}")
+  list(GET _pair 0 _target)
+  list(GET _pair 1 _export_name)
+  if(TARGET ${_target})
+    set_target_properties(${_target} PROPERTIES EXPORT_NAME ${_export_name})
+    list(APPEND _flyteplug_export_targets ${_target})
+  endif()
+endforeach()
+
+# The loader finds libflyteplug_proto beside itself.
+if(TARGET flyteplug_loader)
+  set_target_properties(flyteplug_loader PROPERTIES INSTALL_RPATH "$ORIGIN")
+endif()
+
+install(TARGETS ${_flyteplug_export_targets}
+  EXPORT flyteplugTargets
+  LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+    COMPONENT runtime NAMELINK_COMPONENT devel
+  ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT devel
+  RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime
+  INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+install(EXPORT flyteplugTargets
+  NAMESPACE flyteplug::
+  DESTINATION "${FLYTEPLUG_INSTALL_CMAKEDIR}"
+  COMPONENT devel)
+
+# --- The CLI and the shipped modules ---------------------------------------
+
+if(TARGET flyteplug)
+  set_target_properties(flyteplug PROPERTIES
+    INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+  install(TARGETS flyteplug
+    RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
+endif()
+
+# Other executables the CLI may need at run time (e.g. a conformance runner)
+# are installed beside it when they exist.
+if(TARGET flyteplug_conformance)
+  get_target_property(_conf_type flyteplug_conformance TYPE)
+  if(_conf_type STREQUAL "EXECUTABLE")
+    set_target_properties(flyteplug_conformance PROPERTIES
+      INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+    install(TARGETS flyteplug_conformance
+      RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
+  elseif(_conf_type STREQUAL "SHARED_LIBRARY")
+    set_target_properties(flyteplug_conformance PROPERTIES
+      INSTALL_RPATH "$ORIGIN")
+    install(TARGETS flyteplug_conformance
+      LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT runtime)
+  endif()
+endif()
+
+foreach(_module IN ITEMS flyteplug_spark flyteplug_databricks)
+  if(TARGET ${_module})
+    get_target_property(_module_type ${_module} TYPE)
+    if(_module_type STREQUAL "MODULE_LIBRARY")
+      # lib/flyteplug/modules/ -> lib/ for libflyteplug_proto.
+      set_target_properties(${_module} PROPERTIES
+        INSTALL_RPATH "$ORIGIN/../..")
+      install(TARGETS ${_module}
+        LIBRARY DESTINATION "${FLYTEPLUG_INSTALL_MODULEDIR}"
+        COMPONENT runtime)
+    endif()
+  endif()
+endforeach()
+
+# --- Headers and .proto sources --------------------------------------------
+
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/plugin_api/include/"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+  COMPONENT devel
+  FILES_MATCHING PATTERN "*.h")
+if(EXISTS "${PROJECT_SOURCE_DIR}/loader/include/flyteplug")
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/loader/include/"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+    COMPONENT devel
+    FILES_MATCHING PATTERN "*.h")
+endif()
+if(FLYTEPLUG_PROTO_GEN_DIR)
+  # The generated headers exist only after the build; install(DIRECTORY)
+  # evaluates at install time, which always follows a build.
+  install(DIRECTORY "${FLYTEPLUG_PROTO_GEN_DIR}/"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+    COMPONENT devel
+    FILES_MATCHING PATTERN "*.pb.h")
+endif()
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/proto/"
+  DESTINATION "${CMAKE_INSTALL_DATADIR}/flyteplug/proto"
+  COMPONENT devel
+  FILES_MATCHING PATTERN "*.proto")
+
+# --- The CMake package ------------------------------------------------------
+
+configure_package_config_file(
+  "${CMAKE_CURRENT_LIST_DIR}/flyteplugConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/flyteplugConfig.cmake"
+  INSTALL_DESTINATION "${FLYTEPLUG_INSTALL_CMAKEDIR}"
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR FLYTEPLUG_INSTALL_MODULEDIR
+            CMAKE_INSTALL_BINDIR)
+write_basic_package_version_file(
+  "${PROJECT_BINARY_DIR}/flyteplugConfigVersion.cmake"
+  VERSION "${PROJECT_VERSION}"
+  COMPATIBILITY SameMajorVersion)
+install(FILES
+  "${PROJECT_BINARY_DIR}/flyteplugConfig.cmake"
+  "${PROJECT_BINARY_DIR}/flyteplugConfigVersion.cmake"
+  # flyteplug_add_module() finds the version script beside itself.
+  "${CMAKE_CURRENT_LIST_DIR}/FlyteplugModule.cmake"
+  "${CMAKE_CURRENT_LIST_DIR}/flyteplug_module.map"
+  DESTINATION "${FLYTEPLUG_INSTALL_CMAKEDIR}"
+  COMPONENT devel)
+
+# --- pkg-config -------------------------------------------------------------
+
+# The prefix is computed from the .pc file's own location, so the tree can be
+# moved: ${pcfiledir} is lib/pkgconfig, the prefix is as many levels up.
+file(RELATIVE_PATH FLYTEPLUG_PC_PREFIX_FROM_PCDIR
+  "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" FLYTEPLUG_PC_PREFIX_FROM_PCDIR
+  "${FLYTEPLUG_PC_PREFIX_FROM_PCDIR}")
+foreach(_pc IN ITEMS flyteplug-loader flyteplug-plugin)
+  configure_file("${CMAKE_CURRENT_LIST_DIR}/${_pc}.pc.in"
+    "${PROJECT_BINARY_DIR}/pkgconfig/${_pc}.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/pkgconfig/${_pc}.pc"
+    DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+    COMPONENT devel)
+endforeach()
