@@ -1,0 +1,466 @@
+// The extern "C" boundary of the loader (loader.h). Every function is a
+// catch-all barrier: nothing unwinds into the host.
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "abi_status.h"
+#include "absl/strings/str_cat.h"
+#include "flyteplug/loader.h"
+#include "flyteplug/v1/phase_info.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "loader_impl.h"
+#include "task_context_json.h"
+
+struct flyteplug_loader {
+  std::unique_ptr<flyteplug::loader::Loader> impl;
+};
+
+namespace {
+
+using flyteplug::loader::AbiCodeOf;
+using flyteplug::loader::Loader;
+
+// Writes `code` and a malloc'ed copy of `message` into `status` (if any).
+flyteplug_status_code Report(flyteplug_status* status,
+                             flyteplug_status_code code,
+                             absl::string_view message) {
+  if (status == nullptr) return code;
+  std::free(status->message);
+  status->message = nullptr;
+  status->code = code;
+  if (code != FLYTEPLUG_OK) {
+    char* copy = static_cast<char*>(std::malloc(message.size() + 1));
+    if (copy != nullptr) {
+      std::memcpy(copy, message.data(), message.size());
+      copy[message.size()] = '\0';
+      status->message = copy;
+    }
+  }
+  return code;
+}
+
+flyteplug_status_code Report(flyteplug_status* status, const absl::Status& s) {
+  if (s.ok()) return Report(status, FLYTEPLUG_OK, "");
+  return Report(status, AbiCodeOf(s), s.message());
+}
+
+template <typename Body>
+flyteplug_status_code Barrier(flyteplug_status* status, const char* what,
+                              Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return Report(status, FLYTEPLUG_RESOURCE_EXHAUSTED,
+                  absl::StrCat(what, ": out of memory"));
+  } catch (const std::exception& e) {
+    return Report(status, FLYTEPLUG_INTERNAL,
+                  absl::StrCat(what, ": unexpected exception: ", e.what()));
+  } catch (...) {
+    return Report(status, FLYTEPLUG_INTERNAL,
+                  absl::StrCat(what, ": unexpected exception"));
+  }
+}
+
+void ReleaseOwnedString(flyteplug_buffer* buffer) {
+  if (buffer == nullptr || buffer->release == nullptr) return;
+  delete static_cast<std::string*>(buffer->private_data);
+  buffer->data = nullptr;
+  buffer->size = 0;
+  buffer->private_data = nullptr;
+  buffer->release = nullptr;
+}
+
+void Emit(std::string value, flyteplug_buffer* out) {
+  auto* owned = new std::string(std::move(value));
+  out->data = reinterpret_cast<const uint8_t*>(owned->data());
+  out->size = owned->size();
+  out->private_data = owned;
+  out->release = &ReleaseOwnedString;
+}
+
+absl::Status CheckBytes(flyteplug_bytes bytes, const char* name) {
+  if (bytes.data == nullptr && bytes.size != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": NULL data with size ", bytes.size));
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view View(flyteplug_bytes bytes) {
+  if (bytes.data == nullptr) return {};
+  return {reinterpret_cast<const char*>(bytes.data), bytes.size};
+}
+
+// Common shape of the routed calls that produce a buffer.
+template <typename Call>
+flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
+                              flyteplug_status* status, const char* what,
+                              Call&& call) {
+  return Barrier(status, what, [&]() -> flyteplug_status_code {
+    if (loader == nullptr || out == nullptr) {
+      return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                    absl::StrCat(what, ": loader or output is NULL"));
+    }
+    *out = flyteplug_buffer{};
+    absl::StatusOr<std::string> result = call(*loader->impl);
+    if (!result.ok()) return Report(status, result.status());
+    Emit(*std::move(result), out);
+    return Report(status, FLYTEPLUG_OK, "");
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+void flyteplug_status_clear(flyteplug_status* status) {
+  if (status == nullptr) return;
+  std::free(status->message);
+  status->message = nullptr;
+  status->code = FLYTEPLUG_OK;
+}
+
+void flyteplug_buffer_release(flyteplug_buffer* buffer) {
+  if (buffer == nullptr) return;
+  if (buffer->release != nullptr) {
+    try {
+      buffer->release(buffer);
+    } catch (...) {
+    }
+  }
+  *buffer = flyteplug_buffer{};
+}
+
+flyteplug_status_code flyteplug_loader_open(
+    const flyteplug_loader_options* options, flyteplug_loader** loader,
+    flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_loader_open", [&]() -> flyteplug_status_code {
+        if (options == nullptr || loader == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_loader_open: options or loader is NULL");
+        }
+        *loader = nullptr;
+        // Read the caller's options with the struct_size rule.
+        flyteplug_loader_options opts{};
+        uint32_t size = options->struct_size;
+        if (size < offsetof(flyteplug_loader_options, flags) || size > 4096) {
+          return Report(
+              status, FLYTEPLUG_INVALID_ARGUMENT,
+              absl::StrCat("flyteplug_loader_options.struct_size is ", size,
+                           ", expected ", sizeof(flyteplug_loader_options)));
+        }
+        std::memcpy(&opts, options, std::min<size_t>(size, sizeof(opts)));
+        for (size_t i = sizeof(opts); i < size; ++i) {
+          if (reinterpret_cast<const unsigned char*>(options)[i] != 0) {
+            return Report(
+                status, FLYTEPLUG_ABI_STRUCT_TOO_NEW,
+                absl::StrCat("flyteplug_loader_options.struct_size is ", size,
+                             ", this loader knows ", sizeof(opts),
+                             ", and the unknown tail is not zero"));
+          }
+        }
+        if (opts.reserved0 != 0) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        absl::StrCat("flyteplug_loader_options.reserved0 is ",
+                                     opts.reserved0, ", must be 0"));
+        }
+        if ((opts.flags & ~uint32_t{FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS}) !=
+            0) {
+          return Report(
+              status, FLYTEPLUG_INVALID_ARGUMENT,
+              absl::StrCat("flyteplug_loader_options.flags has unknown "
+                           "bits 0x",
+                           absl::Hex(opts.flags)));
+        }
+        if (opts.module_path_count > 0 && opts.module_paths == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_loader_options.module_paths is NULL with a "
+                        "non-zero module_path_count");
+        }
+        if (absl::Status s = CheckBytes(opts.config_json, "config_json");
+            !s.ok()) {
+          return Report(status, s);
+        }
+        Loader::Options impl_options;
+        for (uint32_t i = 0; i < opts.module_path_count; ++i) {
+          if (opts.module_paths[i] == nullptr) {
+            return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                          absl::StrCat("flyteplug_loader_options.module_paths[",
+                                       i, "] is NULL"));
+          }
+          impl_options.module_paths.emplace_back(opts.module_paths[i]);
+        }
+        impl_options.skip_default_paths =
+            (opts.flags & FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS) != 0;
+        impl_options.config_json = std::string(View(opts.config_json));
+        impl_options.host = opts.host;
+        absl::StatusOr<std::unique_ptr<Loader>> impl =
+            Loader::Open(impl_options);
+        if (!impl.ok()) return Report(status, impl.status());
+        *loader = new flyteplug_loader{*std::move(impl)};
+        return Report(status, FLYTEPLUG_OK, "");
+      });
+}
+
+void flyteplug_loader_close(flyteplug_loader* loader) {
+  try {
+    delete loader;
+  } catch (...) {
+  }
+}
+
+uint32_t flyteplug_loader_module_count(const flyteplug_loader* loader) {
+  if (loader == nullptr) return 0;
+  return static_cast<uint32_t>(loader->impl->module_count());
+}
+
+flyteplug_status_code flyteplug_loader_module_info(
+    const flyteplug_loader* loader, uint32_t index, flyteplug_module_info* info,
+    flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_loader_module_info", [&]() -> flyteplug_status_code {
+        if (loader == nullptr || info == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_loader_module_info: loader or info is NULL");
+        }
+        if (index >= loader->impl->module_count()) {
+          return Report(
+              status, FLYTEPLUG_OUT_OF_RANGE,
+              absl::StrCat("module index ", index, " >= module count ",
+                           loader->impl->module_count()));
+        }
+        if (info->struct_size < offsetof(flyteplug_module_info, family)) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        absl::StrCat("flyteplug_module_info.struct_size is ",
+                                     info->struct_size, ", expected ",
+                                     sizeof(flyteplug_module_info)));
+        }
+        const flyteplug::loader::ModuleSlot& slot = loader->impl->module(index);
+        flyteplug_module_info full{};
+        full.struct_size = info->struct_size;
+        full.abi_major = slot.file->descriptor().abi_major;
+        full.abi_minor = slot.file->abi_minor();
+        full.family = slot.file->descriptor().family;
+        full.id = slot.file->id().c_str();
+        full.version = slot.file->version().c_str();
+        full.description = slot.file->description().c_str();
+        full.path = slot.file->path().c_str();
+        full.task_types = slot.served_csv.c_str();
+        full.claimed_task_types = slot.claimed_csv.c_str();
+        // Fill what the caller's struct has room for; zero any longer tail.
+        size_t size = info->struct_size;
+        std::memcpy(info, &full, std::min(size, sizeof(full)));
+        if (size > sizeof(full)) {
+          std::memset(reinterpret_cast<char*>(info) + sizeof(full), 0,
+                      size - sizeof(full));
+        }
+        info->struct_size = static_cast<uint32_t>(size);
+        return Report(status, FLYTEPLUG_OK, "");
+      });
+}
+
+flyteplug_status_code flyteplug_loader_resolve(const flyteplug_loader* loader,
+                                               const char* task_type,
+                                               uint32_t* index,
+                                               flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_loader_resolve", [&]() -> flyteplug_status_code {
+        if (loader == nullptr || task_type == nullptr || index == nullptr) {
+          return Report(
+              status, FLYTEPLUG_INVALID_ARGUMENT,
+              "flyteplug_loader_resolve: loader, task_type or index is "
+              "NULL");
+        }
+        absl::StatusOr<size_t> found = loader->impl->Resolve(task_type);
+        if (!found.ok()) return Report(status, found.status());
+        *index = static_cast<uint32_t>(*found);
+        return Report(status, FLYTEPLUG_OK, "");
+      });
+}
+
+flyteplug_status_code flyteplug_task_context_from_json(
+    flyteplug_bytes json, flyteplug_buffer* task_context,
+    flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_task_context_from_json",
+      [&]() -> flyteplug_status_code {
+        if (task_context == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_task_context_from_json: output is NULL");
+        }
+        *task_context = flyteplug_buffer{};
+        if (absl::Status s = CheckBytes(json, "json"); !s.ok()) {
+          return Report(status, s);
+        }
+        auto context = flyteplug::loader::TaskContextFromJson(View(json));
+        if (!context.ok()) return Report(status, context.status());
+        std::string bytes;
+        if (!context->SerializeToString(&bytes)) {
+          return Report(status, FLYTEPLUG_INTERNAL,
+                        "TaskContext failed to serialize");
+        }
+        Emit(std::move(bytes), task_context);
+        return Report(status, FLYTEPLUG_OK, "");
+      });
+}
+
+flyteplug_status_code flyteplug_phase_info_to_json(flyteplug_bytes phase_info,
+                                                   flyteplug_buffer* json,
+                                                   flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_phase_info_to_json", [&]() -> flyteplug_status_code {
+        if (json == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_phase_info_to_json: output is NULL");
+        }
+        *json = flyteplug_buffer{};
+        if (absl::Status s = CheckBytes(phase_info, "phase_info"); !s.ok()) {
+          return Report(status, s);
+        }
+        flyteplug::v1::PhaseInfo message;
+        if (phase_info.size > static_cast<size_t>(INT32_MAX) ||
+            !message.ParseFromArray(phase_info.data,
+                                    static_cast<int>(phase_info.size))) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        absl::StrCat("phase_info: not a valid serialized "
+                                     "flyteplug.v1.PhaseInfo (",
+                                     phase_info.size, " bytes)"));
+        }
+        google::protobuf::util::JsonPrintOptions options;
+        options.always_print_primitive_fields = true;
+        std::string out;
+        auto s =
+            google::protobuf::util::MessageToJsonString(message, &out, options);
+        if (!s.ok()) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        absl::StrCat("phase_info: cannot convert to JSON: ",
+                                     s.message().as_string()));
+        }
+        Emit(std::move(out), json);
+        return Report(status, FLYTEPLUG_OK, "");
+      });
+}
+
+flyteplug_status_code flyteplug_build_resource(flyteplug_loader* loader,
+                                               flyteplug_bytes task_context,
+                                               flyteplug_buffer* manifest_json,
+                                               flyteplug_status* status) {
+  return Produce(loader, manifest_json, status, "flyteplug_build_resource",
+                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                   if (auto s = CheckBytes(task_context, "task_context");
+                       !s.ok())
+                     return s;
+                   return l.BuildResource(View(task_context));
+                 });
+}
+
+flyteplug_status_code flyteplug_build_identity_resource(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_buffer* manifest_json, flyteplug_status* status) {
+  return Produce(
+      loader, manifest_json, status, "flyteplug_build_identity_resource",
+      [&](Loader& l) -> absl::StatusOr<std::string> {
+        if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
+          return s;
+        return l.BuildIdentityResource(View(task_context));
+      });
+}
+
+flyteplug_status_code flyteplug_get_task_phase(flyteplug_loader* loader,
+                                               flyteplug_bytes task_context,
+                                               flyteplug_bytes resource_json,
+                                               flyteplug_buffer* phase_info,
+                                               flyteplug_status* status) {
+  return Produce(
+      loader, phase_info, status, "flyteplug_get_task_phase",
+      [&](Loader& l) -> absl::StatusOr<std::string> {
+        if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
+          return s;
+        if (auto s = CheckBytes(resource_json, "resource_json"); !s.ok())
+          return s;
+        return l.GetTaskPhase(View(task_context), View(resource_json));
+      });
+}
+
+flyteplug_status_code flyteplug_webapi_create(flyteplug_loader* loader,
+                                              flyteplug_bytes task_context,
+                                              flyteplug_buffer* resource_meta,
+                                              flyteplug_status* status) {
+  return Produce(loader, resource_meta, status, "flyteplug_webapi_create",
+                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                   if (auto s = CheckBytes(task_context, "task_context");
+                       !s.ok())
+                     return s;
+                   return l.WebApiCreate(View(task_context));
+                 });
+}
+
+flyteplug_status_code flyteplug_webapi_get(flyteplug_loader* loader,
+                                           const char* task_type,
+                                           flyteplug_bytes resource_meta,
+                                           flyteplug_buffer* resource,
+                                           flyteplug_status* status) {
+  return Produce(loader, resource, status, "flyteplug_webapi_get",
+                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                   if (task_type == nullptr) {
+                     return absl::InvalidArgumentError(
+                         "flyteplug_webapi_get: task_type is NULL");
+                   }
+                   if (auto s = CheckBytes(resource_meta, "resource_meta");
+                       !s.ok())
+                     return s;
+                   return l.WebApiGet(task_type, View(resource_meta));
+                 });
+}
+
+flyteplug_status_code flyteplug_webapi_delete(flyteplug_loader* loader,
+                                              const char* task_type,
+                                              flyteplug_bytes resource_meta,
+                                              flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_webapi_delete", [&]() -> flyteplug_status_code {
+        if (loader == nullptr || task_type == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_webapi_delete: loader or task_type is NULL");
+        }
+        if (auto s = CheckBytes(resource_meta, "resource_meta"); !s.ok()) {
+          return Report(status, s);
+        }
+        return Report(
+            status, loader->impl->WebApiDelete(task_type, View(resource_meta)));
+      });
+}
+
+flyteplug_status_code flyteplug_webapi_status(flyteplug_loader* loader,
+                                              flyteplug_bytes task_context,
+                                              flyteplug_bytes resource,
+                                              flyteplug_buffer* phase_info,
+                                              flyteplug_status* status) {
+  return Produce(loader, phase_info, status, "flyteplug_webapi_status",
+                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                   if (auto s = CheckBytes(task_context, "task_context");
+                       !s.ok())
+                     return s;
+                   if (auto s = CheckBytes(resource, "resource"); !s.ok())
+                     return s;
+                   return l.WebApiStatus(View(task_context), View(resource));
+                 });
+}
+
+flyteplug_status_code flyteplug_webapi_render_request(
+    flyteplug_loader* loader, flyteplug_bytes task_context,
+    flyteplug_buffer* request_json, flyteplug_status* status) {
+  return Produce(
+      loader, request_json, status, "flyteplug_webapi_render_request",
+      [&](Loader& l) -> absl::StatusOr<std::string> {
+        if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
+          return s;
+        return l.WebApiRenderRequest(View(task_context));
+      });
+}
+
+}  // extern "C"

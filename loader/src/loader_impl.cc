@@ -1,0 +1,361 @@
+#include "loader_impl.h"
+
+#include <set>
+#include <utility>
+
+#include "abi_status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "config.h"
+#include "flyteplug/v1/task_context.pb.h"
+#include "module_discovery.h"
+#include "registry.h"
+
+namespace flyteplug::loader {
+namespace {
+
+struct ErrorCapture {
+  flyteplug_error error;
+  flyteplug_status_code code = FLYTEPLUG_OK;
+  std::string message;
+  bool set = false;
+  ErrorCapture() {
+    error.struct_size = sizeof(flyteplug_error);
+    error.caller_data = this;
+    error.set = &Set;
+  }
+  static void Set(flyteplug_error* self, flyteplug_status_code code,
+                  const char* message, size_t size) {
+    auto* capture = static_cast<ErrorCapture*>(self->caller_data);
+    capture->set = true;
+    capture->code = code;
+    capture->message.assign(message == nullptr ? "" : message,
+                            message == nullptr ? 0 : size);
+  }
+};
+
+flyteplug_bytes Bytes(absl::string_view s) {
+  return flyteplug_bytes{reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+const char* FamilyName(flyteplug_family family) {
+  return family == FLYTEPLUG_FAMILY_K8S_RESOURCE ? "k8s-resource" : "web-api";
+}
+
+// Turns a module call's outcome into a status, releasing any buffer the
+// module handed over on failure. `out` may be NULL for calls without output.
+absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
+                                   flyteplug_status_code code,
+                                   const ErrorCapture& capture,
+                                   flyteplug_buffer* out) {
+  if (code != FLYTEPLUG_OK) {
+    if (out != nullptr && out->release != nullptr) out->release(out);
+    std::string message =
+        capture.message.empty()
+            ? absl::StrCat("module '", slot.file->id(), "': ", call,
+                           " failed with code ", code, " and no message")
+            : capture.message;
+    bool known =
+        (code > 0 && code <= 16) || (code >= FLYTEPLUG_ABI_VERSION_MISMATCH &&
+                                     code <= FLYTEPLUG_ABI_CONTRACT_VIOLATION);
+    if (!known) {
+      return AbiStatus(
+          FLYTEPLUG_INTERNAL,
+          absl::StrCat(message, " (module '", slot.file->id(),
+                       "' returned unknown status code ", code, ")"));
+    }
+    return AbiStatus(code, message);
+  }
+  if (out == nullptr) return std::string();
+  if (out->release == nullptr) {
+    return AbiStatus(
+        FLYTEPLUG_ABI_CONTRACT_VIOLATION,
+        absl::StrCat("module '", slot.file->id(), "' (", slot.file->path(),
+                     "): ", call, " returned OK without an owned buffer"));
+  }
+  if (out->data == nullptr && out->size != 0) {
+    out->release(out);
+    return AbiStatus(
+        FLYTEPLUG_ABI_CONTRACT_VIOLATION,
+        absl::StrCat("module '", slot.file->id(), "' (", slot.file->path(),
+                     "): ", call, " returned a buffer with NULL data and size ",
+                     out->size));
+  }
+  std::string result(reinterpret_cast<const char*>(out->data), out->size);
+  out->release(out);
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
+  std::unique_ptr<Loader> loader(new Loader());
+  if (options.host != nullptr) {
+    if (options.host->struct_size < sizeof(uint32_t)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "options.host.struct_size is ", options.host->struct_size,
+          ", expected ", sizeof(flyteplug_host_api)));
+    }
+    loader->host_ = options.host;
+  } else {
+    loader->default_host_ = std::make_unique<DefaultHost>();
+    loader->host_ = loader->default_host_->api();
+  }
+
+  absl::StatusOr<LoaderConfig> config =
+      LoaderConfig::Parse(options.config_json);
+  if (!config.ok()) return config.status();
+
+  absl::StatusOr<std::vector<std::string>> files = DiscoverModuleFiles(
+      SearchPaths(options.module_paths, options.skip_default_paths));
+  if (!files.ok()) return files.status();
+
+  std::vector<std::unique_ptr<ModuleFile>> loaded;
+  std::vector<RegistryModule> described;
+  for (const std::string& path : *files) {
+    absl::StatusOr<std::unique_ptr<ModuleFile>> file = LoadModuleFile(path);
+    if (!file.ok()) return file.status();
+    for (const auto& other : loaded) {
+      if (other->id() == (*file)->id()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "module id '", other->id(), "' is defined by two files: ",
+            other->path(), " and ", (*file)->path()));
+      }
+    }
+    described.push_back({(*file)->id(), path, (*file)->claims()});
+    loaded.push_back(*std::move(file));
+  }
+
+  absl::StatusOr<std::vector<size_t>> enabled =
+      SelectEnabled(described, config->enabled_plugins());
+  if (!enabled.ok()) return enabled.status();
+  absl::StatusOr<std::map<std::string, size_t>> registry =
+      BuildRegistry(described, *enabled, config->default_for_task_types());
+  if (!registry.ok()) return registry.status();
+
+  std::set<std::string> requested_sections;
+  for (const auto& file : loaded) {
+    requested_sections.insert(file->config_sections().begin(),
+                              file->config_sections().end());
+  }
+  for (const std::string& warning :
+       config->UnknownKeyWarnings(requested_sections)) {
+    if (loader->host_->log != nullptr) {
+      loader->host_->log(loader->host_->host_data, FLYTEPLUG_LOG_WARNING,
+                         warning.data(), warning.size());
+    }
+  }
+
+  // Slot index for each loaded index (enabled ones only).
+  std::map<size_t, size_t> slot_of;
+  std::vector<bool> is_enabled(loaded.size(), false);
+  for (size_t index : *enabled) is_enabled[index] = true;
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (!is_enabled[i]) {
+      loader->disabled_.push_back(std::move(loaded[i]));
+      continue;
+    }
+    auto slot = std::make_unique<ModuleSlot>();
+    slot->file = std::move(loaded[i]);
+    const ModuleFile& file = *slot->file;
+    std::string sections = config->SectionsJson(file.config_sections());
+    flyteplug_init_args args{};
+    args.struct_size = sizeof(args);
+    args.host = loader->host_;
+    args.config_json = Bytes(sections);
+    ErrorCapture capture;
+    flyteplug_instance* instance = nullptr;
+    flyteplug_status_code code =
+        file.descriptor().init(&args, &instance, &capture.error);
+    if (code != FLYTEPLUG_OK) {
+      // ~Loader deinitialises the instances created so far.
+      return AbiStatus(code, absl::StrCat("module '", file.id(), "' (",
+                                          file.path(), "): init failed: ",
+                                          capture.message.empty()
+                                              ? absl::StrCat("code ", code)
+                                              : capture.message));
+    }
+    if (instance == nullptr) {
+      return AbiStatus(FLYTEPLUG_ABI_CONTRACT_VIOLATION,
+                       absl::StrCat("module '", file.id(), "' (", file.path(),
+                                    "): init returned OK with a NULL "
+                                    "instance"));
+    }
+    slot->instance = instance;
+    std::vector<std::string> claimed;
+    std::vector<std::string> served;
+    for (const TaskTypeClaim& claim : file.claims()) {
+      claimed.push_back(claim.opt_in ? absl::StrCat(claim.name, "?")
+                                     : claim.name);
+      auto it = registry->find(claim.name);
+      if (it != registry->end() && it->second == i)
+        served.push_back(claim.name);
+    }
+    slot->claimed_csv = absl::StrJoin(claimed, ",");
+    slot->served_csv = absl::StrJoin(served, ",");
+    slot_of[i] = loader->slots_.size();
+    loader->slots_.push_back(std::move(slot));
+  }
+  for (const auto& [type, index] : *registry) {
+    loader->registry_[type] = slot_of.at(index);
+  }
+  return loader;
+}
+
+Loader::~Loader() {
+  for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
+    ModuleSlot& slot = **it;
+    if (slot.instance != nullptr) {
+      slot.file->descriptor().deinit(slot.instance);
+      slot.instance = nullptr;
+    }
+  }
+  // ModuleFile destructors dlclose only modules declared unloadable.
+  slots_.clear();
+  disabled_.clear();
+}
+
+absl::StatusOr<size_t> Loader::Resolve(absl::string_view task_type) const {
+  auto it = registry_.find(std::string(task_type));
+  if (it != registry_.end()) return it->second;
+  std::vector<std::string> served;
+  for (const auto& [type, index] : registry_) served.push_back(type);
+  return absl::NotFoundError(absl::StrCat(
+      "task type '", task_type, "' is served by no loaded module (served: ",
+      served.empty() ? std::string("none") : absl::StrJoin(served, ", "), ")"));
+}
+
+absl::StatusOr<ModuleSlot*> Loader::RouteType(absl::string_view task_type,
+                                              flyteplug_family family,
+                                              const char* call) const {
+  if (task_type.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(call, ": task type is empty"));
+  }
+  absl::StatusOr<size_t> index = Resolve(task_type);
+  if (!index.ok()) return index.status();
+  ModuleSlot* slot = slots_[*index].get();
+  if (slot->file->descriptor().family != family) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        call, ": task type '", task_type, "' is served by module '",
+        slot->file->id(), "' of family ",
+        FamilyName(slot->file->descriptor().family), ", not ",
+        FamilyName(family)));
+  }
+  return slot;
+}
+
+absl::StatusOr<ModuleSlot*> Loader::Route(absl::string_view task_context,
+                                          flyteplug_family family,
+                                          const char* call) const {
+  flyteplug::v1::TaskContext context;
+  if (task_context.size() > static_cast<size_t>(INT32_MAX) ||
+      !context.ParseFromArray(task_context.data(),
+                              static_cast<int>(task_context.size()))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(call,
+                     ": task_context is not a valid serialized "
+                     "flyteplug.v1.TaskContext (",
+                     task_context.size(), " bytes)"));
+  }
+  if (context.task_template().type().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(call, ": task_context.taskTemplate.type is empty"));
+  }
+  return RouteType(context.task_template().type(), family, call);
+}
+
+absl::StatusOr<std::string> Loader::BuildResource(
+    absl::string_view task_context) {
+  auto slot =
+      Route(task_context, FLYTEPLUG_FAMILY_K8S_RESOURCE, "build_resource");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code = (*slot)->file->k8s()->build_resource(
+      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+  return Finish(**slot, "build_resource", code, capture, &out);
+}
+
+absl::StatusOr<std::string> Loader::BuildIdentityResource(
+    absl::string_view task_context) {
+  auto slot = Route(task_context, FLYTEPLUG_FAMILY_K8S_RESOURCE,
+                    "build_identity_resource");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code = (*slot)->file->k8s()->build_identity_resource(
+      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+  return Finish(**slot, "build_identity_resource", code, capture, &out);
+}
+
+absl::StatusOr<std::string> Loader::GetTaskPhase(
+    absl::string_view task_context, absl::string_view resource_json) {
+  auto slot =
+      Route(task_context, FLYTEPLUG_FAMILY_K8S_RESOURCE, "get_task_phase");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code = (*slot)->file->k8s()->get_task_phase(
+      (*slot)->instance, Bytes(task_context), Bytes(resource_json), &out,
+      &capture.error);
+  return Finish(**slot, "get_task_phase", code, capture, &out);
+}
+
+absl::StatusOr<std::string> Loader::WebApiCreate(
+    absl::string_view task_context) {
+  auto slot = Route(task_context, FLYTEPLUG_FAMILY_WEB_API, "create");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code = (*slot)->file->webapi()->create(
+      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+  return Finish(**slot, "create", code, capture, &out);
+}
+
+absl::StatusOr<std::string> Loader::WebApiGet(absl::string_view task_type,
+                                              absl::string_view resource_meta) {
+  auto slot = RouteType(task_type, FLYTEPLUG_FAMILY_WEB_API, "get");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code = (*slot)->file->webapi()->get(
+      (*slot)->instance, Bytes(resource_meta), &out, &capture.error);
+  return Finish(**slot, "get", code, capture, &out);
+}
+
+absl::Status Loader::WebApiDelete(absl::string_view task_type,
+                                  absl::string_view resource_meta) {
+  auto slot = RouteType(task_type, FLYTEPLUG_FAMILY_WEB_API, "delete");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_status_code code = (*slot)->file->webapi()->delete_resource(
+      (*slot)->instance, Bytes(resource_meta), &capture.error);
+  return Finish(**slot, "delete", code, capture, nullptr).status();
+}
+
+absl::StatusOr<std::string> Loader::WebApiStatus(absl::string_view task_context,
+                                                 absl::string_view resource) {
+  auto slot = Route(task_context, FLYTEPLUG_FAMILY_WEB_API, "status");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code =
+      (*slot)->file->webapi()->status((*slot)->instance, Bytes(task_context),
+                                      Bytes(resource), &out, &capture.error);
+  return Finish(**slot, "status", code, capture, &out);
+}
+
+absl::StatusOr<std::string> Loader::WebApiRenderRequest(
+    absl::string_view task_context) {
+  auto slot =
+      Route(task_context, FLYTEPLUG_FAMILY_WEB_API, "render_create_request");
+  if (!slot.ok()) return slot.status();
+  ErrorCapture capture;
+  flyteplug_buffer out{};
+  flyteplug_status_code code = (*slot)->file->webapi()->render_create_request(
+      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+  return Finish(**slot, "render_create_request", code, capture, &out);
+}
+
+}  // namespace flyteplug::loader

@@ -1,0 +1,90 @@
+// The loader proper: opens modules, builds the registry, routes calls.
+// The C functions of loader.h (c_api.cc) are a thin barrier over this class.
+#ifndef FLYTEPLUG_LOADER_SRC_LOADER_IMPL_H_
+#define FLYTEPLUG_LOADER_SRC_LOADER_IMPL_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "default_host.h"
+#include "flyteplug/plugin.h"
+#include "module_file.h"
+
+namespace flyteplug::loader {
+
+// One enabled, initialised module.
+struct ModuleSlot {
+  std::unique_ptr<ModuleFile> file;
+  flyteplug_instance* instance = nullptr;  // owned; deinit in ~Loader
+  std::string served_csv;   // task types it serves, comma-separated
+  std::string claimed_csv;  // every claim, opt-in ones with a trailing '?'
+};
+
+// THREADING: Open and the destructor run alone; everything else is const
+// with respect to the registry and may run concurrently from any thread.
+class Loader {
+ public:
+  struct Options {
+    std::vector<std::string> module_paths;
+    bool skip_default_paths = false;
+    std::string config_json;
+    // Not owned; must outlive the loader. NULL selects the default host.
+    const flyteplug_host_api* host = nullptr;
+  };
+
+  // All or nothing: on error, every instance initialised so far is
+  // deinitialised. Errors carry ABI codes (abi_status.h).
+  static absl::StatusOr<std::unique_ptr<Loader>> Open(const Options& options);
+
+  ~Loader();
+  Loader(const Loader&) = delete;
+  Loader& operator=(const Loader&) = delete;
+
+  size_t module_count() const { return slots_.size(); }
+  const ModuleSlot& module(size_t index) const { return *slots_[index]; }
+
+  // NotFound listing the served types.
+  absl::StatusOr<size_t> Resolve(absl::string_view task_type) const;
+
+  absl::StatusOr<std::string> BuildResource(absl::string_view task_context);
+  absl::StatusOr<std::string> BuildIdentityResource(
+      absl::string_view task_context);
+  absl::StatusOr<std::string> GetTaskPhase(absl::string_view task_context,
+                                           absl::string_view resource_json);
+  absl::StatusOr<std::string> WebApiCreate(absl::string_view task_context);
+  absl::StatusOr<std::string> WebApiGet(absl::string_view task_type,
+                                        absl::string_view resource_meta);
+  absl::Status WebApiDelete(absl::string_view task_type,
+                            absl::string_view resource_meta);
+  absl::StatusOr<std::string> WebApiStatus(absl::string_view task_context,
+                                           absl::string_view resource);
+  absl::StatusOr<std::string> WebApiRenderRequest(
+      absl::string_view task_context);
+
+ private:
+  Loader() = default;
+
+  // The slot serving the task type of `task_context`, checked to be of
+  // `family` (FailedPrecondition otherwise).
+  absl::StatusOr<ModuleSlot*> Route(absl::string_view task_context,
+                                    flyteplug_family family,
+                                    const char* call) const;
+  absl::StatusOr<ModuleSlot*> RouteType(absl::string_view task_type,
+                                        flyteplug_family family,
+                                        const char* call) const;
+
+  std::unique_ptr<DefaultHost> default_host_;
+  const flyteplug_host_api* host_ = nullptr;
+  std::vector<std::unique_ptr<ModuleSlot>> slots_;
+  // Loaded but not enabled: kept so their handles follow the unload rule.
+  std::vector<std::unique_ptr<ModuleFile>> disabled_;
+  std::map<std::string, size_t, std::less<>> registry_;
+};
+
+}  // namespace flyteplug::loader
+
+#endif  // FLYTEPLUG_LOADER_SRC_LOADER_IMPL_H_
