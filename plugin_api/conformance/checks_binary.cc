@@ -1,0 +1,132 @@
+// exports-only-entry and loads-rtld-now-local: what the file exposes and
+// whether the dynamic linker accepts it.
+#include <elf.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "checks.h"
+#include "elf_symbols.h"
+#include "flyteplug/plugin.h"
+#include "module_harness.h"
+
+namespace flyteplug::conformance {
+namespace {
+
+constexpr int kListed = 5;  // offending symbols named in a message
+
+// Which library a leaked symbol belongs to, for the message.
+std::string Classify(const std::string& mangled, const std::string& demangled) {
+  auto has = [&](absl::string_view s) {
+    return absl::StrContains(mangled, s) || absl::StrContains(demangled, s);
+  };
+  if (has("flyteidl") || has("flyteplug")) return "flyteidl/flyteplug";
+  if (has("google::protobuf") || has("google8protobuf")) return "protobuf";
+  if (has("absl")) return "absl";
+  if (absl::StartsWith(mangled, "curl_") || absl::StartsWith(mangled, "Curl_"))
+    return "curl";
+  if (absl::StartsWith(demangled, "std::") || has("std::") ||
+      absl::StartsWith(mangled, "_ZNSt") || absl::StartsWith(mangled, "_ZSt") ||
+      absl::StartsWith(mangled, "_ZNKSt") || has("__gnu_cxx") ||
+      absl::StartsWith(mangled, "_ZTVSt") ||
+      absl::StartsWith(mangled, "_ZTISt") ||
+      absl::StartsWith(mangled, "_ZTSSt"))
+    return "std";
+  return "other";
+}
+
+// A strong definition from generated flyteidl/flyteplug message code: the
+// module compiled a .pb.cc of its own. (Weak definitions are inline accessors
+// instantiated from the shared library's headers: harmless.)
+bool IsGeneratedFlyteSymbol(const DynamicSymbol& sym,
+                            const std::string& demangled) {
+  if (absl::StrContains(sym.name, "descriptor_table_flyteidl") ||
+      absl::StrContains(sym.name, "descriptor_table_flyteplug")) {
+    return true;
+  }
+  if (sym.binding != STB_GLOBAL) return false;
+  return absl::StartsWith(demangled, "flyteidl::") ||
+         absl::StartsWith(demangled, "flyteplug::v1::") ||
+         absl::StartsWith(demangled, "vtable for flyteidl::") ||
+         absl::StartsWith(demangled, "typeinfo for flyteidl::");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CheckExportsOnlyEntry(const std::string& path) {
+  auto image = ReadElfFile(path);
+  if (!image.ok()) return image.status();
+
+  bool has_entry = false;
+  std::vector<std::string> offenders;
+  std::vector<std::string> flyte_defined;
+  std::map<std::string, int> by_class;
+  for (const DynamicSymbol& sym : image->symbols) {
+    if (!sym.defined) continue;
+    if (sym.binding != STB_GLOBAL && sym.binding != STB_WEAK &&
+        sym.binding != STB_GNU_UNIQUE) {
+      continue;
+    }
+    if (sym.name == FLYTEPLUG_ENTRY_SYMBOL_V1 && sym.type == STT_FUNC) {
+      has_entry = true;
+      continue;
+    }
+    std::string demangled = Demangle(sym.name);
+    if (IsGeneratedFlyteSymbol(sym, demangled)) {
+      flyte_defined.push_back(demangled);
+    }
+    ++by_class[Classify(sym.name, demangled)];
+    offenders.push_back(demangled);
+  }
+
+  std::string link_advice =
+      "link the shared flyteplug::proto library (libflyteplug_proto.so) "
+      "instead of compiling your own copy of the flyteidl/flyteplug "
+      "generated code: two copies abort the process when the second "
+      "registers the same .proto file";
+  if (!flyte_defined.empty()) {
+    flyte_defined.resize(std::min<size_t>(flyte_defined.size(), kListed));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the module defines flyteidl/flyteplug protobuf symbols (",
+                     absl::StrJoin(flyte_defined, ", "), "); ", link_advice));
+  }
+  if (image->embeds_flyte_descriptors) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the module embeds its own copy of flyteidl/flyteplug generated "
+        "protobuf code (found ",
+        image->embedded_descriptor_hint, "); ", link_advice));
+  }
+  if (!offenders.empty()) {
+    std::vector<std::string> classes;
+    for (const auto& [name, count] : by_class) {
+      classes.push_back(absl::StrCat(count, " ", name));
+    }
+    size_t total = offenders.size();
+    offenders.resize(std::min<size_t>(offenders.size(), kListed));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "exports ", total, " symbols besides ", FLYTEPLUG_ENTRY_SYMBOL_V1, " (",
+        absl::StrJoin(classes, ", "), "), e.g. ",
+        absl::StrJoin(offenders, ", "),
+        "; build with flyteplug_add_module (hidden visibility, version script "
+        "exporting only the entry symbol, --exclude-libs,ALL)"));
+  }
+  if (!has_entry) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the dynamic symbol table has no defined function ",
+                     FLYTEPLUG_ENTRY_SYMBOL_V1));
+  }
+  return std::string();
+}
+
+absl::StatusOr<std::string> CheckLoadsRtldNowLocal(const std::string& path) {
+  auto opened = OpenModule(path);
+  if (!opened.ok()) return opened.status();
+  return std::string();
+}
+
+}  // namespace flyteplug::conformance
