@@ -1,0 +1,84 @@
+// Configuration of the databricks module: the `plugins.databricks` section,
+// with the key names and defaults of Flyte's Go web-API plugin plus the
+// settings this module adds (README.md lists every key).
+#ifndef FLYTEPLUG_PLUGINS_DATABRICKS_CONFIG_H_
+#define FLYTEPLUG_PLUGINS_DATABRICKS_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace flyteplug::databricks {
+
+// A token bucket's settings: `qps` tokens per second, at most `burst` saved.
+struct RateLimit {
+  double qps = 10;
+  int64_t burst = 100;
+};
+
+// How the HTTP layer retries 429, 503, timeouts and connection failures.
+struct RetryPolicy {
+  // Attempts per call, the first one included (>= 1).
+  int max_attempts = 8;
+  // Backoff before retry n (1-based) is min(max_backoff,
+  // initial_backoff * 2^(n-1)) with full jitter in [50%, 100%].
+  absl::Duration initial_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Seconds(10);
+  // Bound on the wall time one call may spend, retries and waits included.
+  absl::Duration max_total_time = absl::Minutes(5);
+};
+
+struct DatabricksConfig {
+  // `databricksInstance`: the workspace host used when the task names none.
+  std::string databricks_instance;
+  // `databricksTokenKey`: the secret key of the API token.
+  std::string databricks_token_key = "FLYTE_DATABRICKS_API_TOKEN";
+  // `entrypointFile`: python_file of spark_python_task. Empty selects the
+  // flytekit entrypoint from the pinned flytetools git_source.
+  std::string entrypoint_file;
+  // `allowTokenInTask`: honour SparkJob.databricksToken (off: it is ignored
+  // with a warning, since task specs are stored and shown in the UI).
+  bool allow_token_in_task = false;
+  // `linkToRunPageUrl`: the console link is the run's run_page_url when the
+  // server reports one (needed for ?o= multi-workspace hosts).
+  bool link_to_run_page_url = false;
+  // `webApi.readRateLimiter` / `webApi.writeRateLimiter`.
+  RateLimit read_rate_limit;
+  RateLimit write_rate_limit;
+  // `connectTimeout` / `requestTimeout`: per attempt.
+  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration request_timeout = absl::Seconds(60);
+  // `retry.{maxAttempts,initialBackoff,maxBackoff,maxTotalTime}`.
+  RetryPolicy retry;
+  // `caBundle`: a CA file for TLS verification; empty keeps libcurl's
+  // default (and $CURL_CA_BUNDLE when set).
+  std::string ca_bundle;
+};
+
+// The parse result: the configuration and the unknown keys seen (as dotted
+// paths, e.g. "plugins.databricks.databricksInstanse") for the caller to warn
+// about.
+struct ParsedConfig {
+  DatabricksConfig config;
+  std::vector<std::string> unknown_keys;
+};
+
+// Parses the module's init configuration: a JSON object whose "databricks"
+// key holds the section (absent or empty input: all defaults). Errors are
+// INVALID_ARGUMENT naming the path and what was wrong, e.g.
+// "plugins.databricks.webApi.readRateLimiter.qps: expected a number > 0,
+// got \"ten\"". Durations accept Go-style strings ("500ms", "10s", "1m30s")
+// or a number of seconds. Pure function; thread-safe.
+absl::StatusOr<ParsedConfig> ParseConfig(absl::string_view init_config_json);
+
+// Parses a Go-style duration ("1h2m3.5s", "250ms", "0"). INVALID_ARGUMENT on
+// anything else.
+absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text);
+
+}  // namespace flyteplug::databricks
+
+#endif  // FLYTEPLUG_PLUGINS_DATABRICKS_CONFIG_H_

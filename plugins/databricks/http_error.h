@@ -1,0 +1,47 @@
+// Turns a failed HTTP exchange with the Jobs API into an absl::Status whose
+// message says which call failed, the HTTP status and what the server said.
+#ifndef FLYTEPLUG_PLUGINS_DATABRICKS_HTTP_ERROR_H_
+#define FLYTEPLUG_PLUGINS_DATABRICKS_HTTP_ERROR_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace flyteplug::databricks {
+
+// What the server said, extracted leniently from an error body.
+struct ServerError {
+  std::string error_code;  // "INVALID_PARAMETER_VALUE", "403", or empty
+  std::string message;     // human text, whitespace-collapsed, <= 300 chars
+};
+
+// Accepts a JSON object with `error_code` (string or number) and `message`;
+// an HTML page (its <title>, or the "Reason:" line Jetty prints, else the
+// visible text); a plain-text body ("CODE: message" or anything); an empty
+// body (both fields empty). Never fails.
+ServerError ParseErrorBody(absl::string_view body);
+
+// Canonical code of an HTTP status: 400 INVALID_ARGUMENT, 401
+// UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS,
+// 429 RESOURCE_EXHAUSTED, 499 CANCELLED, 501 UNIMPLEMENTED, 504
+// DEADLINE_EXCEEDED, other 5xx UNAVAILABLE, other 4xx FAILED_PRECONDITION,
+// 3xx (a redirect, e.g. to a login page) FAILED_PRECONDITION.
+absl::StatusCode CodeForHttpStatus(long http_status);
+
+// "Not Found" for 404 etc.; "HTTP <n>" when unknown.
+std::string HttpReasonPhrase(long http_status);
+
+// The error of call `call` ("runs/submit") that got `http_status` with
+// `body`; `reason_header` is X-Databricks-Reason-Phrase when present. E.g.
+// "databricks runs/get: HTTP 403 Forbidden: [403] Invalid access token."
+absl::Status HttpError(absl::string_view call, long http_status,
+                       absl::string_view body, absl::string_view reason_header);
+
+// Replaces every occurrence of `secret` in `text` (if `secret` is non-empty).
+std::string Redact(absl::string_view text, absl::string_view secret);
+absl::Status Redact(const absl::Status& status, absl::string_view secret);
+
+}  // namespace flyteplug::databricks
+
+#endif  // FLYTEPLUG_PLUGINS_DATABRICKS_HTTP_ERROR_H_

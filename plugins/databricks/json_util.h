@@ -1,0 +1,29 @@
+// Small RapidJSON helpers shared by the response and meta parsers.
+#ifndef FLYTEPLUG_PLUGINS_DATABRICKS_JSON_UTIL_H_
+#define FLYTEPLUG_PLUGINS_DATABRICKS_JSON_UTIL_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "rapidjson/document.h"
+
+namespace flyteplug::databricks {
+
+// Reads a non-negative 64-bit id from a JSON integer (exact: RapidJSON's
+// Uint64, never a double) or a decimal string. False for anything else,
+// fractional and out-of-range numbers included.
+bool ReadId(const rapidjson::Value& value, uint64_t* id);
+
+// The string member `key` of `object`, or empty when absent or not a string.
+std::string StringMember(const rapidjson::Value& object, const char* key);
+
+// Compact JSON text of `value`.
+std::string ToJson(const rapidjson::Value& value);
+
+// At most `max` bytes of `text`, "..." appended when cut (for error messages).
+std::string Snippet(absl::string_view text, size_t max = 200);
+
+}  // namespace flyteplug::databricks
+
+#endif  // FLYTEPLUG_PLUGINS_DATABRICKS_JSON_UTIL_H_

@@ -1,0 +1,40 @@
+// A token bucket: `qps` tokens per second, at most `burst` banked.
+#ifndef FLYTEPLUG_PLUGINS_DATABRICKS_RATE_LIMITER_H_
+#define FLYTEPLUG_PLUGINS_DATABRICKS_RATE_LIMITER_H_
+
+#include <cstdint>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace flyteplug::databricks {
+
+// THREADING: thread-safe. Waiters are served in reservation order (each
+// reservation moves the bucket's balance, possibly below zero).
+class RateLimiter {
+ public:
+  // `qps` > 0, `burst` >= 1. The bucket starts full.
+  RateLimiter(double qps, int64_t burst);
+
+  RateLimiter(const RateLimiter&) = delete;
+  RateLimiter& operator=(const RateLimiter&) = delete;
+
+  // Takes one token at `now` and returns how long the caller must wait before
+  // using it (zero when one was banked).
+  absl::Duration Reserve(absl::Time now);
+
+  // Reserve(absl::Now()) then sleeps for the returned duration.
+  void Wait();
+
+ private:
+  const double qps_;
+  const double burst_;
+  absl::Mutex mu_;
+  double tokens_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace flyteplug::databricks
+
+#endif  // FLYTEPLUG_PLUGINS_DATABRICKS_RATE_LIMITER_H_

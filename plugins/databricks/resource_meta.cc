@@ -1,0 +1,45 @@
+#include "resource_meta.h"
+
+#include "absl/strings/str_cat.h"
+#include "instance.h"
+#include "json_util.h"
+
+namespace flyteplug::databricks {
+
+std::string EncodeResourceMeta(const ResourceMeta& meta) {
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& a = doc.GetAllocator();
+  doc.AddMember("instance", rapidjson::Value(meta.instance.c_str(), a), a);
+  std::string id = absl::StrCat(meta.run_id);
+  doc.AddMember("run_id", rapidjson::Value(id.c_str(), a), a);
+  return ToJson(doc);
+}
+
+absl::StatusOr<ResourceMeta> DecodeResourceMeta(absl::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "resource_meta: not a JSON object as written by create (got ",
+        json.size(), " bytes: '", Snippet(json, 80), "')"));
+  }
+  ResourceMeta meta;
+  auto run_id = doc.FindMember("run_id");
+  if (run_id == doc.MemberEnd() || !ReadId(run_id->value, &meta.run_id)) {
+    return absl::InvalidArgumentError(
+        "resource_meta.run_id: missing or not a non-negative 64-bit integer "
+        "(number or decimal string)");
+  }
+  auto instance = doc.FindMember("instance");
+  if (instance == doc.MemberEnd() || !instance->value.IsString()) {
+    return absl::InvalidArgumentError(
+        "resource_meta.instance: missing or not a string");
+  }
+  absl::StatusOr<std::string> normalized =
+      NormalizeInstance(instance->value.GetString(), "resource_meta.instance");
+  if (!normalized.ok()) return normalized.status();
+  meta.instance = *normalized;
+  return meta;
+}
+
+}  // namespace flyteplug::databricks

@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""A fake Databricks Jobs API 2.1 server for flyteplug's databricks tests.
+
+Standard library only. Binds 127.0.0.1 on an ephemeral port, prints the port
+on stdout (one line) and serves until killed, or exits by itself after
+--max-lifetime seconds (default 120).
+
+Jobs API endpoints:
+  POST /api/2.1/jobs/runs/submit   honours idempotency_token
+  GET  /api/2.1/jobs/runs/get?run_id=N
+  POST /api/2.1/jobs/runs/cancel   {"run_id": N}
+Every call requires "Authorization: Bearer <token>" (--token); a wrong or
+missing token gets 403 {"error_code": 403, "message": "Invalid access token."}.
+
+Control endpoints (no auth):
+  POST /_control/reset                      forget runs, faults, requests
+  POST /_control/config   {"states": [...], "job_id": J, "next_run_id": N,
+                           "token": "...", "run_page_url": true}
+        states: the life-cycle sequence of a new run, one element per
+        runs/get ({"life_cycle_state": ..., "result_state": ...,
+        "state_message": ...}); the last one repeats.
+  POST /_control/faults   {"submit": [fault...], "get": [...], "cancel": [...]}
+        appended to per-endpoint queues, consumed one per request:
+        {"status": 429, "headers": {"Retry-After": "1"}, "body": "...",
+         "content_type": "text/html"}   canned response
+        {"drop": true}                  close the connection, no response
+        {"drop_after_accept": true}     submit: create the run, then drop
+        {"delay": 2.5}                  sleep, then behave normally
+        {"raw_body": "...", "status": 200}   canned 200 (malformed bodies)
+  GET  /_control/requests   [{"method","path","headers","body"}...]
+  GET  /_control/runs       {"count": n, "runs": {...}}
+  GET  /_control/stats      {"connections": n, "requests": n}
+"""
+import argparse
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs
+
+LOCK = threading.Lock()
+
+
+def fresh_state(token):
+    return {
+        "token": token,
+        "states": [
+            {"life_cycle_state": "PENDING", "state_message": "Waiting for cluster"},
+            {"life_cycle_state": "RUNNING", "state_message": "In run"},
+            {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS",
+             "state_message": ""},
+        ],
+        "job_id": 555,
+        "next_run_id": 1000,
+        "run_page_url": True,
+        "runs": {},          # run_id -> run record
+        "tokens": {},        # idempotency_token -> run_id
+        "faults": {"submit": [], "get": [], "cancel": []},
+        "requests": [],
+        "connections": 0,
+        "request_count": 0,
+    }
+
+
+STATE = None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeDatabricks/1.0"
+
+    def log_message(self, fmt, *args):  # keep test output clean
+        pass
+
+    def setup(self):
+        super().setup()
+        with LOCK:
+            STATE["connections"] += 1
+
+    # -- helpers -----------------------------------------------------------
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, status, body, content_type="application/json", headers=None):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _record(self, body):
+        with LOCK:
+            STATE["request_count"] += 1
+            if not self.path.startswith("/_control"):
+                STATE["requests"].append({
+                    "method": self.command,
+                    "path": self.path,
+                    "headers": {k: v for k, v in self.headers.items()},
+                    "body": body.decode("utf-8", "replace"),
+                })
+
+    def _next_fault(self, endpoint):
+        with LOCK:
+            queue = STATE["faults"].get(endpoint, [])
+            return queue.pop(0) if queue else None
+
+    def _authorized(self):
+        expected = "Bearer " + STATE["token"]
+        if self.headers.get("Authorization") != expected:
+            self._send(403, {"error_code": 403, "message": "Invalid access token."},
+                       headers={"X-Databricks-Reason-Phrase": "Invalid access token."})
+            return False
+        return True
+
+    # -- dispatch ----------------------------------------------------------
+    def do_GET(self):
+        body = self._read_body()
+        self._record(body)
+        url = urlparse(self.path)
+        if url.path.startswith("/_control"):
+            return self._control_get(url.path)
+        if url.path == "/api/2.1/jobs/runs/get":
+            return self._api("get", lambda: self._get(url), body)
+        self._send(404, {"error_code": "ENDPOINT_NOT_FOUND",
+                         "message": "No API found for 'GET %s'" % url.path})
+
+    def do_POST(self):
+        body = self._read_body()
+        self._record(body)
+        url = urlparse(self.path)
+        if url.path.startswith("/_control"):
+            return self._control_post(url.path, body)
+        if url.path == "/api/2.1/jobs/runs/submit":
+            return self._api("submit", lambda: self._submit(body), body)
+        if url.path == "/api/2.1/jobs/runs/cancel":
+            return self._api("cancel", lambda: self._cancel(body), body)
+        self._send(404, {"error_code": "ENDPOINT_NOT_FOUND",
+                         "message": "No API found for 'POST %s'" % url.path})
+
+    def _api(self, endpoint, normal, body):
+        fault = self._next_fault(endpoint)
+        if fault is not None:
+            if fault.get("delay"):
+                time.sleep(float(fault["delay"]))
+            elif fault.get("drop"):
+                return self._drop()
+            elif fault.get("drop_after_accept"):
+                if not self._authorized():
+                    return
+                request = self._parse_json(body)
+                self._create_run(request if isinstance(request, dict) else {})
+                return self._drop()
+            elif "status" in fault:
+                return self._send(int(fault["status"]),
+                                  fault.get("raw_body", fault.get("body", "")),
+                                  fault.get("content_type", "application/json"),
+                                  fault.get("headers"))
+        if not self._authorized():
+            return
+        normal()
+
+    # -- Jobs API ----------------------------------------------------------
+    def _parse_json(self, body):
+        try:
+            return json.loads(body.decode() or "null")
+        except ValueError:
+            return None
+
+    def _create_run(self, request):
+        with LOCK:
+            token = request.get("idempotency_token")
+            if token and token in STATE["tokens"]:
+                return STATE["tokens"][token]
+            run_id = STATE["next_run_id"]
+            STATE["next_run_id"] += 1
+            STATE["runs"][run_id] = {
+                "request": request, "polls": 0, "cancelled": False,
+                "states": list(STATE["states"]),
+            }
+            if token:
+                STATE["tokens"][token] = run_id
+            return run_id
+
+    def _submit(self, body):
+        request = self._parse_json(body)
+        if not isinstance(request, dict):
+            return self._send(400, {"error_code": "MALFORMED_REQUEST",
+                                    "message": "Invalid JSON given in the body of the request"})
+        if not (request.get("new_cluster") or request.get("existing_cluster_id")
+                or request.get("tasks")):
+            return self._send(400, {"error_code": "INVALID_PARAMETER_VALUE",
+                                    "message": "Either new_cluster or existing_cluster_id must be specified."})
+        run_id = self._create_run(request)
+        self._send(200, '{"run_id": %d, "number_in_job": %d}' % (run_id, run_id))
+
+    def _run_json(self, run_id, run):
+        states = run["states"]
+        state = dict(states[min(run["polls"], len(states) - 1)])
+        if run["cancelled"]:
+            state = {"life_cycle_state": "TERMINATED", "result_state": "CANCELED",
+                     "state_message": "Run cancelled.",
+                     "user_cancelled_or_timedout": True}
+        run["polls"] += 1
+        out = {
+            "job_id": STATE["job_id"],
+            "run_id": run_id,
+            "number_in_job": run_id,
+            "run_name": run["request"].get("run_name", "Untitled"),
+            "state": state,
+            "run_type": "SUBMIT_RUN",
+        }
+        if STATE["run_page_url"]:
+            out["run_page_url"] = "https://fake.cloud.databricks.com/?o=42#job/%d/run/%d" % (
+                STATE["job_id"], run_id)
+        # Big ids are written by hand so they stay exact for any reader.
+        return json.dumps(out)
+
+    def _get(self, url):
+        qs = parse_qs(url.query)
+        raw = (qs.get("run_id") or [""])[0]
+        if not raw.isdigit():
+            return self._send(400, {"error_code": "INVALID_PARAMETER_VALUE",
+                                    "message": "Invalid run_id: '%s'" % raw})
+        run_id = int(raw)
+        with LOCK:
+            run = STATE["runs"].get(run_id)
+            if run is None:
+                body = None
+            else:
+                body = self._run_json(run_id, run)
+        if body is None:
+            return self._send(400, {"error_code": "INVALID_PARAMETER_VALUE",
+                                    "message": "Run %d does not exist." % run_id})
+        self._send(200, body)
+
+    def _cancel(self, body):
+        request = self._parse_json(body)
+        run_id = request.get("run_id") if isinstance(request, dict) else None
+        if not isinstance(run_id, int) or isinstance(run_id, bool):
+            return self._send(400, {"error_code": "INVALID_PARAMETER_VALUE",
+                                    "message": "run_id must be an integer, got %r" % (run_id,)})
+        with LOCK:
+            run = STATE["runs"].get(run_id)
+            if run is not None:
+                run["cancelled"] = True
+        if run is None:
+            return self._send(400, {"error_code": "INVALID_PARAMETER_VALUE",
+                                    "message": "Run %d does not exist." % run_id})
+        self._send(200, "{}")
+
+    # -- control -----------------------------------------------------------
+    def _control_get(self, path):
+        with LOCK:
+            if path == "/_control/requests":
+                out = STATE["requests"]
+            elif path == "/_control/runs":
+                out = {"count": len(STATE["runs"]),
+                       "runs": {str(k): {"cancelled": v["cancelled"], "polls": v["polls"],
+                                         "request": v["request"]}
+                                for k, v in STATE["runs"].items()}}
+            elif path == "/_control/stats":
+                out = {"connections": STATE["connections"],
+                       "requests": STATE["request_count"]}
+            else:
+                out = None
+            text = json.dumps(out) if out is not None else None
+        if text is None:
+            return self._send(404, {"message": "unknown control path"})
+        self._send(200, text)
+
+    def _control_post(self, path, body):
+        global STATE
+        data = self._parse_json(body) or {}
+        with LOCK:
+            if path == "/_control/reset":
+                connections = STATE["connections"]
+                STATE = fresh_state(STATE["token"])
+                STATE["connections"] = connections
+            elif path == "/_control/config":
+                for key in ("states", "job_id", "next_run_id", "token", "run_page_url"):
+                    if key in data:
+                        STATE[key] = data[key]
+            elif path == "/_control/faults":
+                for endpoint, faults in data.items():
+                    STATE["faults"].setdefault(endpoint, []).extend(faults)
+            else:
+                return self._send(404, {"message": "unknown control path"})
+        self._send(200, "{}")
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    global STATE
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--token", default="dapi-fake-token")
+    parser.add_argument("--max-lifetime", type=float, default=120.0)
+    args = parser.parse_args()
+    STATE = fresh_state(args.token)
+    server = Server(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    deadline = threading.Timer(args.max_lifetime, lambda: os._exit(0))
+    deadline.daemon = True
+    deadline.start()
+    # Exit when the parent closes our stdin (the test process died).
+    def watch_stdin():
+        try:
+            sys.stdin.read()
+        except Exception:
+            pass
+        os._exit(0)
+    if not sys.stdin.isatty():
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    server.serve_forever(poll_interval=0.2)
+
+
+if __name__ == "__main__":
+    main()
