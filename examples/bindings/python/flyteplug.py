@@ -268,8 +268,16 @@ _MIRRORS = {
 
 
 def struct_sizes() -> Dict[str, int]:
-    """ctypes.sizeof() of each mirrored struct, keyed by its C name."""
-    return {name: ctypes.sizeof(cls) for name, cls in _MIRRORS.items()}
+    """ctypes.sizeof() of each mirrored struct, keyed by its C name, plus
+    the offsets of a few fields ("struct.field")."""
+    sizes = {name: ctypes.sizeof(cls) for name, cls in _MIRRORS.items()}
+    sizes["flyteplug_loader_options.config_json"] = \
+        _LoaderOptions.config_json.offset
+    sizes["flyteplug_loader_options.host"] = _LoaderOptions.host.offset
+    sizes["flyteplug_module_info.id"] = _ModuleInfo.id.offset
+    sizes["flyteplug_module_info.claimed_task_types"] = \
+        _ModuleInfo.claimed_task_types.offset
+    return sizes
 
 
 FLAG_SKIP_DEFAULT_PATHS = 1

@@ -1,0 +1,3 @@
+module flyteplug
+
+go 1.19

@@ -1,0 +1,288 @@
+"""Tests of the Python host (examples/bindings/python/flyteplug.py).
+
+Run by CTest with:
+  FLYTEPLUG_LIBRARY          path of libflyteplug_loader.so (required)
+  FLYTEPLUG_SOURCE_DIR       the source tree (example tasks, fake servers)
+  FLYTEPLUG_ABI_SIZES        the abi_sizes program (C struct sizes as JSON)
+  FLYTEPLUG_EXTRA_MODULE_DIR a directory holding the k8s-job example module
+  PYTHONPATH                 examples/bindings/python
+Standard library only.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+import flyteplug
+
+SOURCE_DIR = os.environ.get("FLYTEPLUG_SOURCE_DIR", "")
+EXTRA_DIR = os.environ.get("FLYTEPLUG_EXTRA_MODULE_DIR", "")
+
+
+def source(*parts):
+    return os.path.join(SOURCE_DIR, *parts)
+
+
+def load_json(*parts):
+    with open(source(*parts)) as f:
+        return json.load(f)
+
+
+def first_existing(*names):
+    for name in names:
+        if os.path.exists(source(name)):
+            return name
+    return None
+
+
+PYSPARK_TASK = "examples/tasks/pyspark_task.json"
+DATABRICKS_TASK = first_existing("examples/tasks/databricks_task.json",
+                                 "examples/tasks/databricks_v2_task.json",
+                                 "examples/tasks/databricks_task_v2.json")
+JOB_TASK = "examples/third_party_job/example_task.json"
+DATABRICKS_CONFIG = {
+    "plugins": {"databricks": {"databricksInstance": "dbc-test.cloud.databricks.com"}}
+}
+
+
+class StructLayoutTest(unittest.TestCase):
+    """The ctypes mirrors have exactly the C sizes and offsets."""
+
+    def test_sizes_match_the_c_headers(self):
+        program = os.environ.get("FLYTEPLUG_ABI_SIZES")
+        if not program:
+            self.skipTest("FLYTEPLUG_ABI_SIZES not set")
+        c_sizes = json.loads(subprocess.check_output([program]))
+        self.assertEqual(flyteplug.struct_sizes(), c_sizes)
+        for name, size in flyteplug.C_STRUCT_SIZES.items():
+            self.assertEqual(c_sizes[name], size, name)
+
+
+class LibraryTest(unittest.TestCase):
+
+    def test_missing_library_is_a_clear_error(self):
+        with self.assertRaises(flyteplug.LibraryNotFoundError) as cm:
+            flyteplug.Loader(library="/nonexistent/libflyteplug_loader.so")
+        self.assertIn("/nonexistent/libflyteplug_loader.so", cm.exception.message)
+
+
+class OpenErrorsTest(unittest.TestCase):
+
+    def test_missing_module_path_raises_not_found(self):
+        with self.assertRaises(flyteplug.NotFoundError) as cm:
+            flyteplug.Loader(paths=["/nonexistent/modules"])
+        self.assertEqual(cm.exception.code, flyteplug.StatusCode.NOT_FOUND)
+        self.assertIn("/nonexistent/modules", cm.exception.message)
+
+    def test_bad_config_json_raises_invalid_argument(self):
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            flyteplug.Loader(config="{not json")
+        self.assertEqual(cm.exception.code, 3)
+        self.assertTrue(cm.exception.message)
+
+    def test_missing_config_file(self):
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            flyteplug.Loader(config="/nonexistent/config.json")
+        self.assertIn("/nonexistent/config.json", cm.exception.message)
+
+    def test_config_file_path_is_read(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump(DATABRICKS_CONFIG, f)
+            f.flush()
+            with flyteplug.Loader(paths=[EXTRA_DIR] if EXTRA_DIR else [],
+                                  config=f.name) as loader:
+                self.assertTrue(loader.modules())
+
+    def test_skip_default_paths_loads_nothing(self):
+        with flyteplug.Loader(skip_default_paths=True) as loader:
+            self.assertEqual(loader.modules(), [])
+
+
+class RecordingHost(flyteplug.Host):
+    def __init__(self):
+        self.logs = []
+        self.secret_requests = []
+        self.lock = threading.Lock()
+
+    def log_enabled(self, level):
+        return True
+
+    def log(self, level, message):
+        with self.lock:
+            self.logs.append((level, message))
+
+    def get_secret(self, key):
+        with self.lock:
+            self.secret_requests.append(key)
+        if key == "FLYTE_DATABRICKS_API_TOKEN":
+            return b"dapi-python-host-secret"
+        return None
+
+
+class LoaderTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.paths = [EXTRA_DIR] if EXTRA_DIR else []
+        cls.loader = flyteplug.Loader(paths=cls.paths, config=DATABRICKS_CONFIG)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.loader.close()
+
+    def test_modules_lists_shipped_and_third_party(self):
+        modules = {m.id: m for m in self.loader.modules()}
+        self.assertIn("spark", modules)
+        self.assertIn("databricks", modules)
+        self.assertEqual(modules["spark"].family, "k8s-resource")
+        self.assertEqual(modules["databricks"].family, "web-api")
+        self.assertEqual(modules["spark"].abi_major, 1)
+        self.assertIn("spark", modules["spark"].task_types)
+        for m in modules.values():
+            self.assertTrue(os.path.isabs(m.path), m.path)
+            self.assertTrue(m.version)
+        if EXTRA_DIR:
+            self.assertIn("k8s-job", modules)
+            self.assertEqual(modules["k8s-job"].task_types, ["batch-job"])
+            self.assertEqual(self.loader.resolve("batch-job").id, "k8s-job")
+
+    def test_build_spark_manifest(self):
+        task = load_json(PYSPARK_TASK)
+        manifest = self.loader.build_resource(task)
+        self.assertEqual(manifest["apiVersion"], "sparkoperator.k8s.io/v1beta2")
+        self.assertEqual(manifest["kind"], "SparkApplication")
+        self.assertIn("spec", manifest)
+        # The same context as binary protobuf gives the same manifest.
+        binary = self.loader.task_context(task)
+        self.assertIsInstance(binary, bytes)
+        self.assertEqual(self.loader.build_resource(binary), manifest)
+        identity = self.loader.build_identity_resource(task)
+        self.assertEqual(identity.get("kind"), "SparkApplication")
+
+    def test_map_spark_status(self):
+        task = load_json(PYSPARK_TASK)
+        completed = {
+            "apiVersion": "sparkoperator.k8s.io/v1beta2",
+            "kind": "SparkApplication",
+            "metadata": {"name": "x", "namespace": "y"},
+            "status": {"applicationState": {"state": "COMPLETED"}},
+        }
+        phase = self.loader.get_task_phase(task, completed)
+        self.assertEqual(phase["phase"], "SUCCESS")
+        failed = dict(completed, status={"applicationState": {
+            "state": "FAILED", "errorMessage": "driver exited with 1"}})
+        phase = self.loader.get_task_phase(task, json.dumps(failed))
+        self.assertIn(phase["phase"], ("RETRYABLE_FAILURE", "PERMANENT_FAILURE"))
+        self.assertIn("error", phase)
+
+    def test_third_party_job_module(self):
+        if not EXTRA_DIR:
+            self.skipTest("FLYTEPLUG_EXTRA_MODULE_DIR not set")
+        task = load_json(JOB_TASK)
+        job = self.loader.build_resource(task)
+        self.assertEqual(job["apiVersion"], "batch/v1")
+        self.assertEqual(job["kind"], "Job")
+        self.assertEqual(job["metadata"]["name"], "a8x2kq-n0-0")
+        self.assertEqual(job["spec"]["backoffLimit"], 0)
+        container = job["spec"]["template"]["spec"]["containers"][0]
+        self.assertEqual(container["args"][1],
+                         "s3://my-bucket/metadata/a8x2kq/n0/inputs.pb")
+        phase = self.loader.get_task_phase(task, {
+            "kind": "Job", "status": {"failed": 1, "conditions": [{
+                "type": "Failed", "status": "True",
+                "reason": "BackoffLimitExceeded", "message": "limit hit"}]}})
+        self.assertEqual(phase["phase"], "RETRYABLE_FAILURE")
+        self.assertEqual(phase["error"]["code"], "BackoffLimitExceeded")
+        self.assertEqual(phase["error"]["message"], "limit hit")
+        self.assertEqual(phase["error"]["kind"], "USER")
+        running = self.loader.get_task_phase(task, {"status": {"active": 1}})
+        self.assertEqual(running["phase"], "RUNNING")
+
+    def test_render_databricks_request(self):
+        if DATABRICKS_TASK is None:
+            self.skipTest("no example Databricks task yet")
+        request = self.loader.render_request(load_json(DATABRICKS_TASK))
+        self.assertEqual(request["method"], "POST")
+        self.assertIn("/api/2.1/jobs/runs/submit", request["url"])
+        self.assertIn("dbc-test.cloud.databricks.com", request["url"])
+        self.assertIn("body", request)
+        self.assertNotIn("dapi", json.dumps(request))
+
+    def test_error_unknown_task_type(self):
+        task = load_json(PYSPARK_TASK)
+        task.setdefault("taskTemplate", task)["type"] = "no-such-type"
+        with self.assertRaises(flyteplug.NotFoundError) as cm:
+            self.loader.build_resource(task)
+        self.assertEqual(cm.exception.code, 5)
+        self.assertIn("no-such-type", cm.exception.message)
+
+    def test_error_bad_task_json(self):
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            self.loader.build_resource('{"taskTemplate": {"type": 3')
+        self.assertEqual(cm.exception.code, 3)
+        self.assertTrue(cm.exception.message)
+        with self.assertRaises(flyteplug.InvalidArgumentError):
+            self.loader.build_resource(b"\xff\xff\xff not protobuf")
+
+    def test_error_bad_observed_resource(self):
+        task = load_json(PYSPARK_TASK)
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            self.loader.get_task_phase(task, "[1, 2")
+        self.assertEqual(cm.exception.code_name, "INVALID_ARGUMENT")
+
+    def test_error_wrong_family(self):
+        with self.assertRaises(flyteplug.FailedPreconditionError):
+            self.loader.render_request(load_json(PYSPARK_TASK))
+
+    def test_concurrent_calls(self):
+        task = self.loader.task_context(load_json(PYSPARK_TASK))
+        expected = self.loader.build_resource(task)
+        results, errors = [], []
+
+        def work():
+            try:
+                for _ in range(20):
+                    results.append(self.loader.build_resource(task))
+            except Exception as e:  # reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(results), 160)
+        self.assertTrue(all(r == expected for r in results))
+
+
+class HostCallbacksTest(unittest.TestCase):
+
+    def test_python_host_receives_logs_and_secret_lookups(self):
+        host = RecordingHost()
+        with flyteplug.Loader(paths=[EXTRA_DIR] if EXTRA_DIR else [],
+                              config=DATABRICKS_CONFIG, host=host) as loader:
+            if EXTRA_DIR:
+                loader.build_resource(load_json(JOB_TASK))
+                self.assertTrue(any("a8x2kq-n0-0" in m for _, m in host.logs),
+                                host.logs)
+            if DATABRICKS_TASK is not None:
+                request = loader.render_request(load_json(DATABRICKS_TASK))
+                self.assertNotIn("dapi-python-host-secret", json.dumps(request))
+        for _, message in host.logs:
+            self.assertNotIn("dapi-python-host-secret", message)
+
+    def test_closed_loader_raises(self):
+        loader = flyteplug.Loader()
+        loader.close()
+        loader.close()  # idempotent
+        with self.assertRaises(flyteplug.FailedPreconditionError):
+            loader.modules()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
