@@ -1,0 +1,77 @@
+#include "cli_util.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "config_file.h"
+#include "rapidjson/document.h"
+#include "rapidjson/prettywriter.h"
+#include "rapidjson/stringbuffer.h"
+
+namespace flyteplug::cli {
+
+int Fail(int exit_code, absl::string_view message) {
+  std::string line = absl::StrReplaceAll(message, {{"\n", " "}, {"\r", " "}});
+  std::fprintf(stderr, "flyteplug: %s\n", line.c_str());
+  std::fflush(stderr);
+  return exit_code;
+}
+
+absl::StatusOr<LoaderClient> OpenLoader(const GlobalOptions& options,
+                                        int* exit_code) {
+  LoaderClient::Options loader_options;
+  loader_options.module_paths = options.plugin_dirs;
+  if (!options.config_path.empty()) {
+    absl::StatusOr<std::string> config = LoadConfigAsJson(options.config_path);
+    if (!config.ok()) {
+      *exit_code = Fail(kExitUsage,
+                        absl::StrCat("--config ", config.status().message()));
+      return config.status();
+    }
+    loader_options.config_json = *std::move(config);
+  }
+  absl::StatusOr<LoaderClient> client = LoaderClient::Open(loader_options);
+  if (!client.ok()) {
+    const std::string where = options.config_path.empty()
+                                  ? std::string("loading modules: ")
+                                  : absl::StrCat("loading modules (config ",
+                                                 options.config_path, "): ");
+    flyteplug_status_code code = LoaderClient::AbiCode(client.status());
+    int exit =
+        (code == FLYTEPLUG_INVALID_ARGUMENT || code == FLYTEPLUG_NOT_FOUND)
+            ? kExitUsage
+            : kExitLoad;
+    *exit_code = Fail(exit, absl::StrCat(where, client.status().message()));
+  }
+  return client;
+}
+
+int ExitCodeForCallError(const absl::Status& status) {
+  flyteplug_status_code code = LoaderClient::AbiCode(status);
+  if (code >= FLYTEPLUG_ABI_VERSION_MISMATCH) return kExitLoad;
+  if (code == FLYTEPLUG_INVALID_ARGUMENT || code == FLYTEPLUG_NOT_FOUND ||
+      code == FLYTEPLUG_FAILED_PRECONDITION) {
+    return kExitUsage;
+  }
+  return kExitTaskFailed;
+}
+
+std::string PrettyJson(absl::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) return std::string(json);
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  writer.SetIndent(' ', 2);
+  doc.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+void PrintStdout(absl::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace flyteplug::cli
