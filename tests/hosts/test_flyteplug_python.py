@@ -208,7 +208,10 @@ class LoaderTest(unittest.TestCase):
         request = self.loader.render_request(load_json(DATABRICKS_TASK))
         self.assertEqual(request["method"], "POST")
         self.assertIn("/api/2.1/jobs/runs/submit", request["url"])
-        self.assertIn("dbc-test.cloud.databricks.com", request["url"])
+        task = load_json(DATABRICKS_TASK)
+        instance = task.get("custom", {}).get("databricksInstance",
+                                              "dbc-test.cloud.databricks.com")
+        self.assertIn(instance, request["url"])
         self.assertIn("body", request)
         self.assertNotIn("dapi", json.dumps(request))
 
@@ -258,6 +261,84 @@ class LoaderTest(unittest.TestCase):
         self.assertEqual(errors, [])
         self.assertEqual(len(results), 160)
         self.assertTrue(all(r == expected for r in results))
+
+
+FAKE_DATABRICKS = source("tests", "databricks", "fake_databricks.py")
+FAKE_TOKEN = "dapi-python-host-secret"
+
+
+class WebApiRunTest(unittest.TestCase):
+    """A Databricks task run end to end against the fake Jobs API server,
+    with the API token supplied by a Python host's get_secret."""
+
+    def setUp(self):
+        if DATABRICKS_TASK is None or not os.path.exists(FAKE_DATABRICKS):
+            self.skipTest("no Databricks example task or fake server")
+        self.server = subprocess.Popen(
+            [sys.executable, FAKE_DATABRICKS, "--token", FAKE_TOKEN,
+             "--max-lifetime", "60"],
+            stdout=subprocess.PIPE, text=True)
+        self.addCleanup(self._stop)
+        self.port = int(self.server.stdout.readline().strip())
+        self.task = load_json(DATABRICKS_TASK)
+        self.task.setdefault("custom", {})["databricksInstance"] = (
+            "http://127.0.0.1:%d" % self.port)
+        self.host = RecordingHost()
+        self.loader = flyteplug.Loader(config=DATABRICKS_CONFIG, host=self.host)
+        self.addCleanup(self.loader.close)
+
+    def _stop(self):
+        self.server.kill()
+        self.server.wait()
+        self.server.stdout.close()
+
+    def _control(self, path):
+        import urllib.request
+        with urllib.request.urlopen(
+                "http://127.0.0.1:%d%s" % (self.port, path), timeout=10) as r:
+            return json.loads(r.read())
+
+    def test_run_to_success(self):
+        phases = []
+        final = self.loader.run(self.task, poll_interval=0.05, timeout=60,
+                                on_phase=phases.append)
+        self.assertEqual(final["phase"], "SUCCESS", final)
+        self.assertGreaterEqual(len(phases), 2, phases)
+        self.assertIn("FLYTE_DATABRICKS_API_TOKEN", self.host.secret_requests)
+        requests = self._control("/_control/requests")
+        submits = [r for r in requests if r["path"].endswith("/runs/submit")]
+        self.assertEqual(len(submits), 1)
+        self.assertEqual(submits[0]["headers"].get("Authorization"),
+                         "Bearer " + FAKE_TOKEN)
+        for _, message in self.host.logs:
+            self.assertNotIn(FAKE_TOKEN, message)
+        self.assertNotIn(FAKE_TOKEN, json.dumps(final))
+
+    def test_create_get_status_delete(self):
+        context = self.loader.task_context(self.task)
+        meta = self.loader.create(context)
+        self.assertTrue(meta)
+        self.assertNotIn(FAKE_TOKEN.encode(), meta)
+        resource = self.loader.get("databricks", meta)
+        phase = self.loader.status(context, resource)
+        self.assertIn(phase["phase"], ("QUEUED", "INITIALIZING", "RUNNING",
+                                       "WAITING_FOR_RESOURCES"), phase)
+        self.loader.delete("databricks", meta)
+        runs = self._control("/_control/runs")
+        self.assertEqual(runs["count"], 1)
+        self.assertTrue(all(r["cancelled"] for r in runs["runs"].values()))
+
+    def test_wrong_token_is_permission_error(self):
+        class WrongTokenHost(RecordingHost):
+            def get_secret(self, key):
+                return b"wrong-token"
+        with flyteplug.Loader(config=DATABRICKS_CONFIG,
+                              host=WrongTokenHost()) as loader:
+            with self.assertRaises(flyteplug.FlyteplugError) as cm:
+                loader.create(self.task)
+        self.assertIn(cm.exception.code, (flyteplug.StatusCode.PERMISSION_DENIED,
+                                          flyteplug.StatusCode.UNAUTHENTICATED))
+        self.assertNotIn("wrong-token", cm.exception.message)
 
 
 class HostCallbacksTest(unittest.TestCase):

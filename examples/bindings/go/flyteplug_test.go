@@ -6,14 +6,18 @@ package flyteplug
 //   FLYTEPLUG_ABI_SIZES         the abi_sizes program (C sizes as JSON)
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var databricksConfig = []byte(`{"plugins":{"databricks":{"databricksInstance":"dbc-test.cloud.databricks.com"}}}`)
@@ -205,7 +209,7 @@ func TestRenderDatabricksRequest(t *testing.T) {
 	if err := json.Unmarshal(raw, &request); err != nil {
 		t.Fatal(err)
 	}
-	if request.Method != "POST" || !strings.Contains(request.URL, "dbc-test.cloud.databricks.com") || !strings.Contains(request.URL, "/api/2.1/jobs/runs/submit") {
+	if request.Method != "POST" || !strings.HasPrefix(request.URL, "https://") || !strings.Contains(request.URL, "/api/2.1/jobs/runs/submit") {
 		t.Errorf("request: %s", raw)
 	}
 }
@@ -332,5 +336,133 @@ func TestConcurrentCalls(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// startFakeDatabricks runs tests/databricks/fake_databricks.py on an
+// ephemeral loopback port and returns its base URL.
+func startFakeDatabricks(t *testing.T, token string) string {
+	t.Helper()
+	script := source(t, "tests", "databricks", "fake_databricks.py")
+	if _, err := os.Stat(script); err != nil {
+		t.Skip("no fake Databricks server")
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3")
+	}
+	cmd := exec.Command(python, script, "--token", token, "--max-lifetime", "60")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("fake server: %v", err)
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("fake server port %q: %v", line, err)
+	}
+	return "http://127.0.0.1:" + strconv.Itoa(port)
+}
+
+func databricksTaskFor(t *testing.T, l *Loader, instance string) []byte {
+	t.Helper()
+	var task map[string]interface{}
+	if err := json.Unmarshal(readTask(t, "examples", "tasks", "databricks_task.json"), &task); err != nil {
+		t.Fatal(err)
+	}
+	custom, _ := task["custom"].(map[string]interface{})
+	if custom == nil {
+		custom = map[string]interface{}{}
+		task["custom"] = custom
+	}
+	custom["databricksInstance"] = instance
+	raw, _ := json.Marshal(task)
+	ctx, err := l.TaskContextFromJSON(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+func TestWebAPIRunAgainstFakeServer(t *testing.T) {
+	const token = "dapi-go-host-secret"
+	base := startFakeDatabricks(t, token)
+	host := &recordingHost{}
+	l := openLoader(t, host)
+	ctx := databricksTaskFor(t, l, base)
+
+	meta, err := l.Create(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(meta), token) {
+		t.Fatal("resource meta holds the token")
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	var phase *PhaseInfo
+	seen := []string{}
+	for {
+		resource, err := l.Get("databricks", meta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if phase, err = l.Status(ctx, resource); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) == 0 || seen[len(seen)-1] != phase.Phase {
+			seen = append(seen, phase.Phase)
+		}
+		if phase.Terminal() || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if phase.Phase != "SUCCESS" || len(seen) < 2 {
+		t.Errorf("final %+v, phases %v", phase, seen)
+	}
+
+	// A second run, cancelled.
+	ctx2 := databricksTaskFor(t, l, base)
+	meta2, err := l.Create(ctx2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Delete("databricks", meta2); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(base + "/_control/runs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var runs struct {
+		Count int
+		Runs  map[string]struct{ Cancelled bool }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&runs); err != nil {
+		t.Fatal(err)
+	}
+	cancelled := 0
+	for _, r := range runs.Runs {
+		if r.Cancelled {
+			cancelled++
+		}
+	}
+	if cancelled < 1 {
+		t.Errorf("no run cancelled: %+v", runs)
+	}
+	host.mu.Lock()
+	defer host.mu.Unlock()
+	for _, msg := range host.logs {
+		if strings.Contains(msg, token) {
+			t.Errorf("token in log: %q", msg)
+		}
 	}
 }

@@ -1,0 +1,174 @@
+#!/bin/sh
+# End-to-end test of the installed package, as an outsider uses it:
+#  1. installs the build tree into a temporary prefix, checks the layout and
+#     that nothing refers to the build or source tree, then MOVES the prefix
+#     (relocatability);
+#  2. builds examples/third_party_job against the moved prefix alone
+#     (find_package(flyteplug), fresh build directory);
+#  3. runs the installed CLI: `plugins` lists spark, databricks and k8s-job,
+#     `conformance` passes the third-party module, `build` renders its task;
+#  4. builds a C host with the installed pkg-config file; the installed
+#     loader finds the installed modules with no path given;
+#  5. runs the Python and Go host tests against the installed loader, with the
+#     third-party module loaded beside the shipped ones.
+#
+# usage: install_test.sh CMAKE GENERATOR BUILD_DIR SOURCE_DIR WORK_DIR
+# Environment: FLYTEPLUG_PYTHON3, FLYTEPLUG_GO (optional; skipped if empty).
+set -eu
+CMAKE=$1
+GENERATOR=$2
+BUILD=$3
+SRC=$4
+WORK=$5
+
+fail() { echo "install_test: FAIL: $*" >&2; exit 1; }
+step() { echo "== $*"; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+unset FLYTEPLUG_PLUGIN_PATH || true
+
+step "install into $WORK/staging"
+"$CMAKE" --install "$BUILD" --prefix "$WORK/staging" > "$WORK/install.log"
+P=$WORK/prefix
+mv "$WORK/staging" "$P"
+
+step "layout"
+for f in \
+  include/flyteplug/plugin.h include/flyteplug/sdk/sdk.h \
+  include/flyteplug/loader.h \
+  include/flyteidl/core/tasks.pb.h include/flyteidl/plugins/spark.pb.h \
+  include/flyteplug/v1/task_context.pb.h include/flyteplug/v1/phase_info.pb.h \
+  share/flyteplug/proto/flyteidl/core/tasks.proto \
+  share/flyteplug/proto/flyteplug/v1/task_context.proto \
+  lib/libflyteplug_proto.so lib/libflyteplug_loader.so lib/libflyteplug_sdk.a \
+  lib/flyteplug/modules/libflyteplug_spark.so \
+  lib/flyteplug/modules/libflyteplug_databricks.so \
+  lib/cmake/flyteplug/flyteplugConfig.cmake \
+  lib/cmake/flyteplug/flyteplugConfigVersion.cmake \
+  lib/cmake/flyteplug/flyteplugTargets.cmake \
+  lib/cmake/flyteplug/FlyteplugModule.cmake \
+  lib/cmake/flyteplug/flyteplug_module.map \
+  lib/pkgconfig/flyteplug-loader.pc lib/pkgconfig/flyteplug-plugin.pc \
+  bin/flyteplug; do
+  [ -e "$P/$f" ] || fail "missing $f"
+done
+if [ -e "$SRC/loader/include/flyteplug/loader_client.h" ]; then
+  [ -e "$P/include/flyteplug/loader_client.h" ] || fail "missing loader_client.h"
+fi
+
+step "relocatable: no text file names the build, source or staging tree"
+# Text files only: binaries carry source paths in their debug info, which
+# is harmless; their RPATHs are checked below.
+if grep -rIl -e "$BUILD" -e "$SRC" -e "$WORK/staging" "$P"; then
+  fail "the files above hard-code the build/source tree"
+fi
+for elf in "$P"/bin/flyteplug "$P"/lib/*.so "$P"/lib/flyteplug/modules/*.so; do
+  rpath=$(readelf -d "$elf" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]/\2/p')
+  case "$rpath" in
+    ""|'$ORIGIN'*) ;;
+    *) fail "$elf: RPATH/RUNPATH '$rpath' is not \$ORIGIN-relative" ;;
+  esac
+done
+
+step "build examples/third_party_job against the installed prefix only"
+JOB=$WORK/job
+"$CMAKE" -S "$SRC/examples/third_party_job" -B "$JOB" -G "$GENERATOR" \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$P" > "$WORK/job-configure.log" \
+  || { cat "$WORK/job-configure.log"; fail "configure"; }
+"$CMAKE" --build "$JOB" > "$WORK/job-build.log" \
+  || { cat "$WORK/job-build.log"; fail "build"; }
+MOD=$JOB/libflyteplug_k8s_job.so
+[ -f "$MOD" ] || fail "no $MOD"
+grep -q "^flyteplug_DIR:PATH=$P/lib/cmake/flyteplug$" "$JOB/CMakeCache.txt" \
+  || fail "the example did not use the installed package: $(grep flyteplug_DIR "$JOB/CMakeCache.txt")"
+exports=$(nm -D --defined-only "$MOD" | awk '{print $3}')
+[ "$exports" = "flyteplug_module_entry_v1" ] || fail "exports: $exports"
+
+step "installed CLI: plugins"
+out=$("$P/bin/flyteplug" --plugin-dir "$JOB" plugins)
+echo "$out"
+for id in spark databricks k8s-job; do
+  echo "$out" | grep -q "$id" || fail "flyteplug plugins: $id missing"
+done
+
+step "installed CLI: conformance"
+if "$P/bin/flyteplug" conformance --help > /dev/null 2>&1 || \
+   "$P/bin/flyteplug" 2>&1 | grep -q conformance; then
+  "$P/bin/flyteplug" conformance "$MOD" || fail "conformance of $MOD"
+else
+  echo "(the CLI has no conformance command yet)"
+fi
+
+step "installed CLI: build"
+out=$("$P/bin/flyteplug" --plugin-dir "$JOB" build \
+  --task "$SRC/examples/third_party_job/example_task.json")
+echo "$out" | head -c 400; echo
+echo "$out" | grep -q '"kind": *"Job"' || fail "flyteplug build: no Job"
+echo "$out" | grep -q '"name": *"a8x2kq-n0-0"' || fail "flyteplug build: no name"
+
+step "C host with pkg-config; default module paths"
+PKG_CONFIG_PATH=$P/lib/pkgconfig
+export PKG_CONFIG_PATH
+cat > "$WORK/host.c" <<'CEOF'
+#include <stdio.h>
+#include <string.h>
+#include "flyteplug/loader.h"
+int main(void) {
+  flyteplug_loader_options options;
+  memset(&options, 0, sizeof options);
+  options.struct_size = sizeof options;
+  flyteplug_status status = {sizeof status, 0, NULL};
+  flyteplug_loader* loader = NULL;
+  if (flyteplug_loader_open(&options, &loader, &status) != FLYTEPLUG_OK) {
+    fprintf(stderr, "open: %s\n", status.message);
+    flyteplug_status_clear(&status);
+    return 1;
+  }
+  uint32_t n = flyteplug_loader_module_count(loader);
+  for (uint32_t i = 0; i < n; ++i) {
+    flyteplug_module_info info;
+    memset(&info, 0, sizeof info);
+    info.struct_size = sizeof info;
+    if (flyteplug_loader_module_info(loader, i, &info, &status) == FLYTEPLUG_OK)
+      printf("%s %s\n", info.id, info.path);
+  }
+  flyteplug_loader_close(loader);
+  return 0;
+}
+CEOF
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror -o "$WORK/host" "$WORK/host.c" \
+  $(pkg-config --cflags --libs flyteplug-loader) || fail "pkg-config C host"
+inc=$(pkg-config --cflags-only-I flyteplug-plugin | sed 's/^-I//; s/ *$//')
+[ -f "$inc/flyteplug/plugin.h" ] || fail "flyteplug-plugin.pc: no plugin.h under '$inc'"
+out=$("$WORK/host")
+echo "$out"
+echo "$out" | grep -q "^spark $P/lib/flyteplug/modules/" || fail "default paths: spark"
+echo "$out" | grep -q "^databricks " || fail "default paths: databricks"
+
+if [ -n "${FLYTEPLUG_PYTHON3:-}" ]; then
+  step "Python host against the installed loader"
+  FLYTEPLUG_LIBRARY=$P/lib/libflyteplug_loader.so \
+  FLYTEPLUG_EXTRA_MODULE_DIR=$JOB FLYTEPLUG_SOURCE_DIR=$SRC \
+  PYTHONPATH=$SRC/examples/bindings/python \
+    "$FLYTEPLUG_PYTHON3" "$SRC/tests/hosts/test_flyteplug_python.py" \
+    > "$WORK/python.log" 2>&1 || { cat "$WORK/python.log"; fail "python host"; }
+  tail -n 3 "$WORK/python.log"
+fi
+
+if [ -n "${FLYTEPLUG_GO:-}" ]; then
+  step "Go host against the installed loader (pkg-config flags)"
+  GOWORK_DIR=$WORK/go
+  CGO_CFLAGS=$(pkg-config --cflags flyteplug-loader) \
+  CGO_LDFLAGS=$(pkg-config --libs flyteplug-loader) \
+  GOCACHE=${GOCACHE:-$GOWORK_DIR/cache} GOPATH=$GOWORK_DIR/gopath \
+  GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
+  FLYTEPLUG_EXTRA_MODULE_DIR=$JOB FLYTEPLUG_SOURCE_DIR=$SRC \
+    sh "$SRC/tests/hosts/run_go_test.sh" "$FLYTEPLUG_GO" \
+      "$SRC/examples/bindings/go" "$GOWORK_DIR" > "$WORK/go.log" 2>&1 \
+    || { cat "$WORK/go.log"; fail "go host"; }
+  tail -n 2 "$WORK/go.log"
+fi
+
+echo "install_test: OK"
