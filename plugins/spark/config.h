@@ -1,0 +1,122 @@
+// Configuration of the Spark module: the `plugins.spark` and `plugins.k8s`
+// sections, with Flyte's key names and defaults (spark-k8s-plugin.md §1e and
+// the pod-helper sections), plus flyteplug's own switches (README.md).
+#ifndef FLYTEPLUG_PLUGINS_SPARK_CONFIG_H_
+#define FLYTEPLUG_PLUGINS_SPARK_CONFIG_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "log_config.h"
+#include "rapidjson/document.h"
+
+namespace flyteplug::spark {
+
+// One entry of `plugins.spark.features`.
+struct FeatureConfig {
+  std::string name;
+  std::map<std::string, std::string> spark_config;  // `spark-config`
+};
+
+// `plugins.spark`.
+struct SparkPluginConfig {
+  // Flyte v1 keys.
+  std::map<std::string, std::string> spark_config_default;
+  std::string spark_history_server_url;
+  std::vector<FeatureConfig> features;
+  SparkLogsConfig logs = DefaultSparkLogsConfig();
+
+  // flyteplug improvements over Flyte v1 (README.md lists each one).
+  // `spark-version`: spec.sparkVersion ("" reproduces Flyte v1's empty value).
+  std::string spark_version = "3.5.0";
+  // `validate-manifest`: check every manifest against the CRD schema.
+  bool validate_manifest = true;
+  // `user-spark-conf-wins`: an explicit user sparkConf key beats a key
+  // injected by a feature toggle, whatever the order.
+  bool user_spark_conf_wins = true;
+  // `sanitize-pod-name-prefix`: podNamePrefix made a DNS label <= 47 chars.
+  bool sanitize_pod_name_prefix = true;
+  // `enforce-platform-affinity`: re-apply the (non-)interruptible node
+  // selector requirement after driverPod/executorPod overlays merge.
+  bool enforce_platform_affinity = true;
+  // `dedupe-overlay-containers`: an overlay container that repeats the base
+  // container does not duplicate its args or env entries.
+  bool dedupe_overlay_containers = true;
+  // `propagate-container-resources`: container CPU/memory/GPU reach
+  // driver/executor coreRequest, coreLimit, memory, gpu. Off: Flyte v1.
+  bool propagate_container_resources = false;
+  // `enable-pod-template`: the pod spec is also passed through as the
+  // operator's driver.template / executor.template (Flyte 2). Off: Flyte v1.
+  bool enable_pod_template = false;
+};
+
+// `plugins.k8s` (Flyte's K8sPluginConfig). Kubernetes objects are kept as
+// JSON values owned by `store`; an unset object is null. Move-only.
+struct K8sPluginConfig {
+  K8sPluginConfig();
+  K8sPluginConfig(K8sPluginConfig&&) = default;
+  K8sPluginConfig& operator=(K8sPluginConfig&&) = default;
+
+  std::map<std::string, std::string> default_annotations = {
+      {"cluster-autoscaler.kubernetes.io/safe-to-evict", "false"}};
+  std::map<std::string, std::string> default_labels;
+  std::map<std::string, std::string> default_env_vars;
+  std::map<std::string, std::string> default_env_vars_from_env;
+  std::string default_cpus = "1000m";
+  std::string default_memory = "1024Mi";
+  std::map<std::string, std::string> default_node_selector;
+  std::map<std::string, std::string> interruptible_node_selector;
+  std::string scheduler_name;
+  std::string default_pod_template_name;
+  std::string image_pull_policy;
+  std::string gpu_device_node_label = "k8s.amazonaws.com/accelerator";
+  std::string gpu_partition_size_node_label =
+      "k8s.amazonaws.com/gpu-partition-size";
+  std::string gpu_resource_name = "nvidia.com/gpu";
+  std::vector<std::string> add_tolerations_for_extended_resources;
+  std::optional<bool> enable_host_networking_pod;
+  bool inject_finalizer = false;
+
+  // Owns the memory of the JSON values below.
+  std::unique_ptr<rapidjson::Document> store;
+  rapidjson::Value default_tolerations;        // array
+  rapidjson::Value interruptible_tolerations;  // array
+  rapidjson::Value resource_tolerations;       // object: name -> array
+  rapidjson::Value default_affinity;           // object or null
+  rapidjson::Value interruptible_node_selector_requirement;      // or null
+  rapidjson::Value non_interruptible_node_selector_requirement;  // or null
+  rapidjson::Value default_pod_security_context;                 // or null
+  rapidjson::Value default_security_context;                     // or null
+  rapidjson::Value default_pod_dns_config;                       // or null
+  rapidjson::Value gpu_unpartitioned_node_selector_requirement;  // or null
+  rapidjson::Value gpu_unpartitioned_toleration;                 // or null
+};
+
+struct ModuleConfig {
+  SparkPluginConfig spark;
+  K8sPluginConfig k8s;
+};
+
+// Parses the module's configuration: `config_json` is the JSON object the
+// host passes to init, {"spark": {...}, "k8s": {...}} (either section may be
+// absent; an empty string means no configuration). Keys match
+// case-insensitively (as Flyte's loader does); a null value keeps the
+// default. `spark-config-default` also accepts the Helm chart's list of
+// single-entry maps; numbers and booleans are accepted where Flyte decodes
+// strings weakly.
+//
+// Unknown keys are appended to *unknown_keys (may be nullptr) as paths, e.g.
+// "plugins.spark.foo". Errors: InvalidArgumentError naming the path
+// ("plugins.k8s.default-tolerations: expected an array, got an object") for
+// malformed JSON or a value of the wrong type. Thread-safe; no I/O.
+absl::StatusOr<ModuleConfig> ParseModuleConfig(
+    absl::string_view config_json, std::vector<std::string>* unknown_keys);
+
+}  // namespace flyteplug::spark
+
+#endif  // FLYTEPLUG_PLUGINS_SPARK_CONFIG_H_

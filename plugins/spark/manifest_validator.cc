@@ -1,0 +1,117 @@
+#include "manifest_validator.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "embedded_schema.h"
+#include "json_util.h"
+#include "rapidjson/error/en.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+
+namespace flyteplug::spark {
+namespace {
+
+// "/spec/driver/cores" -> "spec.driver.cores"; array indices as [i].
+std::string DottedPath(const rapidjson::Pointer& pointer) {
+  std::string out;
+  for (size_t i = 0; i < pointer.GetTokenCount(); ++i) {
+    const rapidjson::Pointer::Token& token = pointer.GetTokens()[i];
+    if (token.index != rapidjson::kPointerInvalidIndex) {
+      absl::StrAppend(&out, "[", token.index, "]");
+    } else {
+      if (!out.empty()) out.push_back('.');
+      out.append(token.name, token.length);
+    }
+  }
+  return out.empty() ? "<root>" : out;
+}
+
+std::string Compact(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ManifestValidator>> ManifestValidator::Create(
+    absl::string_view schema_json) {
+  std::unique_ptr<ManifestValidator> validator(new ManifestValidator());
+  validator->schema_json_.Parse(schema_json.data(), schema_json.size());
+  if (validator->schema_json_.HasParseError() ||
+      !validator->schema_json_.IsObject()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SparkApplication schema is not a JSON object (offset ",
+        validator->schema_json_.GetErrorOffset(), ": ",
+        rapidjson::GetParseError_En(validator->schema_json_.GetParseError()),
+        ")"));
+  }
+  validator->schema_ =
+      std::make_unique<rapidjson::SchemaDocument>(validator->schema_json_);
+  return validator;
+}
+
+absl::StatusOr<std::unique_ptr<ManifestValidator>>
+ManifestValidator::CreateEmbedded() {
+  return Create(SparkApplicationOpenApiSchema());
+}
+
+absl::Status ManifestValidator::Validate(
+    const rapidjson::Value& manifest) const {
+  rapidjson::SchemaValidator validator(*schema_);
+  if (manifest.Accept(validator)) return absl::OkStatus();
+
+  const rapidjson::Pointer& document_pointer =
+      validator.GetInvalidDocumentPointer();
+  const rapidjson::Pointer& schema_pointer =
+      validator.GetInvalidSchemaPointer();
+  std::string keyword = validator.GetInvalidSchemaKeyword();
+  std::string path = DottedPath(document_pointer);
+  const rapidjson::Value* schema_node = schema_pointer.Get(schema_json_);
+  const rapidjson::Value* document_node = document_pointer.Get(manifest);
+  std::string detail;
+  if (schema_node != nullptr) {
+    if (keyword == "required") {
+      // Name the missing properties: RapidJSON 1.1 reports only the object.
+      std::vector<std::string> missing;
+      if (const rapidjson::Value* required =
+              json::Find(*schema_node, "required");
+          required != nullptr && required->IsArray()) {
+        for (const rapidjson::Value& name : required->GetArray()) {
+          if (!name.IsString()) continue;
+          if (document_node == nullptr ||
+              json::Find(*document_node, name.GetString()) == nullptr) {
+            missing.push_back(name.GetString());
+          }
+        }
+      }
+      if (!missing.empty()) {
+        std::string prefix = path == "<root>" ? "" : absl::StrCat(path, ".");
+        path = absl::StrCat(prefix, missing.front());
+        detail = absl::StrCat("required field is missing (required: ",
+                              absl::StrJoin(missing, ", "), ")");
+      }
+    } else if (const rapidjson::Value* constraint =
+                   json::Find(*schema_node, keyword)) {
+      detail = absl::StrCat("violates ", keyword, " ", Compact(*constraint));
+    }
+  }
+  if (detail.empty()) detail = absl::StrCat("violates '", keyword, "'");
+  if (document_node != nullptr && keyword != "required") {
+    // Only numbers, booleans and null are echoed: strings may hold values
+    // that must not reach logs (e.g. environment variables).
+    bool scalar = document_node->IsNumber() || document_node->IsBool() ||
+                  document_node->IsNull();
+    absl::StrAppend(&detail, " (got ",
+                    scalar ? Compact(*document_node)
+                           : std::string(json::TypeName(*document_node)),
+                    ")");
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "SparkApplication rejected by the CRD schema at ", path, ": ", detail));
+}
+
+}  // namespace flyteplug::spark

@@ -1,0 +1,46 @@
+// Validates SparkApplication manifests against the CRD's OpenAPI v3 schema
+// with RapidJSON's JSON Schema validator.
+//
+// RapidJSON 1.1 ignores the keywords it does not know (`format`,
+// `nullable`, `x-kubernetes-*`) and handles the schema's `anyOf`
+// int-or-string unions and quantity `pattern`s, so the schema is used as
+// published (the only `nullable` fields are in `status`, which manifests
+// never carry).
+#ifndef FLYTEPLUG_PLUGINS_SPARK_MANIFEST_VALIDATOR_H_
+#define FLYTEPLUG_PLUGINS_SPARK_MANIFEST_VALIDATOR_H_
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "rapidjson/document.h"
+#include "rapidjson/schema.h"
+
+namespace flyteplug::spark {
+
+class ManifestValidator {
+ public:
+  // Compiles `schema_json` (an OpenAPI v3 object schema) once.
+  // Errors: InvalidArgumentError when it is not JSON.
+  static absl::StatusOr<std::unique_ptr<ManifestValidator>> Create(
+      absl::string_view schema_json);
+  // The embedded SparkApplication v1beta2 schema.
+  static absl::StatusOr<std::unique_ptr<ManifestValidator>> CreateEmbedded();
+
+  // OK, or InvalidArgumentError naming the first violation's JSON path and
+  // keyword, e.g. "SparkApplication rejected by the CRD schema at
+  // spec.driver.cores: must be >= 1 (minimum)". Thread-safe (concurrent
+  // calls share the compiled schema read-only).
+  absl::Status Validate(const rapidjson::Value& manifest) const;
+
+ private:
+  ManifestValidator() = default;
+
+  rapidjson::Document schema_json_;
+  std::unique_ptr<rapidjson::SchemaDocument> schema_;
+};
+
+}  // namespace flyteplug::spark
+
+#endif  // FLYTEPLUG_PLUGINS_SPARK_MANIFEST_VALIDATOR_H_

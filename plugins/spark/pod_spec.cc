@@ -1,0 +1,1011 @@
+#include "pod_spec.h"
+
+#include <cstdlib>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "arg_template.h"
+#include "struct_json.h"
+
+namespace flyteplug::spark {
+namespace {
+
+using json::Value;
+using EnvList = std::vector<std::pair<std::string, std::string>>;
+using flyteidl::core::Resources;
+
+absl::Status TypeError(absl::string_view what, absl::string_view path,
+                       absl::string_view expected, const Value& got) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("Unable to unmarshal ", what, ": ", path, ": expected ",
+                   expected, ", got ", json::TypeName(got)));
+}
+
+absl::Status BadSpec(absl::string_view message) {
+  return absl::InvalidArgumentError(message);
+}
+
+bool IsDnsLabel(absl::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return false;
+    }
+  }
+  return name.front() != '-' && name.back() != '-';
+}
+
+// k8s rand.String(4) alphabet; derived from the name so that the output is
+// deterministic (Flyte picks it at random; it never reaches the
+// SparkApplication).
+std::string FallbackContainerName(absl::string_view generated_name) {
+  constexpr absl::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+  uint32_t hash = 2166136261u;
+  for (char c : generated_name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  std::string name;
+  for (int i = 0; i < 4; ++i) {
+    name.push_back(kAlphabet[hash % kAlphabet.size()]);
+    hash /= kAlphabet.size();
+  }
+  return name;
+}
+
+absl::Status CheckStringArray(const Value& value, absl::string_view what,
+                              const std::string& path) {
+  if (!value.IsArray()) return TypeError(what, path, "an array", value);
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    if (!value[i].IsString()) {
+      return TypeError(what, absl::StrCat(path, "[", i, "]"), "a string",
+                       value[i]);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStringMap(const Value& value, absl::string_view what,
+                            const std::string& path) {
+  if (!value.IsObject()) return TypeError(what, path, "an object", value);
+  for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+    if (!it->value.IsString()) {
+      return TypeError(what, absl::StrCat(path, ".", it->name.GetString()),
+                       "a string", it->value);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckContainer(const Value& container, absl::string_view what,
+                            const std::string& path) {
+  if (!container.IsObject()) {
+    return TypeError(what, path, "an object", container);
+  }
+  for (const char* key : {"name", "image"}) {
+    if (const Value* v = json::Find(container, key);
+        v != nullptr && !v->IsNull() && !v->IsString()) {
+      return TypeError(what, absl::StrCat(path, ".", key), "a string", *v);
+    }
+  }
+  for (const char* key : {"args", "command"}) {
+    if (const Value* v = json::Find(container, key);
+        v != nullptr && !v->IsNull()) {
+      if (absl::Status s =
+              CheckStringArray(*v, what, absl::StrCat(path, ".", key));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (const Value* env = json::Find(container, "env");
+      env != nullptr && !env->IsNull()) {
+    std::string env_path = absl::StrCat(path, ".env");
+    if (!env->IsArray()) return TypeError(what, env_path, "an array", *env);
+    for (rapidjson::SizeType i = 0; i < env->Size(); ++i) {
+      const Value& item = (*env)[i];
+      std::string item_path = absl::StrCat(env_path, "[", i, "]");
+      if (!item.IsObject())
+        return TypeError(what, item_path, "an object", item);
+      const Value* name = json::Find(item, "name");
+      if (name == nullptr || !name->IsString()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Unable to unmarshal ", what, ": ", item_path,
+                         ".name: an environment variable needs a string name"));
+      }
+    }
+  }
+  if (const Value* resources = json::Find(container, "resources");
+      resources != nullptr && !resources->IsNull()) {
+    std::string res_path = absl::StrCat(path, ".resources");
+    if (!resources->IsObject()) {
+      return TypeError(what, res_path, "an object", *resources);
+    }
+    for (const char* key : {"requests", "limits"}) {
+      if (const Value* v = json::Find(*resources, key);
+          v != nullptr && !v->IsNull() && !v->IsObject()) {
+        return TypeError(what, absl::StrCat(res_path, ".", key), "an object",
+                         *v);
+      }
+    }
+  }
+  if (const Value* v = json::Find(container, "securityContext");
+      v != nullptr && !v->IsNull() && !v->IsObject()) {
+    return TypeError(what, absl::StrCat(path, ".securityContext"), "an object",
+                     *v);
+  }
+  return absl::OkStatus();
+}
+
+// Renders {{.Input}}-style templates in a string array in place.
+void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
+                   json::Allocator& allocator) {
+  if (array == nullptr || !array->IsArray()) return;
+  for (Value& item : array->GetArray()) {
+    absl::string_view text(item.GetString(), item.GetStringLength());
+    if (text.find("{{") == absl::string_view::npos) continue;
+    item = json::String(plugins::RenderArgTemplate(text, context), allocator);
+  }
+}
+
+// Flyte's DecorateEnvVars (the part the Spark plugin sees).
+EnvList DecorationEnv(const flyteplug::v1::TaskContext& context,
+                      const K8sPluginConfig& k8s) {
+  EnvList env;
+  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
+  const flyteidl::core::TaskExecutionIdentifier& id =
+      metadata.task_execution_id();
+  if (id.has_node_execution_id() && id.node_execution_id().has_execution_id()) {
+    const auto& execution = id.node_execution_id().execution_id();
+    env.emplace_back("FLYTE_INTERNAL_EXECUTION_ID", execution.name());
+    env.emplace_back("FLYTE_INTERNAL_EXECUTION_PROJECT", execution.project());
+    env.emplace_back("FLYTE_INTERNAL_EXECUTION_DOMAIN", execution.domain());
+    env.emplace_back("FLYTE_ATTEMPT_NUMBER", absl::StrCat(id.retry_attempt()));
+    if (!metadata.console_url().empty() &&
+        context.task_template().config().contains("link_type")) {
+      absl::string_view url = metadata.console_url();
+      while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+      env.emplace_back(
+          "FLYTE_EXECUTION_URL",
+          absl::StrCat(url, "/projects/", execution.project(), "/domains/",
+                       execution.domain(), "/executions/", execution.name(),
+                       "/nodeId/", metadata.unique_node_id(), "/nodes"));
+    }
+    if (id.has_task_id()) {
+      const auto& task = id.task_id();
+      env.emplace_back("FLYTE_INTERNAL_TASK_PROJECT", task.project());
+      env.emplace_back("FLYTE_INTERNAL_TASK_DOMAIN", task.domain());
+      env.emplace_back("FLYTE_INTERNAL_TASK_NAME", task.name());
+      env.emplace_back("FLYTE_INTERNAL_TASK_VERSION", task.version());
+    }
+  }
+  // Flyte iterates Go maps here (random order); key order is deterministic.
+  std::map<std::string, std::string> execution_env(
+      metadata.environment_variables().begin(),
+      metadata.environment_variables().end());
+  for (const auto& entry : execution_env) env.push_back(entry);
+  for (const auto& entry : k8s.default_env_vars) env.push_back(entry);
+  for (const auto& [name, from] : k8s.default_env_vars_from_env) {
+    const char* value = std::getenv(from.c_str());
+    env.emplace_back(name, value == nullptr ? "" : value);
+  }
+  return env;
+}
+
+Value EnvVar(absl::string_view name, absl::string_view value,
+             json::Allocator& allocator) {
+  Value var(rapidjson::kObjectType);
+  var.AddMember("name", json::String(name, allocator), allocator);
+  var.AddMember("value", json::String(value, allocator), allocator);
+  return var;
+}
+
+const char* ResourceKey(Resources::ResourceName name,
+                        const K8sPluginConfig& k8s) {
+  switch (name) {
+    case Resources::CPU:
+      return "cpu";
+    case Resources::MEMORY:
+      return "memory";
+    case Resources::GPU:
+      return k8s.gpu_resource_name.c_str();
+    case Resources::EPHEMERAL_STORAGE:
+      return "ephemeral-storage";
+    default:
+      return nullptr;  // UNKNOWN and STORAGE are ignored
+  }
+}
+
+// Flyte's ToK8sResourceRequirements: {requests, limits} with zero
+// quantities dropped. `where` names the field in errors.
+absl::Status AddResources(const Resources& resources,
+                          const K8sPluginConfig& k8s, absl::string_view where,
+                          Value& out, json::Allocator& allocator) {
+  struct {
+    const char* key;
+    const google::protobuf::RepeatedPtrField<Resources::ResourceEntry>* list;
+  } lists[] = {{"requests", &resources.requests()},
+               {"limits", &resources.limits()}};
+  for (const auto& l : lists) {
+    for (int i = 0; i < l.list->size(); ++i) {
+      const Resources::ResourceEntry& entry = l.list->Get(i);
+      const char* key = ResourceKey(entry.name(), k8s);
+      if (key == nullptr) continue;
+      bool zero = false;
+      if (!ParseQuantity(entry.value(), &zero)) {
+        return BadSpec(absl::StrCat("invalid TaskSpecification: ", where, ".",
+                                    l.key, "[", i, "]: resource ", key,
+                                    " value \"", entry.value(),
+                                    "\" is not a valid Kubernetes quantity"));
+      }
+      if (zero) continue;
+      Value& group =
+          json::Ensure(out, l.key, rapidjson::kObjectType, allocator);
+      json::Set(group, key, json::String(entry.value(), allocator), allocator);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void CollectResourceNames(const Value& container, std::set<std::string>* out) {
+  const Value* resources = json::Find(container, "resources");
+  if (resources == nullptr) return;
+  for (const char* key : {"requests", "limits"}) {
+    const Value* group = json::Find(*resources, key);
+    if (group == nullptr || !group->IsObject()) continue;
+    for (auto it = group->MemberBegin(); it != group->MemberEnd(); ++it) {
+      out->insert(it->name.GetString());
+    }
+  }
+}
+
+// Flyte's AddFlyteCustomizationsToContainer as far as it shapes what the
+// Spark plugin reads: templates rendered, env decorated, `gpu` renamed.
+void CustomizeContainer(Value& container,
+                        const flyteplug::v1::TaskContext& context,
+                        const EnvList& decorations, const K8sPluginConfig& k8s,
+                        json::Allocator& allocator) {
+  RenderStrings(json::Find(container, "command"), context, allocator);
+  RenderStrings(json::Find(container, "args"), context, allocator);
+  Value& env = json::Ensure(container, "env", rapidjson::kArrayType, allocator);
+  for (const auto& [name, value] : decorations) {
+    env.PushBack(EnvVar(name, value, allocator), allocator);
+  }
+  if (env.Empty()) json::Remove(container, "env");
+  if (Value* resources = json::Find(container, "resources")) {
+    for (const char* key : {"requests", "limits"}) {
+      Value* group = json::Find(*resources, key);
+      if (group == nullptr || !group->IsObject()) continue;
+      if (Value* gpu = json::Find(*group, "gpu");
+          gpu != nullptr && k8s.gpu_resource_name != "gpu") {
+        Value moved(std::move(*gpu));
+        json::Remove(*group, "gpu");
+        json::Set(*group, k8s.gpu_resource_name, std::move(moved), allocator);
+      }
+    }
+  }
+}
+
+// Flyte's MergeResources(overrides, &container.Resources): override entries
+// win per resource name.
+void MergeResourceOverrides(Value& container, const Value& overrides,
+                            json::Allocator& allocator) {
+  if (overrides.MemberCount() == 0) return;
+  Value& resources =
+      json::Ensure(container, "resources", rapidjson::kObjectType, allocator);
+  json::MergeOverride(resources, overrides, allocator);
+}
+
+Value ToleranceExists(absl::string_view key, json::Allocator& allocator) {
+  Value toleration(rapidjson::kObjectType);
+  toleration.AddMember("key", json::String(key, allocator), allocator);
+  toleration.AddMember("operator", "Exists", allocator);
+  toleration.AddMember("effect", "NoSchedule", allocator);
+  return toleration;
+}
+
+Value Requirement(absl::string_view key, absl::string_view op,
+                  const std::vector<std::string>& values,
+                  json::Allocator& allocator) {
+  Value requirement(rapidjson::kObjectType);
+  requirement.AddMember("key", json::String(key, allocator), allocator);
+  requirement.AddMember("operator", json::String(op, allocator), allocator);
+  if (!values.empty()) {
+    Value list(rapidjson::kArrayType);
+    for (const std::string& v : values) {
+      list.PushBack(json::String(v, allocator), allocator);
+    }
+    requirement.AddMember("values", list, allocator);
+  }
+  return requirement;
+}
+
+Value Toleration(absl::string_view key, absl::string_view value,
+                 json::Allocator& allocator) {
+  Value toleration(rapidjson::kObjectType);
+  toleration.AddMember("key", json::String(key, allocator), allocator);
+  toleration.AddMember("value", json::String(value, allocator), allocator);
+  toleration.AddMember("operator", "Equal", allocator);
+  toleration.AddMember("effect", "NoSchedule", allocator);
+  return toleration;
+}
+
+std::map<std::string, std::string> ReadStringMap(const Value* object) {
+  std::map<std::string, std::string> out;
+  if (object == nullptr || !object->IsObject()) return out;
+  for (auto it = object->MemberBegin(); it != object->MemberEnd(); ++it) {
+    if (it->value.IsString()) out[it->name.GetString()] = it->value.GetString();
+  }
+  return out;
+}
+
+// Flyte's UpdatePod.
+void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
+               bool interruptible, const flyteplug::v1::TaskContext& context,
+               const K8sPluginConfig& k8s, json::Allocator& allocator) {
+  const Value* restart = json::Find(spec, "restartPolicy");
+  if (restart == nullptr || json::IsEmpty(*restart)) {
+    json::Set(spec, "restartPolicy", Value("Never"), allocator);
+  }
+  // Platform tolerations first: resource, interruptible, default; then the
+  // pod's own.
+  Value tolerations(rapidjson::kArrayType);
+  for (const std::string& name : resource_names) {
+    if (const Value* list = json::Find(k8s.resource_tolerations, name)) {
+      for (const Value& t : list->GetArray()) {
+        tolerations.PushBack(Value(t, allocator), allocator);
+      }
+    }
+  }
+  if (interruptible) {
+    for (const Value& t : k8s.interruptible_tolerations.GetArray()) {
+      tolerations.PushBack(Value(t, allocator), allocator);
+    }
+  }
+  for (const Value& t : k8s.default_tolerations.GetArray()) {
+    tolerations.PushBack(Value(t, allocator), allocator);
+  }
+  if (Value* own = json::Find(spec, "tolerations"); own && own->IsArray()) {
+    for (Value& t : own->GetArray()) tolerations.PushBack(t, allocator);
+  }
+  if (tolerations.Empty()) {
+    json::Remove(spec, "tolerations");
+  } else {
+    json::Set(spec, "tolerations", std::move(tolerations), allocator);
+  }
+
+  const Value* sa = json::Find(spec, "serviceAccountName");
+  if ((sa == nullptr || json::IsEmpty(*sa)) &&
+      !context.metadata().k8s_service_account().empty()) {
+    json::Set(spec, "serviceAccountName",
+              json::String(context.metadata().k8s_service_account(), allocator),
+              allocator);
+  }
+  const Value* scheduler = json::Find(spec, "schedulerName");
+  if ((scheduler == nullptr || json::IsEmpty(*scheduler)) &&
+      !k8s.scheduler_name.empty()) {
+    json::Set(spec, "schedulerName",
+              json::String(k8s.scheduler_name, allocator), allocator);
+  }
+
+  std::map<std::string, std::string> selector = k8s.default_node_selector;
+  for (auto& [k, v] : ReadStringMap(json::Find(spec, "nodeSelector"))) {
+    selector[k] = v;
+  }
+  if (interruptible) {
+    for (const auto& [k, v] : k8s.interruptible_node_selector) selector[k] = v;
+  }
+  if (selector.empty()) {
+    json::Remove(spec, "nodeSelector");
+  } else {
+    json::Set(spec, "nodeSelector", json::StringMap(selector, allocator),
+              allocator);
+  }
+
+  struct {
+    const char* key;
+    const Value* fallback;
+  } defaults[] = {
+      {"affinity", &k8s.default_affinity},
+      {"securityContext", &k8s.default_pod_security_context},
+      {"dnsConfig", &k8s.default_pod_dns_config},
+  };
+  for (const auto& d : defaults) {
+    const Value* current = json::Find(spec, d.key);
+    if ((current == nullptr || current->IsNull()) && !d.fallback->IsNull()) {
+      json::Set(spec, d.key, Value(*d.fallback, allocator), allocator);
+    }
+  }
+  if (k8s.enable_host_networking_pod.has_value()) {
+    json::Set(spec, "hostNetwork", Value(*k8s.enable_host_networking_pod),
+              allocator);
+  }
+  Value& affinity =
+      json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator);
+  const Value& requirement =
+      interruptible ? k8s.interruptible_node_selector_requirement
+                    : k8s.non_interruptible_node_selector_requirement;
+  if (!requirement.IsNull()) {
+    AddRequiredNodeSelectorRequirement(affinity, requirement,
+                                       /*skip_present=*/false, allocator);
+  }
+}
+
+// Flyte's MergeBasePodSpecOntoTemplate for one container list.
+Value MergeContainersOntoTemplate(const Value* template_list,
+                                  const Value* base_list,
+                                  absl::string_view default_name,
+                                  absl::string_view primary_template_name,
+                                  absl::string_view primary_name,
+                                  json::Allocator& allocator) {
+  const Value* default_template = nullptr;
+  const Value* primary_template = nullptr;
+  if (template_list != nullptr && template_list->IsArray()) {
+    for (const Value& c : template_list->GetArray()) {
+      const Value* name = json::Find(c, "name");
+      if (name == nullptr || !name->IsString()) continue;
+      if (name->GetString() == default_name) {
+        default_template = &c;
+      } else if (name->GetString() == primary_template_name) {
+        primary_template = &c;
+      }
+    }
+  }
+  Value merged(rapidjson::kArrayType);
+  if (base_list == nullptr || !base_list->IsArray()) return merged;
+  for (const Value& container : base_list->GetArray()) {
+    Value result;
+    bool have = false;
+    if (default_template != nullptr) {
+      result.CopyFrom(*default_template, allocator);
+      have = true;
+    }
+    const Value* name = json::Find(container, "name");
+    if (!primary_name.empty() && primary_template != nullptr &&
+        name != nullptr && name->IsString() &&
+        name->GetString() == primary_name) {
+      if (!have) {
+        result.CopyFrom(*primary_template, allocator);
+        have = true;
+      } else {
+        json::MergeOverride(result, *primary_template, allocator);
+      }
+    }
+    if (!have) {
+      result.CopyFrom(container, allocator);
+    } else {
+      json::MergeOverride(result, container, allocator);
+    }
+    merged.PushBack(result, allocator);
+  }
+  return merged;
+}
+
+absl::Status MergeWithBasePodTemplate(const flyteidl::core::K8sPod& base,
+                                      FlytePod& pod,
+                                      json::Allocator& allocator) {
+  Value template_spec = plugins::ToRapidJson(base.pod_spec(), allocator);
+  if (absl::Status s = CheckPodSpec(template_spec, "base pod template");
+      !s.ok()) {
+    return s;
+  }
+  Value merged(template_spec, allocator);
+  json::MergeOverride(merged, pod.spec, allocator);
+  for (const auto& [list, default_name, primary_template] :
+       {std::make_tuple("containers", "default", "primary"),
+        std::make_tuple("initContainers", "default-init", "primary-init")}) {
+    const Value* base_list = json::Find(pod.spec, list);
+    if (base_list == nullptr) continue;
+    absl::string_view primary = absl::string_view(list) == "containers"
+                                    ? pod.primary_container_name
+                                    : absl::string_view();
+    Value containers = MergeContainersOntoTemplate(
+        json::Find(template_spec, list), base_list, default_name,
+        primary_template, primary, allocator);
+    json::Set(merged, list, std::move(containers), allocator);
+  }
+  pod.spec = std::move(merged);
+  for (const auto& [k, v] : base.metadata().labels()) pod.labels.emplace(k, v);
+  for (const auto& [k, v] : base.metadata().annotations()) {
+    pod.annotations.emplace(k, v);
+  }
+  return absl::OkStatus();
+}
+
+bool PodUsesResource(const Value& spec, absl::string_view name,
+                     const char* group_key) {
+  const Value* containers = json::Find(spec, "containers");
+  if (containers == nullptr || !containers->IsArray()) return false;
+  for (const Value& c : containers->GetArray()) {
+    const Value* resources = json::Find(c, "resources");
+    if (resources == nullptr) continue;
+    for (const char* key : {"requests", "limits"}) {
+      if (group_key != nullptr && absl::string_view(key) != group_key) continue;
+      const Value* group = json::Find(*resources, key);
+      if (group != nullptr && json::Find(*group, name) != nullptr) return true;
+    }
+  }
+  return false;
+}
+
+void AppendToleration(Value& spec, Value toleration,
+                      json::Allocator& allocator) {
+  json::Ensure(spec, "tolerations", rapidjson::kArrayType, allocator)
+      .PushBack(toleration, allocator);
+}
+
+// Flyte's ApplyGPUNodeSelectors.
+void ApplyGpuNodeSelectors(Value& spec,
+                           const flyteidl::core::GPUAccelerator& gpu,
+                           const K8sPluginConfig& k8s,
+                           json::Allocator& allocator) {
+  if (!PodUsesResource(spec, k8s.gpu_resource_name, nullptr)) return;
+  Value& affinity =
+      json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator);
+  if (!gpu.device().empty()) {
+    AddRequiredNodeSelectorRequirement(
+        affinity,
+        Requirement(k8s.gpu_device_node_label, "In", {gpu.device()}, allocator),
+        false, allocator);
+    AppendToleration(
+        spec, Toleration(k8s.gpu_device_node_label, gpu.device(), allocator),
+        allocator);
+  }
+  switch (gpu.partition_size_value_case()) {
+    case flyteidl::core::GPUAccelerator::kUnpartitioned:
+      if (!gpu.unpartitioned()) return;
+      if (!k8s.gpu_unpartitioned_node_selector_requirement.IsNull()) {
+        AddRequiredNodeSelectorRequirement(
+            affinity, k8s.gpu_unpartitioned_node_selector_requirement, false,
+            allocator);
+      } else {
+        AddRequiredNodeSelectorRequirement(
+            affinity,
+            Requirement(k8s.gpu_partition_size_node_label, "DoesNotExist", {},
+                        allocator),
+            false, allocator);
+      }
+      if (!k8s.gpu_unpartitioned_toleration.IsNull()) {
+        AppendToleration(spec,
+                         Value(k8s.gpu_unpartitioned_toleration, allocator),
+                         allocator);
+      }
+      return;
+    case flyteidl::core::GPUAccelerator::kPartitionSize:
+      AddRequiredNodeSelectorRequirement(
+          affinity,
+          Requirement(k8s.gpu_partition_size_node_label, "In",
+                      {gpu.partition_size()}, allocator),
+          false, allocator);
+      AppendToleration(spec,
+                       Toleration(k8s.gpu_partition_size_node_label,
+                                  gpu.partition_size(), allocator),
+                       allocator);
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace
+
+bool ParseQuantity(absl::string_view s, bool* zero) {
+  // <quantity> ::= <signedNumber><suffix>; see k8s resource.ParseQuantity.
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  bool digits = false;
+  bool nonzero = false;
+  auto number = [&](bool* any_digit) {
+    bool any = false;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      nonzero = nonzero || s[i] != '0';
+      any = true;
+      ++i;
+    }
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        nonzero = nonzero || s[i] != '0';
+        any = true;
+        ++i;
+      }
+    }
+    *any_digit = any;
+  };
+  number(&digits);
+  if (!digits) return false;
+  absl::string_view suffix = s.substr(i);
+  static constexpr absl::string_view kSuffixes[] = {
+      "",  "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n",
+      "u", "m",  "k",  "M",  "G",  "T",  "P",  "E"};
+  bool ok = false;
+  for (absl::string_view known : kSuffixes) ok = ok || suffix == known;
+  if (!ok && !suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    size_t j = 1;
+    if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
+    ok = j < suffix.size();
+    for (; j < suffix.size(); ++j) {
+      ok = ok && suffix[j] >= '0' && suffix[j] <= '9';
+    }
+  }
+  if (!ok) return false;
+  *zero = !nonzero;
+  return true;
+}
+
+absl::Status CheckPodSpec(const Value& spec, absl::string_view what) {
+  if (!spec.IsObject()) return TypeError(what, "podSpec", "an object", spec);
+  for (const char* list : {"containers", "initContainers"}) {
+    const Value* containers = json::Find(spec, list);
+    if (containers == nullptr || containers->IsNull()) continue;
+    if (!containers->IsArray()) {
+      return TypeError(what, list, "an array", *containers);
+    }
+    for (rapidjson::SizeType i = 0; i < containers->Size(); ++i) {
+      if (absl::Status s = CheckContainer((*containers)[i], what,
+                                          absl::StrCat(list, "[", i, "]"));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (const Value* v = json::Find(spec, "tolerations");
+      v != nullptr && !v->IsNull()) {
+    if (!v->IsArray()) return TypeError(what, "tolerations", "an array", *v);
+    for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+      if (!(*v)[i].IsObject()) {
+        return TypeError(what, absl::StrCat("tolerations[", i, "]"),
+                         "an object", (*v)[i]);
+      }
+    }
+  }
+  if (const Value* v = json::Find(spec, "nodeSelector");
+      v != nullptr && !v->IsNull()) {
+    if (absl::Status s = CheckStringMap(*v, what, "nodeSelector"); !s.ok()) {
+      return s;
+    }
+  }
+  for (const char* key : {"affinity", "securityContext", "dnsConfig"}) {
+    if (const Value* v = json::Find(spec, key);
+        v != nullptr && !v->IsNull() && !v->IsObject()) {
+      return TypeError(what, key, "an object", *v);
+    }
+  }
+  for (const char* key : {"schedulerName", "serviceAccountName",
+                          "priorityClassName", "restartPolicy"}) {
+    if (const Value* v = json::Find(spec, key);
+        v != nullptr && !v->IsNull() && !v->IsString()) {
+      return TypeError(what, key, "a string", *v);
+    }
+  }
+  if (const Value* v = json::Find(spec, "hostNetwork");
+      v != nullptr && !v->IsNull() && !v->IsBool()) {
+    return TypeError(what, "hostNetwork", "a boolean", *v);
+  }
+  if (const Value* v = json::Find(spec, "affinity"); v && v->IsObject()) {
+    const Value* node = json::Find(*v, "nodeAffinity");
+    const Value* required =
+        node ? json::Find(*node,
+                          "requiredDuringSchedulingIgnoredDuringExecution")
+             : nullptr;
+    const Value* terms =
+        required ? json::Find(*required, "nodeSelectorTerms") : nullptr;
+    if (terms != nullptr && !terms->IsNull()) {
+      constexpr absl::string_view kTerms =
+          "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+          ".nodeSelectorTerms";
+      if (!terms->IsArray()) return TypeError(what, kTerms, "an array", *terms);
+      for (rapidjson::SizeType i = 0; i < terms->Size(); ++i) {
+        const Value& term = (*terms)[i];
+        std::string path = absl::StrCat(kTerms, "[", i, "]");
+        if (!term.IsObject()) return TypeError(what, path, "an object", term);
+        const Value* exprs = json::Find(term, "matchExpressions");
+        if (exprs != nullptr && !exprs->IsNull() && !exprs->IsArray()) {
+          return TypeError(what, absl::StrCat(path, ".matchExpressions"),
+                           "an array", *exprs);
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+void AddRequiredNodeSelectorRequirement(Value& affinity,
+                                        const Value& requirement,
+                                        bool skip_present,
+                                        json::Allocator& allocator) {
+  Value& node =
+      json::Ensure(affinity, "nodeAffinity", rapidjson::kObjectType, allocator);
+  Value& required =
+      json::Ensure(node, "requiredDuringSchedulingIgnoredDuringExecution",
+                   rapidjson::kObjectType, allocator);
+  Value& terms = json::Ensure(required, "nodeSelectorTerms",
+                              rapidjson::kArrayType, allocator);
+  if (terms.Empty()) {
+    Value term(rapidjson::kObjectType);
+    Value expressions(rapidjson::kArrayType);
+    expressions.PushBack(Value(requirement, allocator), allocator);
+    term.AddMember("matchExpressions", expressions, allocator);
+    terms.PushBack(term, allocator);
+    return;
+  }
+  for (Value& term : terms.GetArray()) {
+    Value& expressions = json::Ensure(term, "matchExpressions",
+                                      rapidjson::kArrayType, allocator);
+    if (skip_present) {
+      bool present = false;
+      for (const Value& e : expressions.GetArray()) {
+        present = present || e == requirement;
+      }
+      if (present) continue;
+    }
+    expressions.PushBack(Value(requirement, allocator), allocator);
+  }
+}
+
+Value* FindContainer(Value& spec, absl::string_view name) {
+  Value* containers = json::Find(spec, "containers");
+  if (containers == nullptr || !containers->IsArray()) return nullptr;
+  for (Value& c : containers->GetArray()) {
+    const Value* n = json::Find(c, "name");
+    if (n != nullptr && n->IsString() &&
+        absl::string_view(n->GetString(), n->GetStringLength()) == name) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+void MergeOverlayPodSpec(Value& base, const Value& overlay, bool dedupe,
+                         json::Allocator& allocator) {
+  Value merged(base, allocator);
+  json::MergeOverride(merged, overlay, allocator);
+  for (const char* list : {"containers", "initContainers"}) {
+    const Value* base_list = json::Find(base, list);
+    if (base_list == nullptr || !base_list->IsArray()) {
+      json::Remove(merged, list);
+      continue;
+    }
+    const Value* overlay_list = json::Find(overlay, list);
+    Value containers(rapidjson::kArrayType);
+    for (const Value& container : base_list->GetArray()) {
+      Value result(container, allocator);
+      const Value* name = json::Find(container, "name");
+      if (overlay_list != nullptr && overlay_list->IsArray() &&
+          name != nullptr) {
+        for (const Value& candidate : overlay_list->GetArray()) {
+          const Value* other = json::Find(candidate, "name");
+          if (other == nullptr || !(*other == *name)) continue;
+          if (!dedupe) {
+            json::MergeOverride(result, candidate, allocator);
+            continue;
+          }
+          // Drop what the overlay merely repeats, then merge the rest.
+          Value trimmed(candidate, allocator);
+          const Value* base_args = json::Find(result, "args");
+          if (const Value* args = json::Find(trimmed, "args");
+              args != nullptr && base_args != nullptr && *args == *base_args) {
+            json::Remove(trimmed, "args");
+          }
+          if (Value* env = json::Find(trimmed, "env"); env && env->IsArray()) {
+            const Value* base_env = json::Find(result, "env");
+            Value kept(rapidjson::kArrayType);
+            for (Value& var : env->GetArray()) {
+              bool repeated = false;
+              if (base_env != nullptr && base_env->IsArray()) {
+                for (const Value& existing : base_env->GetArray()) {
+                  repeated = repeated || existing == var;
+                }
+              }
+              if (!repeated) kept.PushBack(var, allocator);
+            }
+            *env = kept;
+          }
+          json::MergeOverride(result, trimmed, allocator);
+        }
+      }
+      containers.PushBack(result, allocator);
+    }
+    json::Set(merged, list, std::move(containers), allocator);
+  }
+  base = std::move(merged);
+}
+
+absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
+                                      const K8sPluginConfig& k8s,
+                                      bool interruptible,
+                                      json::Allocator& allocator) {
+  const flyteidl::core::TaskTemplate& task = context.task_template();
+  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
+  FlytePod pod;
+
+  // BuildRawPod.
+  switch (task.target_case()) {
+    case flyteidl::core::TaskTemplate::kContainer: {
+      const flyteidl::core::Container& source = task.container();
+      std::string name = IsDnsLabel(metadata.generated_name())
+                             ? metadata.generated_name()
+                             : FallbackContainerName(metadata.generated_name());
+      Value container(rapidjson::kObjectType);
+      container.AddMember("name", json::String(name, allocator), allocator);
+      container.AddMember("image", json::String(source.image(), allocator),
+                          allocator);
+      for (const auto& [key, list] :
+           {std::make_pair("command", &source.command()),
+            std::make_pair("args", &source.args())}) {
+        if (list->empty()) continue;
+        Value array(rapidjson::kArrayType);
+        for (const std::string& s : *list) {
+          array.PushBack(json::String(s, allocator), allocator);
+        }
+        container.AddMember(rapidjson::StringRef(key), array, allocator);
+      }
+      if (!source.env().empty()) {
+        Value env(rapidjson::kArrayType);
+        for (const auto& kv : source.env()) {
+          env.PushBack(EnvVar(kv.key(), kv.value(), allocator), allocator);
+        }
+        container.AddMember("env", env, allocator);
+      }
+      Value resources(rapidjson::kObjectType);
+      if (absl::Status s = AddResources(source.resources(), k8s,
+                                        "taskTemplate.container.resources",
+                                        resources, allocator);
+          !s.ok()) {
+        return s;
+      }
+      if (resources.MemberCount() > 0) {
+        container.AddMember("resources", resources, allocator);
+      }
+      container.AddMember("terminationMessagePolicy", "FallbackToLogsOnError",
+                          allocator);
+      if (!k8s.image_pull_policy.empty()) {
+        container.AddMember("imagePullPolicy",
+                            json::String(k8s.image_pull_policy, allocator),
+                            allocator);
+      }
+      Value containers(rapidjson::kArrayType);
+      containers.PushBack(container, allocator);
+      pod.spec.AddMember("containers", containers, allocator);
+      pod.primary_container_name = std::move(name);
+      break;
+    }
+    case flyteidl::core::TaskTemplate::kK8SPod: {
+      const flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
+      if (!k8s_pod.has_pod_spec()) {
+        return BadSpec(
+            "Pod tasks with task type version > 1 should specify their target "
+            "as a K8sPod with a defined pod spec");
+      }
+      auto it = task.config().find("primary_container_name");
+      if (it == task.config().end()) {
+        return BadSpec(
+            "invalid TaskSpecification, config missing "
+            "[primary_container_name] key in taskTemplate.config");
+      }
+      pod.primary_container_name = it->second;
+      pod.spec = plugins::ToRapidJson(k8s_pod.pod_spec(), allocator);
+      if (absl::Status s =
+              CheckPodSpec(pod.spec, "taskTemplate.k8sPod.podSpec");
+          !s.ok()) {
+        return s;
+      }
+      pod.labels.insert(k8s_pod.metadata().labels().begin(),
+                        k8s_pod.metadata().labels().end());
+      pod.annotations.insert(k8s_pod.metadata().annotations().begin(),
+                             k8s_pod.metadata().annotations().end());
+      break;
+    }
+    default:
+      return BadSpec(
+          "invalid TaskSpecification, unable to determine Pod configuration");
+  }
+
+  const flyteplug::v1::TaskOverrides& overrides = metadata.overrides();
+  if (overrides.has_pod_template() && overrides.pod_template().has_pod_spec()) {
+    const flyteidl::core::K8sPod& override_pod = overrides.pod_template();
+    for (const auto& [k, v] : override_pod.metadata().labels()) {
+      pod.labels[k] = v;
+    }
+    for (const auto& [k, v] : override_pod.metadata().annotations()) {
+      pod.annotations[k] = v;
+    }
+    pod.spec = plugins::ToRapidJson(override_pod.pod_spec(), allocator);
+    if (absl::Status s =
+            CheckPodSpec(pod.spec, "metadata.overrides.podTemplate.podSpec");
+        !s.ok()) {
+      return s;
+    }
+    pod.primary_container_name = override_pod.primary_container_name();
+  }
+
+  // ApplyFlytePodConfiguration.
+  const std::string& template_name = task.metadata().pod_template_name();
+  if (!template_name.empty() && !context.has_base_pod_template()) {
+    return BadSpec(
+        absl::StrCat("PodTemplate '", template_name, "' does not exist"));
+  }
+  Value override_resources(rapidjson::kObjectType);
+  if (absl::Status s = AddResources(overrides.resources(), k8s,
+                                    "metadata.overrides.resources",
+                                    override_resources, allocator);
+      !s.ok()) {
+    return s;
+  }
+  EnvList decorations = DecorationEnv(context, k8s);
+  std::set<std::string> resource_names;
+  bool found_primary = false;
+  for (const char* list : {"containers", "initContainers"}) {
+    Value* containers = json::Find(pod.spec, list);
+    if (containers == nullptr || !containers->IsArray()) continue;
+    bool init = absl::string_view(list) == "initContainers";
+    for (Value& container : containers->GetArray()) {
+      const Value* name = json::Find(container, "name");
+      bool primary = !init && name != nullptr && name->IsString() &&
+                     pod.primary_container_name == name->GetString();
+      if (primary) {
+        found_primary = true;
+        MergeResourceOverrides(container, override_resources, allocator);
+      }
+      CustomizeContainer(container, context, decorations, k8s, allocator);
+      CollectResourceNames(container, &resource_names);
+      // Primary and init containers get the platform cpu/memory defaults.
+      if (primary || init) {
+        resource_names.insert("cpu");
+        resource_names.insert("memory");
+      }
+    }
+  }
+  if (!found_primary) {
+    return BadSpec(
+        absl::StrCat("invalid TaskSpecification, primary container [",
+                     pod.primary_container_name, "] not defined"));
+  }
+  UpdatePod(pod.spec, resource_names, interruptible, context, k8s, allocator);
+  if (Value* primary = FindContainer(pod.spec, pod.primary_container_name)) {
+    const Value* security = json::Find(*primary, "securityContext");
+    if ((security == nullptr || security->IsNull()) &&
+        !k8s.default_security_context.IsNull()) {
+      json::Set(*primary, "securityContext",
+                Value(k8s.default_security_context, allocator), allocator);
+    }
+  }
+  if (context.has_base_pod_template() &&
+      context.base_pod_template().has_pod_spec()) {
+    if (absl::Status s = MergeWithBasePodTemplate(context.base_pod_template(),
+                                                  pod, allocator);
+        !s.ok()) {
+      return s;
+    }
+  }
+  // Extended resources: execution overrides replace the task's per field.
+  flyteidl::core::GPUAccelerator gpu =
+      task.extended_resources().gpu_accelerator();
+  if (overrides.extended_resources().has_gpu_accelerator()) {
+    gpu = overrides.extended_resources().gpu_accelerator();
+  }
+  ApplyGpuNodeSelectors(pod.spec, gpu, k8s, allocator);
+  if (!overrides.container_image().empty()) {
+    if (Value* primary = FindContainer(pod.spec, pod.primary_container_name)) {
+      json::Set(*primary, "image",
+                json::String(overrides.container_image(), allocator),
+                allocator);
+    }
+  }
+  for (const std::string& name : k8s.add_tolerations_for_extended_resources) {
+    if (!PodUsesResource(pod.spec, name, nullptr)) continue;
+    Value toleration = ToleranceExists(name, allocator);
+    bool present = false;
+    if (const Value* list = json::Find(pod.spec, "tolerations")) {
+      for (const Value& t : list->GetArray())
+        present = present || t == toleration;
+    }
+    if (!present) AppendToleration(pod.spec, std::move(toleration), allocator);
+  }
+  return pod;
+}
+
+}  // namespace flyteplug::spark

@@ -1,0 +1,557 @@
+#include "spark_application.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "json_util.h"
+#include "pod_spec.h"
+#include "spark_conf.h"
+#include "spark_job.h"
+#include "struct_json.h"
+
+namespace flyteplug::spark {
+namespace {
+
+using json::Value;
+
+constexpr char kDriverTemplateContainer[] = "spark-kubernetes-driver";
+constexpr char kExecutorTemplateContainer[] = "spark-kubernetes-executor";
+
+// One role (driver or executor) being built.
+struct Role {
+  Role(bool is_driver, const RolePod* role_pod)
+      : driver(is_driver), pod(role_pod) {}
+
+  bool driver;
+  const RolePod* pod;
+  Value spec{rapidjson::kObjectType};  // SparkPodSpec
+  std::string template_container;      // for podTemplateContainerName
+};
+
+const char* TypeName(int32_t application_type) {
+  switch (application_type) {
+    case 1:
+      return "Java";
+    case 2:
+      return "Scala";
+    case 3:
+      return "R";
+    default:
+      return "Python";  // PYTHON and unknown numbers, as Flyte does
+  }
+}
+
+// Flyte's serviceAccountName(metadata).
+std::string ServiceAccount(const flyteplug::v1::TaskExecutionMetadata& md) {
+  const std::string& run_as =
+      md.security_context().run_as().k8s_service_account();
+  if (!run_as.empty()) return run_as;
+  if (!md.k8s_service_account().empty()) return md.k8s_service_account();
+  return "spark";
+}
+
+void SetString(Value& object, absl::string_view key, absl::string_view value,
+               json::Allocator& allocator) {
+  json::Set(object, key, json::String(value, allocator), allocator);
+}
+
+void CopyIfPresent(Value& out, absl::string_view out_key, const Value& from,
+                   absl::string_view from_key, bool skip_empty,
+                   json::Allocator& allocator) {
+  const Value* value = json::Find(from, from_key);
+  if (value == nullptr || value->IsNull()) return;
+  if (skip_empty && json::IsEmpty(*value)) return;
+  json::Set(out, out_key, Value(*value, allocator), allocator);
+}
+
+// Bytes of a Kubernetes quantity (already validated), or -1.
+double QuantityValue(absl::string_view s) {
+  size_t end = 0;
+  while (end < s.size() && (absl::ascii_isdigit(s[end]) || s[end] == '.' ||
+                            s[end] == '+' || s[end] == '-')) {
+    ++end;
+  }
+  double number = std::strtod(std::string(s.substr(0, end)).c_str(), nullptr);
+  absl::string_view suffix = s.substr(end);
+  struct {
+    const char* suffix;
+    double factor;
+  } table[] = {{"", 1},
+               {"Ki", 1024.0},
+               {"Mi", 1048576.0},
+               {"Gi", 1073741824.0},
+               {"Ti", 1099511627776.0},
+               {"Pi", 1125899906842624.0},
+               {"Ei", 1152921504606846976.0},
+               {"n", 1e-9},
+               {"u", 1e-6},
+               {"m", 1e-3},
+               {"k", 1e3},
+               {"M", 1e6},
+               {"G", 1e9},
+               {"T", 1e12},
+               {"P", 1e15},
+               {"E", 1e18}};
+  for (const auto& row : table) {
+    if (suffix == row.suffix) return number * row.factor;
+  }
+  if (!suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    return std::strtod(std::string(s).c_str(), nullptr);
+  }
+  return -1;
+}
+
+const Value* Resource(const Value& container, const char* group,
+                      absl::string_view name) {
+  const Value* resources = json::Find(container, "resources");
+  const Value* g = resources ? json::Find(*resources, group) : nullptr;
+  const Value* v = g ? json::Find(*g, name) : nullptr;
+  return v != nullptr && (v->IsString() || v->IsNumber()) ? v : nullptr;
+}
+
+std::string QuantityString(const Value& v) {
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  return v.IsInt64() ? absl::StrCat(v.GetInt64()) : absl::StrCat(v.GetDouble());
+}
+
+// propagate-container-resources: the primary container's resources onto
+// coreRequest / coreLimit / memory / gpu, unless sparkConf already decides.
+void PropagateResources(const Value& container,
+                        const std::map<std::string, std::string>& conf,
+                        bool driver, const K8sPluginConfig& k8s, Value& spec,
+                        json::Allocator& allocator) {
+  const char* role = driver ? "driver" : "executor";
+  auto has = [&](const std::string& key) {
+    auto it = conf.find(key);
+    return it != conf.end() && !it->second.empty();
+  };
+  const Value* cpu_request = Resource(container, "requests", "cpu");
+  const Value* cpu_limit = Resource(container, "limits", "cpu");
+  if (cpu_request == nullptr) cpu_request = cpu_limit;
+  if (cpu_request != nullptr &&
+      !has(absl::StrCat("spark.kubernetes.", role, ".request.cores"))) {
+    SetString(spec, "coreRequest", QuantityString(*cpu_request), allocator);
+  }
+  if (cpu_limit != nullptr &&
+      !has(absl::StrCat("spark.kubernetes.", role, ".limit.cores"))) {
+    SetString(spec, "coreLimit", QuantityString(*cpu_limit), allocator);
+  }
+  const Value* memory = Resource(container, "limits", "memory");
+  if (memory == nullptr) memory = Resource(container, "requests", "memory");
+  if (memory != nullptr && !has(absl::StrCat("spark.", role, ".memory"))) {
+    double bytes = QuantityValue(QuantityString(*memory));
+    if (bytes > 0) {
+      // Spark/JVM notation in MiB, rounded up.
+      int64_t mib = static_cast<int64_t>((bytes + 1048575.0) / 1048576.0);
+      SetString(spec, "memory", absl::StrCat(mib, "m"), allocator);
+    }
+  }
+  const Value* gpu = Resource(container, "limits", k8s.gpu_resource_name);
+  if (gpu == nullptr)
+    gpu = Resource(container, "requests", k8s.gpu_resource_name);
+  if (gpu != nullptr) {
+    double count = QuantityValue(QuantityString(*gpu));
+    if (count >= 1) {
+      Value g(rapidjson::kObjectType);
+      g.AddMember("name", json::String(k8s.gpu_resource_name, allocator),
+                  allocator);
+      g.AddMember("quantity", Value(static_cast<int64_t>(count)), allocator);
+      json::Set(spec, "gpu", std::move(g), allocator);
+    }
+  }
+}
+
+// Labels or annotations of a role: defaults, pod objectMeta, execution
+// metadata, then the role overlay's metadata (highest).
+Value RoleMetadataMap(
+    const std::map<std::string, std::string>& defaults,
+    const std::map<std::string, std::string>& object_meta,
+    const google::protobuf::Map<std::string, std::string>& execution,
+    const std::map<std::string, std::string>* role,
+    json::Allocator& allocator) {
+  std::map<std::string, std::string> merged = defaults;
+  for (const auto& [k, v] : object_meta) merged[k] = v;
+  for (const auto& [k, v] : execution) merged[k] = v;
+  if (role != nullptr) {
+    for (const auto& [k, v] : *role) merged[k] = v;
+  }
+  return json::StringMap(merged, allocator);
+}
+
+}  // namespace
+
+std::string ToDns1123Subdomain(absl::string_view name) {
+  auto valid = [](absl::string_view n) {
+    if (n.empty() || n.size() > 253) return false;
+    for (char c : n) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '.')) {
+        return false;
+      }
+    }
+    auto alnum = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
+    return alnum(n.front()) && alnum(n.back());
+  };
+  if (valid(name)) return std::string(name);
+  // camelCase -> kebab-case, lower case, drop invalid, trim, cut.
+  std::string kebab;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (i > 0 && absl::ascii_isupper(static_cast<unsigned char>(c)) &&
+        (absl::ascii_islower(static_cast<unsigned char>(name[i - 1])) ||
+         absl::ascii_isdigit(static_cast<unsigned char>(name[i - 1])))) {
+      kebab.push_back('-');
+    }
+    kebab.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  }
+  std::string out;
+  for (char c : kebab) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.') {
+      out.push_back(c);
+    }
+  }
+  size_t begin = out.find_first_not_of(".-");
+  if (begin == std::string::npos) return "";
+  size_t end = out.find_last_not_of(".-");
+  out = out.substr(begin, end - begin + 1);
+  if (out.size() > 253) out.resize(253);
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>>
+SparkApplicationBuilder::Create(ModuleConfig config) {
+  std::unique_ptr<SparkApplicationBuilder> builder(
+      new SparkApplicationBuilder(std::move(config)));
+  if (builder->config_.spark.validate_manifest) {
+    absl::StatusOr<std::unique_ptr<ManifestValidator>> validator =
+        ManifestValidator::CreateEmbedded();
+    if (!validator.ok()) {
+      return absl::InternalError(absl::StrCat(
+          "embedded SparkApplication schema: ", validator.status().message()));
+    }
+    builder->validator_ = *std::move(validator);
+  }
+  return builder;
+}
+
+std::string SparkApplicationBuilder::BuildIdentityResource() {
+  return absl::StrCat("{\"apiVersion\":\"", kSparkApiVersion, "\",\"kind\":\"",
+                      kSparkKind, "\"}");
+}
+
+absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
+    const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos) const {
+  rapidjson::Document manifest;
+  if (absl::Status s =
+          BuildResourceDocument(context, now_unix_nanos, &manifest);
+      !s.ok()) {
+    return s;
+  }
+  return json::WriteSorted(manifest);
+}
+
+absl::Status SparkApplicationBuilder::BuildResourceDocument(
+    const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos,
+    rapidjson::Document* manifest) const {
+  const SparkPluginConfig& spark = config_.spark;
+  const K8sPluginConfig& k8s = config_.k8s;
+  const flyteidl::core::TaskTemplate& task = context.task_template();
+  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
+
+  if (!task.has_custom()) {
+    return absl::InvalidArgumentError(
+        "invalid TaskSpecification [taskTemplate.custom], failed to "
+        "unmarshal: nil Struct object passed (a spark task needs a SparkJob "
+        "in taskTemplate.custom)");
+  }
+  absl::StatusOr<SparkJobSpec> parsed = ParseSparkJob(task.custom());
+  if (!parsed.ok()) return parsed.status();
+  const SparkJobSpec& job = *parsed;
+  if (job.main_application_file.empty() && job.main_class.empty()) {
+    return absl::InvalidArgumentError(
+        "invalid TaskSpecification [taskTemplate.custom]: either "
+        "MainApplicationFile or MainClass must be set");
+  }
+  if (metadata.generated_name().empty()) {
+    return absl::InvalidArgumentError(
+        "metadata.generatedName is empty: the SparkApplication needs a name");
+  }
+
+  std::map<std::string, std::string> conf =
+      AssembleSparkConf(job, spark, metadata.generated_name(), now_unix_nanos);
+
+  manifest->SetObject();
+  json::Allocator& allocator = manifest->GetAllocator();
+  const std::string service_account = ServiceAccount(metadata);
+
+  Role roles[] = {Role(true, &job.driver_pod), Role(false, &job.executor_pod)};
+  Value executor_image;
+  Value executor_args;
+  for (Role& role : roles) {
+    const char* role_name = role.driver ? "driver" : "executor";
+    // The driver is always on-demand; the executor follows the context.
+    bool interruptible = !role.driver && metadata.interruptible();
+    absl::StatusOr<FlytePod> built =
+        ToK8sPodSpec(context, k8s, interruptible, allocator);
+    if (!built.ok()) return built.status();
+    FlytePod& pod = *built;
+    std::string primary = pod.primary_container_name;
+    const RolePod& overlay = *role.pod;
+    const char* overlay_field = role.driver ? "driverPod" : "executorPod";
+    if (overlay.present) {
+      if (overlay.pod_spec != nullptr) {
+        Value overlay_spec = plugins::ToRapidJson(*overlay.pod_spec, allocator);
+        if (absl::Status s = CheckPodSpec(
+                overlay_spec, absl::StrCat(role_name, " pod spec (custom.",
+                                           overlay_field, ".podSpec)"));
+            !s.ok()) {
+          return s;
+        }
+        MergeOverlayPodSpec(pod.spec, overlay_spec,
+                            spark.dedupe_overlay_containers, allocator);
+        if (spark.enforce_platform_affinity) {
+          // Flyte 2's fix: overlay terms cannot escape the requirement.
+          const Value& requirement =
+              interruptible ? k8s.interruptible_node_selector_requirement
+                            : k8s.non_interruptible_node_selector_requirement;
+          Value& affinity = json::Ensure(pod.spec, "affinity",
+                                         rapidjson::kObjectType, allocator);
+          if (!requirement.IsNull()) {
+            AddRequiredNodeSelectorRequirement(affinity, requirement,
+                                               /*skip_present=*/true,
+                                               allocator);
+          }
+          if (interruptible && !k8s.interruptible_node_selector.empty()) {
+            Value& selector = json::Ensure(pod.spec, "nodeSelector",
+                                           rapidjson::kObjectType, allocator);
+            for (const auto& [k, v] : k8s.interruptible_node_selector) {
+              SetString(selector, k, v, allocator);
+            }
+          }
+        }
+      }
+      if (!overlay.primary_container_name.empty()) {
+        primary = overlay.primary_container_name;
+      }
+    }
+    Value* container = FindContainer(pod.spec, primary);
+    if (container == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid TaskSpecification, container [", primary, "] not defined (",
+          role_name, " pod",
+          overlay.present && !overlay.primary_container_name.empty()
+              ? absl::StrCat(", custom.", overlay_field,
+                             ".primaryContainerName")
+              : "",
+          ")"));
+    }
+
+    Value& out = role.spec;
+    out.AddMember(
+        "annotations",
+        RoleMetadataMap(
+            k8s.default_annotations, pod.annotations, metadata.annotations(),
+            overlay.has_metadata ? &overlay.annotations : nullptr, allocator),
+        allocator);
+    out.AddMember(
+        "labels",
+        RoleMetadataMap(k8s.default_labels, pod.labels, metadata.labels(),
+                        overlay.has_metadata ? &overlay.labels : nullptr,
+                        allocator),
+        allocator);
+    Value env(rapidjson::kArrayType);
+    if (const Value* own = json::Find(*container, "env");
+        own && own->IsArray()) {
+      for (const Value& var : own->GetArray()) {
+        env.PushBack(Value(var, allocator), allocator);
+      }
+    }
+    Value max_attempts(rapidjson::kObjectType);
+    max_attempts.AddMember("name", "FLYTE_MAX_ATTEMPTS", allocator);
+    max_attempts.AddMember(
+        "value", json::String(absl::StrCat(metadata.max_attempts()), allocator),
+        allocator);
+    env.PushBack(max_attempts, allocator);
+    out.AddMember("env", env, allocator);
+    const Value* image = json::Find(*container, "image");
+    out.AddMember("image",
+                  image != nullptr && image->IsString()
+                      ? Value(*image, allocator)
+                      : Value(rapidjson::kStringType),
+                  allocator);
+    CopyIfPresent(out, "podSecurityContext", pod.spec, "securityContext", false,
+                  allocator);
+    CopyIfPresent(out, "securityContext", *container, "securityContext", false,
+                  allocator);
+    CopyIfPresent(out, "dnsConfig", pod.spec, "dnsConfig", false, allocator);
+    CopyIfPresent(out, "tolerations", pod.spec, "tolerations", true, allocator);
+    CopyIfPresent(out, "nodeSelector", pod.spec, "nodeSelector", true,
+                  allocator);
+    const Value* affinity = json::Find(pod.spec, "affinity");
+    out.AddMember("affinity",
+                  affinity != nullptr && affinity->IsObject()
+                      ? Value(*affinity, allocator)
+                      : Value(rapidjson::kObjectType),
+                  allocator);
+    const Value* scheduler = json::Find(pod.spec, "schedulerName");
+    out.AddMember("schedulerName",
+                  scheduler != nullptr && scheduler->IsString()
+                      ? Value(*scheduler, allocator)
+                      : Value(rapidjson::kStringType),
+                  allocator);
+    const Value* host_network = json::Find(pod.spec, "hostNetwork");
+    out.AddMember("hostNetwork",
+                  Value(host_network != nullptr && host_network->IsBool() &&
+                        host_network->GetBool()),
+                  allocator);
+    SetString(out, "serviceAccount", service_account, allocator);
+    CopyIfPresent(out, "priorityClassName", pod.spec, "priorityClassName", true,
+                  allocator);
+
+    auto find = [&conf](const std::string& key) -> const std::string* {
+      auto it = conf.find(key);
+      return it == conf.end() ? nullptr : &it->second;
+    };
+    std::string prefix = absl::StrCat("spark.", role_name, ".");
+    if (auto cores = ParseSparkInt(find(prefix + "cores"))) {
+      out.AddMember("cores", Value(*cores), allocator);
+    }
+    if (const std::string* memory = find(prefix + "memory");
+        memory != nullptr && !memory->empty()) {
+      SetString(out, "memory", *memory, allocator);
+    }
+    if (!role.driver) {
+      if (auto instances = ParseSparkInt(find("spark.executor.instances"))) {
+        out.AddMember("instances", Value(*instances), allocator);
+      }
+    }
+    if (spark.propagate_container_resources) {
+      PropagateResources(*container, conf, role.driver, k8s, out, allocator);
+    }
+
+    if (spark.enable_pod_template) {
+      // Flyte 2: the user's custom pod spec verbatim, or Flyte's pod spec
+      // with the primary container renamed and its command/args cleared.
+      Value template_spec;
+      if (overlay.pod_spec != nullptr) {
+        template_spec = plugins::ToRapidJson(*overlay.pod_spec, allocator);
+        role.template_container = overlay.primary_container_name.empty()
+                                      ? primary
+                                      : overlay.primary_container_name;
+      } else {
+        template_spec.CopyFrom(pod.spec, allocator);
+        role.template_container =
+            role.driver ? kDriverTemplateContainer : kExecutorTemplateContainer;
+        if (Value* c = FindContainer(template_spec, primary)) {
+          SetString(*c, "name", role.template_container, allocator);
+          json::Remove(*c, "command");
+          json::Remove(*c, "args");
+        }
+      }
+      Value pod_template(rapidjson::kObjectType);
+      Value template_meta(rapidjson::kObjectType);
+      template_meta.AddMember(
+          "labels", Value(*json::Find(out, "labels"), allocator), allocator);
+      template_meta.AddMember("annotations",
+                              Value(*json::Find(out, "annotations"), allocator),
+                              allocator);
+      pod_template.AddMember("metadata", template_meta, allocator);
+      pod_template.AddMember("spec", template_spec, allocator);
+      out.AddMember("template", pod_template, allocator);
+    }
+    if (!role.driver) {
+      executor_image.CopyFrom(*json::Find(out, "image"), allocator);
+      const Value* args = json::Find(*container, "args");
+      if (args != nullptr && args->IsArray()) {
+        executor_args.CopyFrom(*args, allocator);
+      }
+    }
+    // Pruning the role's empty maps keeps the output close to Go's
+    // omitempty serialization.
+    for (const char* key : {"annotations", "labels"}) {
+      if (json::IsEmpty(*json::Find(out, key))) json::Remove(out, key);
+    }
+  }
+  if (spark.enable_pod_template) {
+    conf["spark.kubernetes.driver.podTemplateContainerName"] =
+        roles[0].template_container;
+    conf["spark.kubernetes.executor.podTemplateContainerName"] =
+        roles[1].template_container;
+  }
+
+  // The object's metadata, as propeller's PluginManager adds it.
+  Value object_meta(rapidjson::kObjectType);
+  SetString(object_meta, "name", ToDns1123Subdomain(metadata.generated_name()),
+            allocator);
+  if (!metadata.namespace_().empty()) {
+    SetString(object_meta, "namespace", metadata.namespace_(), allocator);
+  }
+  {
+    std::map<std::string, std::string> labels = k8s.default_labels;
+    std::map<std::string, std::string> annotations = k8s.default_annotations;
+    const auto& task_meta = task.metadata().metadata();
+    for (const auto& [k, v] : task_meta.labels()) labels[k] = v;
+    for (const auto& [k, v] : task_meta.annotations()) annotations[k] = v;
+    for (const auto& [k, v] : metadata.labels()) labels[k] = v;
+    for (const auto& [k, v] : metadata.annotations()) annotations[k] = v;
+    if (!labels.empty()) {
+      object_meta.AddMember("labels", json::StringMap(labels, allocator),
+                            allocator);
+    }
+    if (!annotations.empty()) {
+      object_meta.AddMember("annotations",
+                            json::StringMap(annotations, allocator), allocator);
+    }
+  }
+  if (k8s.inject_finalizer) {
+    Value finalizers(rapidjson::kArrayType);
+    finalizers.PushBack("flyte.org/finalizer-k8s", allocator);
+    object_meta.AddMember("finalizers", finalizers, allocator);
+  }
+
+  Value app(rapidjson::kObjectType);
+  app.AddMember("type", rapidjson::StringRef(TypeName(job.application_type)),
+                allocator);
+  app.AddMember("mode", "cluster", allocator);
+  app.AddMember("image", executor_image, allocator);
+  if (executor_args.IsArray() && !executor_args.Empty()) {
+    app.AddMember("arguments", executor_args, allocator);
+  }
+  if (!job.main_application_file.empty()) {
+    SetString(app, "mainApplicationFile", job.main_application_file, allocator);
+  }
+  if (!job.main_class.empty()) {
+    SetString(app, "mainClass", job.main_class, allocator);
+  }
+  SetString(app, "sparkVersion", spark.spark_version, allocator);
+  if (auto it = conf.find("spark.batchScheduler"); it != conf.end()) {
+    SetString(app, "batchScheduler", it->second, allocator);
+  }
+  app.AddMember("sparkConf", json::StringMap(conf, allocator), allocator);
+  if (!job.hadoop_conf.empty()) {
+    app.AddMember("hadoopConf", json::StringMap(job.hadoop_conf, allocator),
+                  allocator);
+  }
+  Value restart(rapidjson::kObjectType);
+  restart.AddMember("type", "OnFailure", allocator);
+  restart.AddMember("onSubmissionFailureRetries", 14, allocator);
+  app.AddMember("restartPolicy", restart, allocator);
+  app.AddMember("driver", roles[0].spec, allocator);
+  app.AddMember("executor", roles[1].spec, allocator);
+
+  manifest->AddMember("apiVersion", rapidjson::StringRef(kSparkApiVersion),
+                      allocator);
+  manifest->AddMember("kind", rapidjson::StringRef(kSparkKind), allocator);
+  manifest->AddMember("metadata", object_meta, allocator);
+  manifest->AddMember("spec", app, allocator);
+
+  if (validator_ != nullptr) return validator_->Validate(*manifest);
+  return absl::OkStatus();
+}
+
+}  // namespace flyteplug::spark
