@@ -1,0 +1,139 @@
+// White-box tests of the loader internals: configuration parsing, registry
+// rules, default host.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "config.h"
+#include "default_host.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "registry.h"
+
+namespace flyteplug::loader {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(LoaderConfigTest, EmptyMeansDefaults) {
+  auto config = LoaderConfig::Parse("  \n");
+  ASSERT_TRUE(config.ok());
+  EXPECT_TRUE(config->enabled_plugins().empty());
+  EXPECT_TRUE(config->default_for_task_types().empty());
+  EXPECT_EQ(config->SectionsJson({"spark"}), "{}");
+}
+
+TEST(LoaderConfigTest, ReadsPropellerLayout) {
+  auto config = LoaderConfig::Parse(R"({
+    "tasks": {"task-plugins": {"enabled-plugins": ["spark", "databricks"],
+              "default-for-task-types": {"spark": "spark"}}},
+    "plugins": {"spark": {"x": 1}, "k8s": {"y": "z"}, "other": null}})");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(config->enabled_plugins(), ElementsAre("spark", "databricks"));
+  EXPECT_EQ(config->default_for_task_types().at("spark"), "spark");
+  EXPECT_EQ(config->SectionsJson({"k8s", "spark", "absent"}),
+            R"({"k8s":{"y":"z"},"spark":{"x":1}})");
+  auto warnings = config->UnknownKeyWarnings({"spark", "k8s"});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("plugins.other"));
+}
+
+TEST(LoaderConfigTest, TypeErrorsNamePaths) {
+  EXPECT_THAT(LoaderConfig::Parse("[]").status().message(),
+              HasSubstr("(top level): expected an object, got array"));
+  EXPECT_THAT(LoaderConfig::Parse(R"({"tasks": 1})").status().message(),
+              HasSubstr("tasks: expected an object, got number"));
+  EXPECT_THAT(LoaderConfig::Parse(
+                  R"({"tasks":{"task-plugins":{"enabled-plugins":[1]}}})")
+                  .status()
+                  .message(),
+              HasSubstr("enabled-plugins[0]: expected a string, got number"));
+  EXPECT_THAT(LoaderConfig::Parse("{} x").status().message(),
+              HasSubstr("invalid JSON"));
+}
+
+TEST(RegistryTest, RulesOfFlyte) {
+  std::vector<RegistryModule> loaded = {
+      {"spark", "/m/spark.so", {{"spark", false}}},
+      {"databricks", "/m/db.so", {{"databricks", false}, {"spark", true}}},
+      {"other", "/m/other.so", {{"spark", false}}},
+  };
+  auto two = BuildRegistry(loaded, {0, 1}, {});
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two->at("spark"), 0u);
+  EXPECT_EQ(two->at("databricks"), 1u);
+
+  auto conflict = BuildRegistry(loaded, {0, 1, 2}, {});
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(conflict.status().message(),
+              HasSubstr("task type 'spark' is claimed by modules 'spark' "
+                        "(/m/spark.so) and 'other' (/m/other.so)"));
+
+  auto chosen = BuildRegistry(loaded, {0, 1, 2}, {{"spark", "databricks"}});
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(chosen->at("spark"), 1u);
+
+  auto enabled = SelectEnabled(loaded, {"other", "spark"});
+  ASSERT_TRUE(enabled.ok());
+  EXPECT_THAT(*enabled, ElementsAre(0u, 2u));
+  EXPECT_FALSE(SelectEnabled(loaded, {"nope"}).ok());
+  EXPECT_TRUE(SelectEnabled(loaded, {}).ok());
+}
+
+TEST(DefaultHostTest, LevelParsing) {
+  EXPECT_EQ(DefaultHost::ParseLevel("debug"), FLYTEPLUG_LOG_DEBUG);
+  EXPECT_EQ(DefaultHost::ParseLevel("INFO"), FLYTEPLUG_LOG_INFO);
+  EXPECT_EQ(DefaultHost::ParseLevel("error"), FLYTEPLUG_LOG_ERROR);
+  EXPECT_EQ(DefaultHost::ParseLevel(""), FLYTEPLUG_LOG_WARNING);
+  EXPECT_EQ(DefaultHost::ParseLevel("loud"), FLYTEPLUG_LOG_WARNING);
+  ::setenv("FLYTEPLUG_LOG_LEVEL", "error", 1);
+  DefaultHost host;
+  ::unsetenv("FLYTEPLUG_LOG_LEVEL");
+  EXPECT_EQ(
+      host.api()->log_enabled(host.api()->host_data, FLYTEPLUG_LOG_WARNING), 0);
+  EXPECT_EQ(host.api()->log_enabled(host.api()->host_data, FLYTEPLUG_LOG_ERROR),
+            1);
+  EXPECT_GT(host.api()->now_unix_nanos(host.api()->host_data),
+            int64_t{1600000000} * 1000000000);
+}
+
+TEST(DefaultHostTest, SecretsEnvThenFileNeverInErrors) {
+  char pattern[] = "/tmp/flyteplug_secrets_XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  std::string dir = pattern;
+  std::ofstream(dir + "/TOKEN") << "file-token\r\n";
+  ::setenv("FLYTE_SECRETS_DIR", dir.c_str(), 1);
+  EXPECT_EQ(*DefaultHost::LookupSecret("TOKEN"), "file-token");
+  ::setenv("FLYTE_SECRET_TOKEN", "env-token", 1);
+  EXPECT_EQ(*DefaultHost::LookupSecret("TOKEN"), "env-token");
+  ::unsetenv("FLYTE_SECRET_TOKEN");
+  for (const char* bad : {"", "a/b", "..", "x..y"}) {
+    auto s = DefaultHost::LookupSecret(bad);
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  auto missing = DefaultHost::LookupSecret("NOPE");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr(dir + "/NOPE"));
+  EXPECT_THAT(missing.status().message(),
+              ::testing::Not(HasSubstr("file-token")));
+  // The C entry point scrubs and releases the value.
+  DefaultHost host;
+  flyteplug_buffer value{};
+  ASSERT_EQ(host.api()->get_secret(host.api()->host_data, "TOKEN", 5, &value,
+                                   nullptr),
+            FLYTEPLUG_OK);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(value.data), value.size),
+            "file-token");
+  value.release(&value);
+  EXPECT_EQ(value.release, nullptr);
+  ::unsetenv("FLYTE_SECRETS_DIR");
+  std::remove((dir + "/TOKEN").c_str());
+  ::rmdir(dir.c_str());
+}
+
+}  // namespace
+}  // namespace flyteplug::loader
