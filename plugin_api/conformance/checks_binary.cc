@@ -2,6 +2,7 @@
 // whether the dynamic linker accepts it.
 #include <elf.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -63,7 +64,11 @@ absl::StatusOr<std::string> CheckExportsOnlyEntry(const std::string& path) {
   if (!image.ok()) return image.status();
 
   bool has_entry = false;
-  std::vector<std::string> offenders;
+  struct Offender {
+    std::string demangled;
+    std::string kind;
+  };
+  std::vector<Offender> offenders;
   std::vector<std::string> flyte_defined;
   std::map<std::string, int> by_class;
   for (const DynamicSymbol& sym : image->symbols) {
@@ -80,8 +85,9 @@ absl::StatusOr<std::string> CheckExportsOnlyEntry(const std::string& path) {
     if (IsGeneratedFlyteSymbol(sym, demangled)) {
       flyte_defined.push_back(demangled);
     }
-    ++by_class[Classify(sym.name, demangled)];
-    offenders.push_back(demangled);
+    std::string kind = Classify(sym.name, demangled);
+    ++by_class[kind];
+    offenders.push_back({demangled, kind});
   }
 
   std::string link_advice =
@@ -106,14 +112,23 @@ absl::StatusOr<std::string> CheckExportsOnlyEntry(const std::string& path) {
     for (const auto& [name, count] : by_class) {
       classes.push_back(absl::StrCat(count, " ", name));
     }
-    size_t total = offenders.size();
-    offenders.resize(std::min<size_t>(offenders.size(), kListed));
+    // Name library symbols first: they are the ones that break other modules.
+    std::stable_sort(offenders.begin(), offenders.end(),
+                     [](const Offender& a, const Offender& b) {
+                       return (a.kind != "other") > (b.kind != "other");
+                     });
+    std::vector<std::string> examples;
+    for (size_t i = 0; i < offenders.size() && i < kListed; ++i) {
+      std::string name = offenders[i].demangled;
+      if (name.size() > 80) name = name.substr(0, 77) + "...";
+      examples.push_back(absl::StrCat(name, " [", offenders[i].kind, "]"));
+    }
     return absl::FailedPreconditionError(absl::StrCat(
-        "exports ", total, " symbols besides ", FLYTEPLUG_ENTRY_SYMBOL_V1, " (",
-        absl::StrJoin(classes, ", "), "), e.g. ",
-        absl::StrJoin(offenders, ", "),
-        "; build with flyteplug_add_module (hidden visibility, version script "
-        "exporting only the entry symbol, --exclude-libs,ALL)"));
+        "exports ", offenders.size(), " symbols besides ",
+        FLYTEPLUG_ENTRY_SYMBOL_V1, " (", absl::StrJoin(classes, ", "),
+        "); build with flyteplug_add_module (hidden visibility, a version "
+        "script exporting only the entry symbol, --exclude-libs,ALL); e.g. ",
+        absl::StrJoin(examples, "; ")));
   }
   if (!has_entry) {
     return absl::FailedPreconditionError(

@@ -34,8 +34,12 @@ void ErrorSink::Set(flyteplug_error* self, flyteplug_status_code code,
 }
 
 absl::StatusOr<OpenedModule> OpenModule(const std::string& path) {
+  // A bare file name would make dlopen search the library path instead of
+  // opening the file the user named.
+  const std::string file =
+      path.find('/') == std::string::npos ? "./" + path : path;
   dlerror();
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
     return absl::FailedPreconditionError(
