@@ -11,8 +11,16 @@ namespace {
 
 absl::Status Invalid(absl::string_view where, absl::string_view raw,
                      absl::string_view why) {
+  // User info may hold credentials: never echo it.
+  std::string shown(raw);
+  size_t at = shown.rfind('@');
+  if (at != std::string::npos) {
+    size_t scheme = shown.find("://");
+    size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+    if (start <= at) shown.replace(start, at - start, "<redacted>");
+  }
   return absl::InvalidArgumentError(
-      absl::StrCat(where, ": \"", raw, "\" ", why));
+      absl::StrCat(where, ": \"", shown, "\" ", why));
 }
 
 bool ValidPort(absl::string_view port) {

@@ -252,14 +252,17 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
   std::vector<std::string> args =
       flyteplug::plugins::RenderArgTemplates(container.args(), context);
 
-  // Compute.
-  rapidjson::Value* existing_cluster = Member(body, "existing_cluster_id");
-  rapidjson::Value* new_cluster = Member(body, "new_cluster");
-  bool has_cluster =
-      (existing_cluster != nullptr && !existing_cluster->IsNull()) ||
-      (new_cluster != nullptr && !new_cluster->IsNull());
-  bool serverless = !has_cluster && (Truthy(Member(body, "environment_key")) ||
-                                     Truthy(Member(body, "environments")));
+  // Compute. (Pointers into `body` are not kept: adding or removing members
+  // moves them.)
+  auto present = [&body](const char* key) {
+    rapidjson::Value* v = Member(body, key);
+    return v != nullptr && !v->IsNull();
+  };
+  const bool has_existing_cluster = present("existing_cluster_id");
+  const bool has_cluster = has_existing_cluster || present("new_cluster");
+  const bool serverless =
+      !has_cluster && (Truthy(Member(body, "environment_key")) ||
+                       Truthy(Member(body, "environments")));
   if (!has_cluster && !serverless) {
     return absl::InvalidArgumentError(absl::StrCat(
         kConf,
@@ -421,9 +424,9 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
     tasks.PushBack(std::move(task_entry), a);
     Set(body, "tasks", std::move(tasks), a);
   } else {
-    if (existing_cluster == nullptr || existing_cluster->IsNull()) {
+    if (!has_existing_cluster) {
       // new_cluster: fill image, Spark conf and env vars.
-      new_cluster = Member(body, "new_cluster");
+      rapidjson::Value* new_cluster = Member(body, "new_cluster");
       if (!new_cluster->IsObject()) {
         return Expect(false, absl::StrCat(kConf, ".new_cluster"), "an object",
                       *new_cluster);

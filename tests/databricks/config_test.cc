@@ -1,0 +1,127 @@
+#include "config.h"
+
+#include "gtest/gtest.h"
+
+namespace flyteplug::databricks {
+namespace {
+
+TEST(ConfigTest, DefaultsMatchFlyte) {
+  for (const char* input :
+       {"", "{}", R"({"databricks":{}})", R"({"databricks":null})"}) {
+    auto parsed = ParseConfig(input);
+    ASSERT_TRUE(parsed.ok()) << input << ": " << parsed.status();
+    const DatabricksConfig& c = parsed->config;
+    EXPECT_EQ(c.databricks_token_key, "FLYTE_DATABRICKS_API_TOKEN");
+    EXPECT_EQ(c.databricks_instance, "");
+    EXPECT_EQ(c.entrypoint_file, "");
+    EXPECT_FALSE(c.allow_token_in_task);
+    EXPECT_FALSE(c.link_to_run_page_url);
+    EXPECT_EQ(c.read_rate_limit.qps, 10);
+    EXPECT_EQ(c.read_rate_limit.burst, 100);
+    EXPECT_EQ(c.write_rate_limit.qps, 10);
+    EXPECT_EQ(c.write_rate_limit.burst, 100);
+    EXPECT_EQ(c.request_timeout, absl::Seconds(60));
+    EXPECT_EQ(c.retry.max_total_time, absl::Minutes(5));
+    EXPECT_TRUE(parsed->unknown_keys.empty());
+  }
+}
+
+TEST(ConfigTest, ReadsEveryKey) {
+  auto parsed = ParseConfig(R"({"databricks":{
+      "databricksInstance":"acme.cloud.databricks.com",
+      "databricksTokenKey":"MY_KEY",
+      "entrypointFile":"dbfs:///e.py",
+      "allowTokenInTask":true,
+      "linkToRunPageUrl":true,
+      "connectTimeout":"2s",
+      "requestTimeout":1.5,
+      "caBundle":"/etc/ca.pem",
+      "retry":{"maxAttempts":3,"initialBackoff":"10ms","maxBackoff":"1s",
+               "maxTotalTime":"1m30s"},
+      "webApi":{"readRateLimiter":{"qps":5,"burst":7},
+                "writeRateLimiter":{"qps":0.5,"burst":1},
+                "caching":{"size":10},"resourceQuotas":{"default":1000}},
+      "resourceConstraints":{},
+      "defaultWarehouse":"COMPUTE_CLUSTER"}})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const DatabricksConfig& c = parsed->config;
+  EXPECT_EQ(c.databricks_instance, "acme.cloud.databricks.com");
+  EXPECT_EQ(c.databricks_token_key, "MY_KEY");
+  EXPECT_EQ(c.entrypoint_file, "dbfs:///e.py");
+  EXPECT_TRUE(c.allow_token_in_task);
+  EXPECT_TRUE(c.link_to_run_page_url);
+  EXPECT_EQ(c.connect_timeout, absl::Seconds(2));
+  EXPECT_EQ(c.request_timeout, absl::Milliseconds(1500));
+  EXPECT_EQ(c.ca_bundle, "/etc/ca.pem");
+  EXPECT_EQ(c.retry.max_attempts, 3);
+  EXPECT_EQ(c.retry.initial_backoff, absl::Milliseconds(10));
+  EXPECT_EQ(c.retry.max_backoff, absl::Seconds(1));
+  EXPECT_EQ(c.retry.max_total_time, absl::Seconds(90));
+  EXPECT_EQ(c.read_rate_limit.qps, 5);
+  EXPECT_EQ(c.read_rate_limit.burst, 7);
+  EXPECT_EQ(c.write_rate_limit.qps, 0.5);
+  EXPECT_EQ(c.write_rate_limit.burst, 1);
+  EXPECT_TRUE(parsed->unknown_keys.empty());
+}
+
+TEST(ConfigTest, UnknownKeysAreReportedWithTheirPath) {
+  auto parsed = ParseConfig(
+      R"({"databricks":{"databricksInstanse":"x","webApi":{"readRateLimiter":{"qsp":1}}},"k8s":{}})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->unknown_keys.size(), 2u);
+  EXPECT_EQ(parsed->unknown_keys[0], "plugins.databricks.databricksInstanse");
+  EXPECT_EQ(parsed->unknown_keys[1],
+            "plugins.databricks.webApi.readRateLimiter.qsp");
+}
+
+TEST(ConfigTest, WrongTypesNameThePath) {
+  struct Case {
+    const char* json;
+    const char* path;
+  } cases[] = {
+      {R"({"databricks":{"databricksInstance":5}})",
+       "plugins.databricks.databricksInstance: expected a string, got 5"},
+      {R"({"databricks":{"databricksTokenKey":""}})",
+       "plugins.databricks.databricksTokenKey"},
+      {R"({"databricks":{"allowTokenInTask":"yes"}})",
+       "plugins.databricks.allowTokenInTask"},
+      {R"({"databricks":{"webApi":{"readRateLimiter":{"qps":"ten"}}}})",
+       "plugins.databricks.webApi.readRateLimiter.qps: expected a number > 0"},
+      {R"({"databricks":{"webApi":{"writeRateLimiter":{"burst":1.5}}}})",
+       "plugins.databricks.webApi.writeRateLimiter.burst"},
+      {R"({"databricks":{"webApi":{"readRateLimiter":{"qps":0}}}})",
+       "plugins.databricks.webApi.readRateLimiter.qps"},
+      {R"({"databricks":{"requestTimeout":"soon"}})",
+       "plugins.databricks.requestTimeout"},
+      {R"({"databricks":{"requestTimeout":"0s"}})",
+       "plugins.databricks.requestTimeout"},
+      {R"({"databricks":{"retry":{"maxAttempts":0}}})",
+       "plugins.databricks.retry.maxAttempts"},
+      {R"({"databricks":{"retry":{"initialBackoff":"5s","maxBackoff":"1s"}}})",
+       "plugins.databricks.retry.maxBackoff"},
+      {R"({"databricks":{"webApi":[]}})", "plugins.databricks.webApi"},
+      {R"({"databricks":[]})", "plugins.databricks: expected an object"},
+      {R"([1])", "plugins: expected an object"},
+      {R"({"databricks":)", "not valid JSON"},
+  };
+  for (const Case& c : cases) {
+    auto parsed = ParseConfig(c.json);
+    ASSERT_FALSE(parsed.ok()) << c.json;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find(c.path), std::string::npos)
+        << parsed.status();
+  }
+}
+
+TEST(ConfigTest, GoDurations) {
+  EXPECT_EQ(*ParseGoDuration("1m30s"), absl::Seconds(90));
+  EXPECT_EQ(*ParseGoDuration("250ms"), absl::Milliseconds(250));
+  EXPECT_EQ(*ParseGoDuration("0"), absl::ZeroDuration());
+  EXPECT_FALSE(ParseGoDuration("-1s").ok());
+  EXPECT_FALSE(ParseGoDuration("10").ok());
+  EXPECT_FALSE(ParseGoDuration("").ok());
+  EXPECT_FALSE(ParseGoDuration("inf").ok());
+}
+
+}  // namespace
+}  // namespace flyteplug::databricks

@@ -1,0 +1,108 @@
+// Lenient error-body parsing, HTTP status mapping, rate limiting.
+#include "http_error.h"
+
+#include "gtest/gtest.h"
+#include "http_client.h"
+#include "rate_limiter.h"
+
+namespace flyteplug::databricks {
+namespace {
+
+TEST(ErrorBodyTest, JsonWithStringOrNumericCode) {
+  auto e = ParseErrorBody(
+      R"({"error_code":"INVALID_PARAMETER_VALUE","message":"Run 5 does not exist."})");
+  EXPECT_EQ(e.error_code, "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(e.message, "Run 5 does not exist.");
+  e = ParseErrorBody(R"({"error_code":403,"message":"Invalid access token."})");
+  EXPECT_EQ(e.error_code, "403");
+  EXPECT_EQ(e.message, "Invalid access token.");
+}
+
+TEST(ErrorBodyTest, HtmlPlainAndEmpty) {
+  auto e = ParseErrorBody(
+      "<html><head><title>Error 403 Invalid access token.</title></head>"
+      "<body><h2>HTTP ERROR 403</h2><p>Problem accessing /api. Reason:\n"
+      "<pre>    Invalid access token.</pre></p></body></html>");
+  EXPECT_EQ(e.message, "Invalid access token.");
+  e = ParseErrorBody("<html><head><title>Login</title></head></html>");
+  EXPECT_EQ(e.message, "Login");
+  e = ParseErrorBody("TEMPORARILY_UNAVAILABLE: try   again\n later");
+  EXPECT_EQ(e.message, "TEMPORARILY_UNAVAILABLE: try again later");
+  e = ParseErrorBody("   ");
+  EXPECT_TRUE(e.message.empty());
+  EXPECT_TRUE(e.error_code.empty());
+  e = ParseErrorBody("{not json");
+  EXPECT_EQ(e.message, "{not json");
+  e = ParseErrorBody(std::string(5000, 'x'));
+  EXPECT_LE(e.message.size(), 310u);
+}
+
+TEST(ErrorBodyTest, HttpErrorNamesCallStatusAndServerText) {
+  absl::Status s =
+      HttpError("runs/get", 403,
+                R"({"error_code":403,"message":"Invalid access token."})", "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(),
+            "databricks runs/get: HTTP 403 Forbidden: [403] Invalid access "
+            "token.");
+  s = HttpError("runs/cancel", 503, "", "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(),
+            "databricks runs/cancel: HTTP 503 Service Unavailable: (empty "
+            "response body) Service Unavailable");
+  s = HttpError("runs/get", 401, "", "Token expired");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("Token expired"), std::string::npos);
+}
+
+TEST(ErrorBodyTest, StatusCodeMapping) {
+  EXPECT_EQ(CodeForHttpStatus(400), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeForHttpStatus(401), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(CodeForHttpStatus(403), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeForHttpStatus(404), absl::StatusCode::kNotFound);
+  EXPECT_EQ(CodeForHttpStatus(429), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(CodeForHttpStatus(500), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeForHttpStatus(503), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeForHttpStatus(504), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(CodeForHttpStatus(302), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeForHttpStatus(418), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(ErrorBodyTest, Redact) {
+  EXPECT_EQ(Redact("a secret b secret", "secret"), "a [REDACTED] b [REDACTED]");
+  EXPECT_EQ(Redact("abc", ""), "abc");
+  absl::Status s = Redact(absl::UnavailableError("token tok1 leaked"), "tok1");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "token [REDACTED] leaked");
+}
+
+TEST(RetryAfterTest, SecondsOnly) {
+  EXPECT_EQ(ParseRetryAfter("3"), absl::Seconds(3));
+  EXPECT_EQ(ParseRetryAfter(" 0 "), absl::ZeroDuration());
+  EXPECT_LT(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"),
+            absl::ZeroDuration());
+  EXPECT_LT(ParseRetryAfter(""), absl::ZeroDuration());
+  EXPECT_LT(ParseRetryAfter("-5"), absl::ZeroDuration());
+}
+
+double Ms(absl::Duration d) { return absl::ToDoubleMilliseconds(d); }
+
+TEST(RateLimiterTest, BurstThenQps) {
+  RateLimiter limiter(/*qps=*/10, /*burst=*/3);
+  absl::Time t = absl::FromUnixSeconds(1000);
+  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
+  EXPECT_NEAR(Ms(limiter.Reserve(t)), 100, 0.01);
+  EXPECT_NEAR(Ms(limiter.Reserve(t)), 200, 0.01);
+  // One second later the debt (2 tokens) is paid and 8 more accrued, capped
+  // at the burst of 3.
+  t += absl::Seconds(1);
+  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
+  EXPECT_NEAR(Ms(limiter.Reserve(t)), 100, 0.01);
+}
+
+}  // namespace
+}  // namespace flyteplug::databricks

@@ -1,0 +1,532 @@
+// The databricks plugin against the fake Jobs API server over real HTTP on
+// 127.0.0.1, through the core library. Every test asserts the token appears
+// nowhere in what the module produced (meta, resources, errors, rendered
+// requests, PhaseInfo, logs).
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "databricks_plugin.h"
+#include "gtest/gtest.h"
+#include "test_support.h"
+
+namespace flyteplug::databricks {
+namespace {
+
+using flyteplug::v1::Phase;
+using testing::ExampleContext;
+using testing::FakeServer;
+using testing::kToken;
+using testing::TestHost;
+
+class IntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(server_.ok()); }
+
+  void TearDown() override {
+    Record(host_.AllLogs());
+    for (const std::string& output : outputs_) {
+      EXPECT_FALSE(absl::StrContains(output, kToken))
+          << "token leaked in: " << output;
+    }
+  }
+
+  // Short timeouts and backoff so the suite stays fast.
+  std::unique_ptr<DatabricksPlugin> MakePlugin(absl::string_view extra = "") {
+    std::string config = absl::StrCat(
+        R"({"databricks":{"connectTimeout":"1s","requestTimeout":"2s",)"
+        R"("retry":{"maxAttempts":4,"initialBackoff":"10ms","maxBackoff":"50ms",)"
+        R"("maxTotalTime":"5s"})",
+        extra, "}}");
+    auto plugin = DatabricksPlugin::Create(&sdk_host_, config);
+    EXPECT_TRUE(plugin.ok()) << plugin.status();
+    return plugin.ok() ? std::move(*plugin) : nullptr;
+  }
+
+  flyteplug::v1::TaskContext Context() {
+    return ExampleContext(server_.base_url());
+  }
+
+  template <typename T>
+  const T& Record(const T& value) {
+    if constexpr (std::is_same_v<T, absl::Status>) {
+      outputs_.emplace_back(value.ToString());
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      outputs_.push_back(value);
+    } else {
+      outputs_.push_back(value.ok() ? std::string()
+                                    : value.status().ToString());
+      if constexpr (std::is_same_v<T, absl::StatusOr<std::string>>) {
+        if (value.ok()) outputs_.push_back(*value);
+      } else if constexpr (std::is_same_v<
+                               T, absl::StatusOr<flyteplug::v1::PhaseInfo>>) {
+        if (value.ok()) outputs_.push_back(value->DebugString());
+      }
+    }
+    return value;
+  }
+
+  flyteplug::v1::PhaseInfo Poll(const DatabricksPlugin& plugin,
+                                const std::string& meta) {
+    auto resource = Record(plugin.Get(meta));
+    EXPECT_TRUE(resource.ok()) << resource.status();
+    if (!resource.ok()) return {};
+    auto phase = Record(plugin.Status(Context(), *resource));
+    EXPECT_TRUE(phase.ok()) << phase.status();
+    return phase.ok() ? *phase : flyteplug::v1::PhaseInfo();
+  }
+
+  int CountRequests(absl::string_view path_prefix) {
+    rapidjson::Document requests = server_.Requests();
+    int n = 0;
+    for (const auto& r : requests.GetArray()) {
+      if (absl::StartsWith(r["path"].GetString(), path_prefix)) ++n;
+    }
+    return n;
+  }
+
+  FakeServer server_;
+  TestHost host_;
+  flyteplug::sdk::Host sdk_host_{host_.api()};
+  std::vector<std::string> outputs_;
+};
+
+TEST_F(IntegrationTest, HappyPathSubmitPollSucceed) {
+  auto plugin = MakePlugin();
+  ASSERT_NE(plugin, nullptr);
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(*meta, absl::StrCat(R"({"instance":")", server_.base_url(),
+                                R"(","run_id":"1000"})"));
+
+  auto pending = Poll(*plugin, *meta);
+  EXPECT_EQ(pending.phase(), Phase::INITIALIZING);
+  EXPECT_EQ(pending.reason(), "Waiting for cluster");
+  ASSERT_EQ(pending.logs_size(), 1);
+  EXPECT_EQ(pending.logs(0).name(), "Databricks Console");
+  EXPECT_EQ(pending.logs(0).uri(),
+            absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::RUNNING);
+  auto done = Poll(*plugin, *meta);
+  EXPECT_EQ(done.phase(), Phase::SUCCESS);
+  EXPECT_EQ(done.logs_size(), 1);
+
+  // What the server saw: the bearer token, the classic body, run_id query.
+  rapidjson::Document requests = server_.Requests();
+  ASSERT_EQ(requests.Size(), 4u);
+  const auto& submit = requests[0];
+  EXPECT_STREQ(submit["method"].GetString(), "POST");
+  EXPECT_STREQ(submit["path"].GetString(), "/api/2.1/jobs/runs/submit");
+  EXPECT_EQ(std::string(submit["headers"]["Authorization"].GetString()),
+            absl::StrCat("Bearer ", kToken));
+  EXPECT_STREQ(submit["headers"]["Content-Type"].GetString(),
+               "application/json");
+  rapidjson::Document body;
+  body.Parse(submit["body"].GetString());
+  ASSERT_TRUE(body.IsObject());
+  EXPECT_EQ(body["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_STREQ(body["spark_python_task"]["parameters"][2].GetString(),
+               "s3://bucket/inputs.pb");
+  EXPECT_TRUE(body["idempotency_token"].IsString());
+  EXPECT_STREQ(requests[1]["path"].GetString(),
+               "/api/2.1/jobs/runs/get?run_id=1000");
+  EXPECT_EQ(std::string(requests[1]["headers"]["Authorization"].GetString()),
+            absl::StrCat("Bearer ", kToken));
+}
+
+TEST_F(IntegrationTest, EveryLifeCycleAndResultStateFromTheServer) {
+  server_.SetStates(R"([
+    {"life_cycle_state":"QUEUED","state_message":"Queued: limit"},
+    {"life_cycle_state":"PENDING"},
+    {"life_cycle_state":"BLOCKED"},
+    {"life_cycle_state":"WAITING_FOR_RETRY"},
+    {"life_cycle_state":"RUNNING"},
+    {"life_cycle_state":"TERMINATING"},
+    {"life_cycle_state":"BRAND_NEW_STATE"},
+    {"life_cycle_state":"TERMINATED","result_state":"FAILED","state_message":"Task failed"},
+    {"life_cycle_state":"TERMINATED","result_state":"TIMEDOUT"},
+    {"life_cycle_state":"TERMINATED","result_state":"CANCELED"},
+    {"life_cycle_state":"TERMINATED","result_state":"SUCCESS_WITH_FAILURES"},
+    {"life_cycle_state":"TERMINATED","result_state":"UPSTREAM_FAILED"},
+    {"life_cycle_state":"SKIPPED"},
+    {"life_cycle_state":"INTERNAL_ERROR","result_state":"FAILED","state_message":"cluster does not exist"},
+    {"life_cycle_state":"TERMINATED","result_state":"SUCCESS"}])");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  const Phase expected[] = {Phase::QUEUED,
+                            Phase::INITIALIZING,
+                            Phase::RUNNING,
+                            Phase::RUNNING,
+                            Phase::RUNNING,
+                            Phase::RUNNING,
+                            Phase::RUNNING,
+                            Phase::RETRYABLE_FAILURE,
+                            Phase::PERMANENT_FAILURE,
+                            Phase::PERMANENT_FAILURE,
+                            Phase::PERMANENT_FAILURE,
+                            Phase::PERMANENT_FAILURE,
+                            Phase::PERMANENT_FAILURE,
+                            Phase::RETRYABLE_FAILURE,
+                            Phase::SUCCESS};
+  for (size_t i = 0; i < std::size(expected); ++i) {
+    auto info = Poll(*plugin, *meta);
+    EXPECT_EQ(info.phase(), expected[i]) << "poll " << i;
+    EXPECT_EQ(info.logs_size(), 1) << "poll " << i;
+    if (i == 0) {
+      EXPECT_EQ(info.reason(), "Queued: limit");
+    }
+    if (i == 7) {
+      EXPECT_EQ(info.error().kind(), flyteidl::core::ExecutionError::USER);
+      EXPECT_NE(info.error().message().find("Task failed"), std::string::npos);
+    }
+    if (i == 13) {
+      EXPECT_EQ(info.error().kind(), flyteidl::core::ExecutionError::SYSTEM);
+      EXPECT_EQ(info.reason(), "cluster does not exist");
+    }
+  }
+}
+
+TEST_F(IntegrationTest, TooManyRequestsHonoursRetryAfter) {
+  server_.AddFaults(
+      R"({"submit":[{"status":429,"headers":{"Retry-After":"1"},)"
+      R"("body":"{\"error_code\":\"REQUEST_LIMIT_EXCEEDED\",\"message\":\"slow down\"}"}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/submit"), 2);
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 1);
+  // The wait chosen was the server's Retry-After, not the 10ms backoff.
+  std::string logs = host_.AllLogs();
+  EXPECT_NE(logs.find("HTTP 429"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("slow down; retry 1 in 1s"), std::string::npos) << logs;
+}
+
+TEST_F(IntegrationTest, RetryAfterBeyondBudgetGivesUp) {
+  server_.AddFaults(
+      R"({"get":[{"status":429,"headers":{"Retry-After":"60"}}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  auto resource = Record(plugin->Get(*meta));
+  ASSERT_FALSE(resource.ok());
+  EXPECT_EQ(resource.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(resource.status().message().find("runs/get"), std::string::npos);
+  EXPECT_NE(host_.AllLogs().find("would exceed retry.maxTotalTime"),
+            std::string::npos);
+}
+
+TEST_F(IntegrationTest, ServiceUnavailableIsRetriedThenSucceeds) {
+  server_.AddFaults(R"({"get":[{"status":503},{"status":503,"body":"busy"}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::INITIALIZING);
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/get"), 3);
+}
+
+TEST_F(IntegrationTest, ServiceUnavailableExhaustsAttempts) {
+  server_.AddFaults(
+      R"({"get":[{"status":503},{"status":503},{"status":503},{"status":503}]})");
+  auto plugin = MakePlugin(
+      R"(,"retry":{"maxAttempts":2,"initialBackoff":"1ms","maxBackoff":"1ms"})");
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  auto resource = Record(plugin->Get(*meta));
+  ASSERT_FALSE(resource.ok());
+  EXPECT_EQ(resource.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(resource.status().message().find(
+                "databricks runs/get: HTTP 503 Service Unavailable"),
+            std::string::npos)
+      << resource.status();
+  EXPECT_NE(resource.status().message().find("gave up after 2 attempts"),
+            std::string::npos)
+      << resource.status();
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/get"), 2);
+}
+
+TEST_F(IntegrationTest, OtherClientErrorsAreNotRetried) {
+  server_.AddFaults(
+      R"({"submit":[{"status":400,"body":"{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"Cluster size too big\"}"}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(meta.status().message(),
+            "databricks runs/submit: HTTP 400 Bad Request: "
+            "[INVALID_PARAMETER_VALUE] Cluster size too big");
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/submit"), 1);
+}
+
+TEST_F(IntegrationTest, DroppedConnectionAfterSubmitLeavesExactlyOneRun) {
+  server_.AddFaults(R"({"submit":[{"drop_after_accept":true}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 1);
+  rapidjson::Document requests = server_.Requests();
+  ASSERT_EQ(requests.Size(), 2u);
+  rapidjson::Document first, second;
+  first.Parse(requests[0]["body"].GetString());
+  second.Parse(requests[1]["body"].GetString());
+  EXPECT_STREQ(first["idempotency_token"].GetString(),
+               second["idempotency_token"].GetString());
+  EXPECT_NE(*meta, "");
+  EXPECT_NE(meta->find("\"run_id\":\"1000\""), std::string::npos);
+  // A host that crashed and calls create again gets the same run.
+  auto again = Record(plugin->Create(Context()));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *meta);
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 1);
+  // The next retry attempt of the task is a new run.
+  auto next = Context();
+  next.mutable_metadata()->mutable_task_execution_id()->set_retry_attempt(1);
+  auto other = Record(plugin->Create(next));
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*other, *meta);
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 2);
+}
+
+TEST_F(IntegrationTest, SlowResponsesHitTheTimeout) {
+  server_.AddFaults(R"({"get":[{"delay":1.5},{"delay":1.5},{"delay":1.5}]})");
+  auto plugin = MakePlugin(
+      R"(,"requestTimeout":"200ms","retry":{"maxAttempts":2,"initialBackoff":"1ms","maxBackoff":"1ms"})");
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  auto resource = Record(plugin->Get(*meta));
+  ASSERT_FALSE(resource.ok());
+  EXPECT_EQ(resource.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_NE(resource.status().message().find("databricks runs/get"),
+            std::string::npos)
+      << resource.status();
+  EXPECT_NE(resource.status().message().find("no complete response within"),
+            std::string::npos)
+      << resource.status();
+}
+
+TEST_F(IntegrationTest, HtmlAndMalformedBodies) {
+  server_.AddFaults(R"({"get":[
+      {"status":500,"content_type":"text/html","body":"<html><body><h2>HTTP ERROR 500</h2><p>Reason:<pre>Internal boom</pre></p></body></html>"},
+      {"status":200,"content_type":"text/html","raw_body":"<html><title>Databricks - Sign In</title></html>"},
+      {"status":200,"raw_body":"{\"run_id\": 1000, \"state\": "}],
+    "submit":[{"status":200,"raw_body":"{\"number_in_job\": 3}"}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(meta.status().message().find("no integer run_id"),
+            std::string::npos)
+      << meta.status();
+  meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+
+  auto html = Record(plugin->Get(*meta));
+  ASSERT_FALSE(html.ok());
+  EXPECT_EQ(html.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(html.status().message(),
+            "databricks runs/get: HTTP 500 Internal Server Error: Internal "
+            "boom");
+  auto login = Record(plugin->Get(*meta));
+  ASSERT_FALSE(login.ok());
+  EXPECT_NE(login.status().message().find("is not a JSON object"),
+            std::string::npos)
+      << login.status();
+  EXPECT_NE(login.status().message().find("Sign In"), std::string::npos);
+  auto truncated = Record(plugin->Get(*meta));
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_NE(truncated.status().message().find("runs/get"), std::string::npos);
+  // The server recovers and so does the plugin.
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::INITIALIZING);
+}
+
+TEST_F(IntegrationTest, UnauthenticatedAndForbidden) {
+  server_.AddFaults(
+      R"({"get":[{"status":401,"body":"{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"Token expired\"}"}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  auto expired = Record(plugin->Get(*meta));
+  ASSERT_FALSE(expired.ok());
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(expired.status().message().find("Token expired"),
+            std::string::npos);
+
+  // A wrong token: the server's real 403 answer, not retried, token absent.
+  const std::string wrong = "dapi-WRONG-token-77";
+  host_.SetSecret("FLYTE_DATABRICKS_API_TOKEN", wrong);
+  auto denied = Record(plugin->Get(*meta));
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(denied.status().message(),
+            "databricks runs/get: HTTP 403 Forbidden: [403] Invalid access "
+            "token.");
+  EXPECT_EQ(denied.status().message().find(wrong), std::string::npos);
+  EXPECT_EQ(host_.AllLogs().find(wrong), std::string::npos);
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/get"), 2);
+}
+
+TEST_F(IntegrationTest, CancelSendsNumericRunIdAndIsIdempotent) {
+  server_.SetStates(R"([{"life_cycle_state":"RUNNING"}])");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::RUNNING);
+  absl::Status cancelled = Record(plugin->Delete(*meta));
+  ASSERT_TRUE(cancelled.ok()) << cancelled;
+  rapidjson::Document requests = server_.Requests();
+  const auto& cancel = requests[requests.Size() - 1];
+  EXPECT_STREQ(cancel["path"].GetString(), "/api/2.1/jobs/runs/cancel");
+  EXPECT_STREQ(cancel["body"].GetString(), "{\"run_id\":1000}");
+  EXPECT_TRUE(server_.Runs()["runs"]["1000"]["cancelled"].GetBool());
+  auto info = Poll(*plugin, *meta);
+  EXPECT_EQ(info.phase(), Phase::PERMANENT_FAILURE);
+  EXPECT_EQ(info.reason(), "Run cancelled.");
+  EXPECT_EQ(info.error().code(), "CANCELED");
+  // Cancelling again, or a run the server no longer knows, is fine.
+  EXPECT_TRUE(Record(plugin->Delete(*meta)).ok());
+  std::string gone = absl::StrCat(R"({"instance":")", server_.base_url(),
+                                  R"(","run_id":"77"})");
+  EXPECT_TRUE(Record(plugin->Delete(gone)).ok());
+  EXPECT_NE(host_.AllLogs().find("Run 77 does not exist."), std::string::npos);
+}
+
+TEST_F(IntegrationTest, RunIdAboveTwoToThe53IsKeptExact) {
+  server_.Post("/_control/config",
+               R"({"next_run_id":9007199254740993,"job_id":9007199254740995})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_NE(meta->find("\"run_id\":\"9007199254740993\""), std::string::npos)
+      << *meta;
+  auto resource = Record(plugin->Get(*meta));
+  ASSERT_TRUE(resource.ok()) << resource.status();
+  EXPECT_NE(resource->find("\"run_id\":\"9007199254740993\""),
+            std::string::npos);
+  auto info = Record(plugin->Status(Context(), *resource));
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->logs(0).uri(),
+            absl::StrCat(server_.base_url(),
+                         "/#job/9007199254740995/run/9007199254740993"));
+  ASSERT_TRUE(Record(plugin->Delete(*meta)).ok());
+  rapidjson::Document requests = server_.Requests();
+  EXPECT_STREQ(requests[1]["path"].GetString(),
+               "/api/2.1/jobs/runs/get?run_id=9007199254740993");
+  EXPECT_STREQ(requests[2]["body"].GetString(),
+               "{\"run_id\":9007199254740993}");
+  EXPECT_TRUE(
+      server_.Runs()["runs"]["9007199254740993"]["cancelled"].GetBool());
+}
+
+TEST_F(IntegrationTest, MissingSecretFailsCreateButRenderWorks) {
+  host_.RemoveSecret("FLYTE_DATABRICKS_API_TOKEN");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(meta.status().message().find("FLYTE_DATABRICKS_API_TOKEN"),
+            std::string::npos);
+  auto rendered = Record(plugin->RenderCreateRequest(Context()));
+  ASSERT_TRUE(rendered.ok()) << rendered.status();
+  EXPECT_EQ(server_.Requests().Size(), 0u);  // no I/O
+}
+
+TEST_F(IntegrationTest, RenderCreateRequestRedactsAuthorization) {
+  auto plugin = MakePlugin();
+  auto rendered = Record(plugin->RenderCreateRequest(Context()));
+  ASSERT_TRUE(rendered.ok()) << rendered.status();
+  rapidjson::Document doc;
+  doc.Parse(rendered->c_str());
+  ASSERT_TRUE(doc.IsObject());
+  EXPECT_STREQ(doc["method"].GetString(), "POST");
+  EXPECT_EQ(std::string(doc["url"].GetString()),
+            absl::StrCat(server_.base_url(), "/api/2.1/jobs/runs/submit"));
+  EXPECT_STREQ(doc["headers"]["Authorization"].GetString(),
+               "Bearer <redacted>");
+  EXPECT_EQ(doc["body"]["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_EQ(server_.Requests().Size(), 0u);
+}
+
+TEST_F(IntegrationTest, ConnectionsAreReusedAcrossCallsAndThreads) {
+  server_.SetStates(R"([{"life_cycle_state":"RUNNING"}])");
+  auto plugin = MakePlugin(
+      R"(,"webApi":{"readRateLimiter":{"qps":100000,"burst":100000}})");
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok());
+  int before = server_.Stats()["connections"].GetInt();
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(plugin->Get(*meta).ok());
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (!plugin->Get(*meta).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  // 400 polls; the control calls of this test open a few more connections.
+  int opened = server_.Stats()["connections"].GetInt() - before;
+  EXPECT_LE(opened, 4 + 3) << "connections opened for 400 polls: " << opened;
+}
+
+TEST_F(IntegrationTest, ConnectionRefusedIsUnavailable) {
+  auto plugin = MakePlugin(
+      R"(,"retry":{"maxAttempts":2,"initialBackoff":"1ms","maxBackoff":"1ms"})");
+  // Port 1 on loopback: nothing listens there.
+  auto resource =
+      Record(plugin->Get(R"({"instance":"http://127.0.0.1:1","run_id":"5"})"));
+  ASSERT_FALSE(resource.ok());
+  EXPECT_EQ(resource.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(resource.status().message().find("databricks runs/get"),
+            std::string::npos);
+  EXPECT_NE(resource.status().message().find("gave up after 2 attempts"),
+            std::string::npos)
+      << resource.status();
+}
+
+TEST_F(IntegrationTest, TaskTokenUsedOnlyWhenAllowed) {
+  const std::string task_token = "dapi-TASK-token-42";
+  server_.Post("/_control/config",
+               absl::StrCat(R"({"token":")", task_token, R"("})"));
+  auto context = Context();
+  (*context.mutable_task_template()
+        ->mutable_custom()
+        ->mutable_fields())["databricksToken"]
+      .set_string_value(task_token);
+  auto plugin = MakePlugin();
+  auto denied = Record(plugin->Create(context));  // host token is used
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(host_.AllLogs().find("allowTokenInTask is false"),
+            std::string::npos);
+
+  auto allowed = MakePlugin(R"(,"allowTokenInTask":true)");
+  auto meta = Record(allowed->Create(context));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(meta->find(task_token), std::string::npos);
+  EXPECT_EQ(Poll(*allowed, *meta).phase(), Phase::INITIALIZING);
+  EXPECT_TRUE(Record(allowed->Delete(*meta)).ok());
+  for (const std::string& output : outputs_) {
+    EXPECT_EQ(output.find(task_token), std::string::npos) << output;
+  }
+  EXPECT_EQ(host_.AllLogs().find(task_token), std::string::npos);
+}
+
+TEST_F(IntegrationTest, PlainHttpToNonLoopbackIsRefused) {
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(ExampleContext("http://example.com")));
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(meta.status().message().find("loopback"), std::string::npos);
+  auto get =
+      Record(plugin->Get(R"({"instance":"http://10.0.0.1","run_id":"1"})"));
+  ASSERT_FALSE(get.ok());
+  EXPECT_EQ(get.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace flyteplug::databricks

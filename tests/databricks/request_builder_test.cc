@@ -1,0 +1,416 @@
+// The runs/submit body on every configuration shape of the reference.
+#include "request_builder.h"
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "instance.h"
+#include "rapidjson/document.h"
+#include "test_support.h"
+
+namespace flyteplug::databricks {
+namespace {
+
+using testing::ContextFromTemplateJson;
+using testing::ExampleContext;
+
+rapidjson::Document Body(const SubmitRequest& request) {
+  rapidjson::Document doc;
+  doc.Parse(request.body.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << request.body;
+  EXPECT_TRUE(doc.IsObject());
+  return doc;
+}
+
+// A template with `conf` as databricksConf and `extra` custom keys.
+flyteplug::v1::TaskContext Template(const std::string& conf,
+                                    const std::string& extra = "",
+                                    const std::string& type = "databricks") {
+  std::string json = absl::StrCat(
+      R"({"type":")", type, R"(","custom":{"databricksConf":)", conf,
+      R"(,"databricksInstance":"acme.cloud.databricks.com","sparkConf":{"spark.x":"1"})",
+      extra,
+      R"(},"container":{"image":"repo/img:tag","args":["pyflyte-execute","--inputs","{{.input}}","--output-prefix","{{.outputPrefix}}"],"env":[{"key":"A","value":"from-container"}]}})");
+  return ContextFromTemplateJson(json);
+}
+
+absl::StatusOr<SubmitRequest> Build(const flyteplug::v1::TaskContext& context,
+                                    DatabricksConfig config = {},
+                                    absl::string_view env = "") {
+  return BuildSubmitRequest(context, config, env);
+}
+
+TEST(RequestBuilderTest, ExampleTaskNewClusterClassicShape) {
+  auto request = Build(ExampleContext());
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->instance,
+            "https://dbc-a53b7a3c-614c.cloud.databricks.com");
+  EXPECT_EQ(request->url,
+            "https://dbc-a53b7a3c-614c.cloud.databricks.com/api/2.1/jobs/runs/"
+            "submit");
+  rapidjson::Document body = Body(*request);
+  EXPECT_STREQ(body["run_name"].GetString(),
+               "flytekit databricks plugin example");
+  // Whole numbers stay integers although the Struct carried doubles.
+  EXPECT_TRUE(body["timeout_seconds"].IsInt64());
+  EXPECT_EQ(body["timeout_seconds"].GetInt64(), 3600);
+  EXPECT_TRUE(body["max_retries"].IsInt64());
+  const auto& cluster = body["new_cluster"];
+  EXPECT_TRUE(cluster["num_workers"].IsInt64());
+  EXPECT_EQ(cluster["num_workers"].GetInt64(), 2);
+  EXPECT_NE(request->body.find("\"num_workers\":2,"), std::string::npos)
+      << request->body;
+  EXPECT_STREQ(cluster["spark_version"].GetString(), "13.3.x-scala2.12");
+  EXPECT_STREQ(cluster["aws_attributes"]["availability"].GetString(),
+               "ON_DEMAND");
+  EXPECT_STREQ(cluster["docker_image"]["url"].GetString(),
+               "ghcr.io/flyteorg/flytecookbook:databricks_plugin-latest");
+  EXPECT_STREQ(cluster["spark_conf"]["spark.driver.memory"].GetString(),
+               "1000M");
+  EXPECT_STREQ(cluster["spark_env_vars"]["FLYTE_FAIL_ON_ERROR"].GetString(),
+               "true");
+  EXPECT_STREQ(cluster["spark_env_vars"]["FLYTE_INTERNAL_IMAGE"].GetString(),
+               "ghcr.io/flyteorg/flytecookbook:databricks_plugin-latest");
+  const auto& task = body["spark_python_task"];
+  EXPECT_STREQ(task["python_file"].GetString(), kDefaultEntrypoint);
+  EXPECT_STREQ(task["source"].GetString(), "GIT");
+  const auto& params = task["parameters"];
+  ASSERT_TRUE(params.IsArray());
+  ASSERT_GE(params.Size(), 11u);
+  EXPECT_STREQ(params[0].GetString(), "pyflyte-execute");
+  EXPECT_STREQ(params[2].GetString(), "s3://bucket/inputs.pb");
+  EXPECT_STREQ(params[4].GetString(), "s3://bucket/out/n0/0");
+  EXPECT_STREQ(params[6].GetString(), "s3://bucket/raw");
+  EXPECT_STREQ(params[8].GetString(), "s3://bucket/ckpt/n0/0");
+  EXPECT_STREQ(params[10].GetString(), "\"\"");
+  EXPECT_STREQ(body["git_source"]["git_url"].GetString(), kDefaultGitUrl);
+  EXPECT_STREQ(body["git_source"]["git_provider"].GetString(), "gitHub");
+  EXPECT_STREQ(body["git_source"]["git_commit"].GetString(), kDefaultGitCommit);
+  // git_source is the last key, as flytekit re-adds it.
+  auto last = body.MemberEnd() - 1;
+  EXPECT_STREQ(last->name.GetString(), "idempotency_token");
+  EXPECT_STREQ((last - 1)->name.GetString(), "git_source");
+  EXPECT_EQ(body["idempotency_token"].GetString(), request->idempotency_token);
+  EXPECT_LE(request->idempotency_token.size(), 64u);
+  EXPECT_FALSE(body.HasMember("existing_cluster_id"));
+  EXPECT_FALSE(body.HasMember("tasks"));
+}
+
+TEST(RequestBuilderTest, ExistingClusterIsLeftAlone) {
+  auto request =
+      Build(Template(R"({"existing_cluster_id":"0123-abc","run_name":"r"})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_STREQ(body["existing_cluster_id"].GetString(), "0123-abc");
+  EXPECT_FALSE(body.HasMember("new_cluster"));
+  EXPECT_EQ(request->body.find("docker_image"), std::string::npos);
+  EXPECT_EQ(request->body.find("spark_env_vars"), std::string::npos);
+  EXPECT_STREQ(body["spark_python_task"]["python_file"].GetString(),
+               kDefaultEntrypoint);
+  EXPECT_STREQ(body["spark_python_task"]["parameters"][2].GetString(),
+               "s3://bucket/inputs.pb");
+}
+
+TEST(RequestBuilderTest, UserClusterSettingsWinExceptFlyteEnv) {
+  auto request = Build(Template(
+      R"({"new_cluster":{"docker_image":{"url":"mine:1"},"spark_conf":{"k":"v"},)"
+      R"("spark_env_vars":{"A":"user","B":"user"}},)"
+      R"("spark_python_task":{"python_file":"lost.py"},"libraries":[{"pypi":{"package":"x"}}]})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  const auto& cluster = body["new_cluster"];
+  EXPECT_STREQ(cluster["docker_image"]["url"].GetString(), "mine:1");
+  EXPECT_STREQ(cluster["spark_conf"]["k"].GetString(), "v");
+  EXPECT_FALSE(cluster["spark_conf"].HasMember("spark.x"));
+  EXPECT_STREQ(cluster["spark_env_vars"]["A"].GetString(), "from-container");
+  EXPECT_STREQ(cluster["spark_env_vars"]["B"].GetString(), "user");
+  EXPECT_STREQ(cluster["spark_env_vars"]["FLYTE_FAIL_ON_ERROR"].GetString(),
+               "true");
+  // spark_python_task is overwritten; other keys pass through.
+  EXPECT_STREQ(body["spark_python_task"]["python_file"].GetString(),
+               kDefaultEntrypoint);
+  EXPECT_STREQ(body["libraries"][0]["pypi"]["package"].GetString(), "x");
+}
+
+TEST(RequestBuilderTest, MissingSparkConfGivesEmptyObject) {
+  auto context = Template(R"({"new_cluster":{"spark_version":"x"}})");
+  context.mutable_task_template()->mutable_custom()->mutable_fields()->erase(
+      "sparkConf");
+  auto request = Build(context);
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_TRUE(body["new_cluster"]["spark_conf"].IsObject());
+  EXPECT_EQ(body["new_cluster"]["spark_conf"].MemberCount(), 0u);
+}
+
+TEST(RequestBuilderTest, ServerlessEnvironmentKeyBuildsTasksForm) {
+  auto request =
+      Build(Template(R"({"environment_key":"gpu","run_name":"s"})",
+                     R"(,"databricksServiceCredentialProvider":"prov")"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_FALSE(body.HasMember("environment_key"));
+  EXPECT_FALSE(body.HasMember("spark_python_task"));
+  ASSERT_TRUE(body["tasks"].IsArray());
+  ASSERT_EQ(body["tasks"].Size(), 1u);
+  const auto& task = body["tasks"][0];
+  EXPECT_STREQ(task["task_key"].GetString(), "flyte_task");
+  EXPECT_STREQ(task["environment_key"].GetString(), "gpu");
+  EXPECT_STREQ(task["spark_python_task"]["python_file"].GetString(),
+               kDefaultServerlessEntrypoint);
+  const auto& params = task["spark_python_task"]["parameters"];
+  EXPECT_STREQ(params[params.Size() - 1].GetString(),
+               "--flyte-credential-provider=prov");
+  ASSERT_EQ(body["environments"].Size(), 1u);
+  const auto& env = body["environments"][0];
+  EXPECT_STREQ(env["environment_key"].GetString(), "gpu");
+  EXPECT_STREQ(env["spec"]["client"].GetString(), "1");
+  EXPECT_STREQ(env["spec"]["environment_vars"]["A"].GetString(),
+               "from-container");
+  EXPECT_STREQ(
+      env["spec"]["environment_vars"]["FLYTE_FAIL_ON_ERROR"].GetString(),
+      "true");
+  EXPECT_TRUE(body.HasMember("git_source"));
+}
+
+TEST(RequestBuilderTest, ServerlessEnvironmentsMergeIntoMatchingEntry) {
+  auto request = Build(Template(
+      R"({"environments":[{"environment_key":"other","spec":{"client":"2"}},)"
+      R"({"environment_key":"default","spec":{"client":"3","environment_vars":{"A":"user","C":"c"}}}]})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  ASSERT_EQ(body["environments"].Size(), 2u);
+  const auto& entry = body["environments"][1];
+  EXPECT_STREQ(entry["spec"]["client"].GetString(), "3");
+  EXPECT_STREQ(entry["spec"]["environment_vars"]["A"].GetString(),
+               "from-container");
+  EXPECT_STREQ(entry["spec"]["environment_vars"]["C"].GetString(), "c");
+  EXPECT_FALSE(body["environments"][0]["spec"].HasMember("environment_vars"));
+  EXPECT_STREQ(body["tasks"][0]["environment_key"].GetString(), "default");
+}
+
+TEST(RequestBuilderTest, ClusterWinsOverServerlessKeys) {
+  auto request = Build(
+      Template(R"({"existing_cluster_id":"c1","environment_key":"gpu"})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_FALSE(body.HasMember("tasks"));
+  EXPECT_TRUE(body.HasMember("spark_python_task"));
+}
+
+TEST(RequestBuilderTest, NotebookClassic) {
+  auto request = Build(Template(
+      R"({"existing_cluster_id":"c1"})",
+      R"(,"notebookPath":"/Users/me/nb","notebookBaseParameters":{"x":"1","n":3.0})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_FALSE(body.HasMember("spark_python_task"));
+  EXPECT_FALSE(body.HasMember("git_source"));
+  const auto& nb = body["notebook_task"];
+  EXPECT_STREQ(nb["notebook_path"].GetString(), "/Users/me/nb");
+  EXPECT_STREQ(nb["base_parameters"]["x"].GetString(), "1");
+  EXPECT_TRUE(nb["base_parameters"]["n"].IsInt64());
+  EXPECT_FALSE(nb.HasMember("source"));
+}
+
+TEST(RequestBuilderTest, NotebookServerlessWithUserGitSource) {
+  auto request = Build(Template(
+      R"({"environment_key":"e","git_source":{"git_url":"https://g/r","git_provider":"gitHub","git_branch":"main"}})",
+      R"(,"notebookPath":"notebooks/nb")"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  const auto& task = body["tasks"][0];
+  EXPECT_STREQ(task["task_key"].GetString(), "flyte_notebook_task");
+  EXPECT_STREQ(task["notebook_task"]["notebook_path"].GetString(),
+               "notebooks/nb");
+  EXPECT_STREQ(task["notebook_task"]["source"].GetString(), "GIT");
+  EXPECT_STREQ(body["git_source"]["git_url"].GetString(), "https://g/r");
+}
+
+TEST(RequestBuilderTest, UserPythonFileAndGitSource) {
+  auto request = Build(Template(
+      R"({"existing_cluster_id":"c","python_file":"my/entry.py","git_source":{"git_url":"https://g/x","git_provider":"gitHub"}})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_FALSE(body.HasMember("python_file"));
+  EXPECT_STREQ(body["spark_python_task"]["python_file"].GetString(),
+               "my/entry.py");
+  EXPECT_STREQ(body["git_source"]["git_url"].GetString(), "https://g/x");
+}
+
+TEST(RequestBuilderTest, ConfiguredEntrypointFileLikeGoPlugin) {
+  DatabricksConfig config;
+  config.entrypoint_file = "dbfs:///FileStore/tables/entrypoint.py";
+  auto request = Build(Template(R"({"existing_cluster_id":"c"})"), config);
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_STREQ(body["spark_python_task"]["python_file"].GetString(),
+               "dbfs:///FileStore/tables/entrypoint.py");
+  EXPECT_FALSE(body["spark_python_task"].HasMember("source"));
+  EXPECT_FALSE(body.HasMember("git_source"));
+}
+
+TEST(RequestBuilderTest, LegacySparkTaskTypeWithDatabricksConf) {
+  auto request =
+      Build(Template(R"({"new_cluster":{"num_workers":1.0}})", "", "spark"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_NE(request->body.find("\"num_workers\":1,"), std::string::npos)
+      << request->body;
+}
+
+TEST(RequestBuilderTest, FractionalNumbersStayDoubles) {
+  auto request = Build(Template(
+      R"({"new_cluster":{"autoscale":{"min_workers":1.0,"max_workers":4.0},"ratio":0.5}})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_TRUE(body["new_cluster"]["autoscale"]["max_workers"].IsInt64());
+  EXPECT_TRUE(body["new_cluster"]["ratio"].IsDouble());
+  EXPECT_DOUBLE_EQ(body["new_cluster"]["ratio"].GetDouble(), 0.5);
+}
+
+TEST(RequestBuilderTest, NoComputeIsAUserErrorNamingTheKeys) {
+  auto request = Build(Template(R"({"run_name":"x"})"));
+  ASSERT_FALSE(request.ok());
+  EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
+  for (const char* key :
+       {"existing_cluster_id", "new_cluster", "environment_key", "environments",
+        "taskTemplate.custom.databricksConf"}) {
+    EXPECT_NE(request.status().message().find(key), std::string::npos)
+        << request.status();
+  }
+}
+
+TEST(RequestBuilderTest, BadShapesNameTheField) {
+  struct Case {
+    std::string conf;
+    std::string extra;
+    std::string expected;
+  } cases[] = {
+      {R"({"new_cluster":"big"})", "", "databricksConf.new_cluster"},
+      {R"({"new_cluster":{"spark_env_vars":[1]}})", "",
+       "new_cluster.spark_env_vars"},
+      {R"({"environments":{"a":1}})", "", "databricksConf.environments"},
+      {R"({"existing_cluster_id":"c","git_source":"x"})", "",
+       "databricksConf.git_source"},
+      {R"("notanobject")", "", "taskTemplate.custom.databricksConf"},
+      {R"({"existing_cluster_id":"c"})", R"(,"notebookPath":5)",
+       "custom.notebookPath"},
+  };
+  for (const Case& c : cases) {
+    auto request = Build(Template(c.conf, c.extra));
+    ASSERT_FALSE(request.ok()) << c.conf;
+    EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(request.status().message().find(c.expected), std::string::npos)
+        << request.status();
+  }
+}
+
+TEST(RequestBuilderTest, MissingPiecesAreErrors) {
+  auto no_conf = ContextFromTemplateJson(
+      R"({"type":"spark","custom":{"sparkConf":{}},"container":{"image":"i"}})");
+  auto request = Build(no_conf, {}, "acme");
+  ASSERT_FALSE(request.ok());
+  EXPECT_NE(request.status().message().find("databricksConf: missing"),
+            std::string::npos)
+      << request.status();
+
+  auto no_container = ContextFromTemplateJson(
+      R"({"type":"databricks","custom":{"databricksConf":{"existing_cluster_id":"c"}}})");
+  request = Build(no_container, {}, "acme");
+  ASSERT_FALSE(request.ok());
+  EXPECT_NE(request.status().message().find("taskTemplate.container"),
+            std::string::npos);
+
+  auto no_custom = ContextFromTemplateJson(R"({"type":"databricks"})");
+  request = Build(no_custom, {}, "acme");
+  ASSERT_FALSE(request.ok());
+  EXPECT_NE(request.status().message().find("taskTemplate.custom"),
+            std::string::npos);
+}
+
+TEST(RequestBuilderTest, InstanceResolutionOrder) {
+  auto context = Template(R"({"existing_cluster_id":"c"})");
+  auto& fields =
+      *context.mutable_task_template()->mutable_custom()->mutable_fields();
+  DatabricksConfig config;
+  config.databricks_instance = "https://config.example.com/";
+  EXPECT_EQ(Build(context, config, "env.example.com")->instance,
+            "https://acme.cloud.databricks.com");
+  fields.erase("databricksInstance");
+  EXPECT_EQ(Build(context, config, "env.example.com")->instance,
+            "https://config.example.com");
+  EXPECT_EQ(Build(context, {}, "env.example.com")->instance,
+            "https://env.example.com");
+  auto missing = Build(context, {}, "");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("FLYTE_DATABRICKS_INSTANCE"),
+            std::string::npos);
+  EXPECT_NE(
+      missing.status().message().find("plugins.databricks.databricksInstance"),
+      std::string::npos);
+}
+
+TEST(RequestBuilderTest, TaskTokenOnlyWhenAllowed) {
+  auto context = Template(R"({"existing_cluster_id":"c"})",
+                          R"(,"databricksToken":"dapi-in-task")");
+  auto ignored = Build(context);
+  ASSERT_TRUE(ignored.ok());
+  EXPECT_FALSE(ignored->task_token.has_value());
+  ASSERT_EQ(ignored->warnings.size(), 1u);
+  EXPECT_EQ(ignored->warnings[0].find("dapi-in-task"), std::string::npos);
+  EXPECT_EQ(ignored->body.find("dapi-in-task"), std::string::npos);
+  DatabricksConfig allow;
+  allow.allow_token_in_task = true;
+  auto used = Build(context, allow);
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(used->task_token.value_or(""), "dapi-in-task");
+  EXPECT_EQ(used->body.find("dapi-in-task"), std::string::npos);
+}
+
+TEST(IdempotencyTokenTest, DeterministicPerAttempt) {
+  auto a = ExampleContext();
+  auto b = ExampleContext();
+  auto token_a = IdempotencyToken(a);
+  ASSERT_TRUE(token_a.ok());
+  EXPECT_EQ(*token_a, *IdempotencyToken(b));
+  EXPECT_EQ(token_a->size(), 50u);
+  EXPECT_EQ(token_a->rfind("flyteplug-", 0), 0u);
+  b.mutable_metadata()->mutable_task_execution_id()->set_retry_attempt(1);
+  EXPECT_NE(*token_a, *IdempotencyToken(b));
+  auto c = ExampleContext();
+  c.mutable_metadata()
+      ->mutable_task_execution_id()
+      ->mutable_node_execution_id()
+      ->set_node_id("n1");
+  EXPECT_NE(*token_a, *IdempotencyToken(c));
+  flyteplug::v1::TaskContext empty;
+  auto none = IdempotencyToken(empty);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(InstanceTest, Normalization) {
+  EXPECT_EQ(*NormalizeInstance("acme.cloud.databricks.com", "x"),
+            "https://acme.cloud.databricks.com");
+  EXPECT_EQ(*NormalizeInstance(" https://acme.com// ", "x"),
+            "https://acme.com");
+  EXPECT_EQ(*NormalizeInstance("HTTPS://acme.com:8443/", "x"),
+            "https://acme.com:8443");
+  EXPECT_EQ(*NormalizeInstance("http://127.0.0.1:9999/", "x"),
+            "http://127.0.0.1:9999");
+  EXPECT_EQ(*NormalizeInstance("http://localhost:1", "x"),
+            "http://localhost:1");
+  EXPECT_EQ(*NormalizeInstance("http://[::1]:80", "x"), "http://[::1]:80");
+  for (const char* bad :
+       {"http://acme.com", "http://127.0.0.1.evil.com", "ftp://acme.com", "",
+        "https://user:pw@acme.com", "https://acme.com?x=1", "acme.com:99999",
+        "https://", "acme .com"}) {
+    auto result = NormalizeInstance(bad, "where.key");
+    EXPECT_FALSE(result.ok()) << bad;
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(result.status().message().rfind("where.key", 0), 0u)
+        << result.status();
+  }
+}
+
+}  // namespace
+}  // namespace flyteplug::databricks

@@ -1,0 +1,271 @@
+#include "test_support.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace flyteplug::databricks::testing {
+namespace {
+
+size_t Append(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+std::string Call(const std::string& url, const char* method,
+                 absl::string_view body) {
+  std::string out;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return out;
+  std::string payload(body);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Append);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
+  if (std::strcmp(method, "POST") == 0) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+                     static_cast<long>(payload.size()));
+  }
+  curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+  return out;
+}
+
+rapidjson::Document Parse(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  return doc;
+}
+
+}  // namespace
+
+FakeServer::FakeServer() {
+  int in_pipe[2], out_pipe[2];
+  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return;
+  }
+  fcntl(in_pipe[1], F_SETFD, FD_CLOEXEC);
+  fcntl(out_pipe[0], F_SETFD, FD_CLOEXEC);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addclose(&actions, in_pipe[0]);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[1]);
+  std::string token_arg = absl::StrCat("--token=", kToken);
+  // -S: no site packages, the server needs only the standard library (and
+  // starts faster).
+  const char* argv[] = {PYTHON3_EXECUTABLE,   "-S",
+                        FAKE_DATABRICKS_PY,   token_arg.c_str(),
+                        "--max-lifetime=120", nullptr};
+  int rc = posix_spawnp(&pid_, PYTHON3_EXECUTABLE, &actions, nullptr,
+                        const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  stdin_fd_ = in_pipe[1];
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot start python3: " << std::strerror(rc);
+    pid_ = -1;
+    close(out_pipe[0]);
+    return;
+  }
+  // Read the port line, waiting at most 10 s.
+  std::string line;
+  for (int i = 0; i < 100 && line.find('\n') == std::string::npos; ++i) {
+    pollfd p{out_pipe[0], POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[64];
+    ssize_t n = read(out_pipe[0], buf, sizeof buf);
+    if (n <= 0) break;
+    line.append(buf, static_cast<size_t>(n));
+  }
+  close(out_pipe[0]);
+  int port = 0;
+  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &port)) {
+    ADD_FAILURE() << "fake server printed no port: '" << line << "'";
+    return;
+  }
+  port_ = port;
+}
+
+FakeServer::~FakeServer() {
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 50; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) return;
+      usleep(20000);
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
+}
+
+std::string FakeServer::base_url() const {
+  return absl::StrCat("http://127.0.0.1:", port_);
+}
+
+std::string FakeServer::Post(absl::string_view path,
+                             absl::string_view json) const {
+  return Call(absl::StrCat(base_url(), path), "POST", json);
+}
+
+std::string FakeServer::Get(absl::string_view path) const {
+  return Call(absl::StrCat(base_url(), path), "GET", "");
+}
+
+rapidjson::Document FakeServer::Requests() const {
+  return Parse(Get("/_control/requests"));
+}
+rapidjson::Document FakeServer::Runs() const {
+  return Parse(Get("/_control/runs"));
+}
+rapidjson::Document FakeServer::Stats() const {
+  return Parse(Get("/_control/stats"));
+}
+void FakeServer::SetStates(absl::string_view states_json) const {
+  Post("/_control/config", absl::StrCat("{\"states\":", states_json, "}"));
+}
+void FakeServer::AddFaults(absl::string_view faults_json) const {
+  Post("/_control/faults", faults_json);
+}
+
+TestHost::TestHost() {
+  std::memset(&api_, 0, sizeof api_);
+  api_.struct_size = sizeof api_;
+  api_.host_data = this;
+  api_.log_enabled = &TestHost::LogEnabled;
+  api_.log = &TestHost::Log;
+  api_.get_secret = &TestHost::GetSecret;
+  api_.now_unix_nanos = &TestHost::Now;
+  secrets_["FLYTE_DATABRICKS_API_TOKEN"] = kToken;
+}
+
+void TestHost::SetSecret(const std::string& key, const std::string& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  secrets_[key] = value;
+}
+void TestHost::RemoveSecret(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  secrets_.erase(key);
+}
+std::vector<std::string> TestHost::Logs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return logs_;
+}
+std::string TestHost::AllLogs() const { return absl::StrJoin(Logs(), "\n"); }
+
+int32_t TestHost::LogEnabled(void*, flyteplug_log_level) { return 1; }
+
+void TestHost::Log(void* host, flyteplug_log_level level, const char* message,
+                   size_t size) {
+  auto* self = static_cast<TestHost*>(host);
+  std::lock_guard<std::mutex> lock(self->mu_);
+  self->logs_.push_back(
+      absl::StrCat(level, ": ", absl::string_view(message, size)));
+}
+
+namespace {
+void ReleaseSecret(flyteplug_buffer* buffer) {
+  delete static_cast<std::string*>(buffer->private_data);
+  buffer->release = nullptr;
+  buffer->data = nullptr;
+  buffer->size = 0;
+}
+}  // namespace
+
+flyteplug_status_code TestHost::GetSecret(void* host, const char* key,
+                                          size_t key_size,
+                                          flyteplug_buffer* value,
+                                          flyteplug_error* error) {
+  auto* self = static_cast<TestHost*>(host);
+  std::string name(key, key_size);
+  std::lock_guard<std::mutex> lock(self->mu_);
+  auto it = self->secrets_.find(name);
+  if (it == self->secrets_.end()) {
+    std::string message = absl::StrCat("no secret named ", name);
+    error->set(error, FLYTEPLUG_NOT_FOUND, message.data(), message.size());
+    return FLYTEPLUG_NOT_FOUND;
+  }
+  auto* copy = new std::string(it->second);
+  value->data = reinterpret_cast<const uint8_t*>(copy->data());
+  value->size = copy->size();
+  value->private_data = copy;
+  value->release = &ReleaseSecret;
+  return FLYTEPLUG_OK;
+}
+
+int64_t TestHost::Now(void*) { return 1700000000LL * 1000000000LL; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json) {
+  flyteplug::v1::TaskContext context;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      std::string(json), context.mutable_task_template(), options);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  auto* meta = context.mutable_metadata();
+  auto* te = meta->mutable_task_execution_id();
+  te->mutable_task_id()->set_project("flytesnacks");
+  te->mutable_task_id()->set_domain("development");
+  te->mutable_task_id()->set_name("hello_spark");
+  te->mutable_task_id()->set_version("v1");
+  te->mutable_node_execution_id()->set_node_id("n0");
+  auto* exec = te->mutable_node_execution_id()->mutable_execution_id();
+  exec->set_project("flytesnacks");
+  exec->set_domain("development");
+  exec->set_name("f8a2b3c4d5");
+  te->set_retry_attempt(0);
+  meta->set_generated_name("f8a2b3c4d5-n0-0");
+  meta->set_namespace_("flytesnacks-development");
+  auto* io = context.mutable_io();
+  io->set_input_path("s3://bucket/inputs.pb");
+  io->set_output_prefix("s3://bucket/out/n0/0");
+  io->set_raw_output_prefix("s3://bucket/raw");
+  io->set_checkpoint_prefix("s3://bucket/ckpt/n0/0");
+  return context;
+}
+
+flyteplug::v1::TaskContext ExampleContext(absl::string_view instance) {
+  flyteplug::v1::TaskContext context =
+      ContextFromTemplateJson(ReadFile(EXAMPLE_TASK_JSON));
+  if (!instance.empty()) {
+    (*context.mutable_task_template()
+          ->mutable_custom()
+          ->mutable_fields())["databricksInstance"]
+        .set_string_value(std::string(instance));
+  }
+  return context;
+}
+
+}  // namespace flyteplug::databricks::testing

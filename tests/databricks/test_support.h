@@ -1,0 +1,95 @@
+// Shared fixtures of the databricks tests: the fake Jobs API server process,
+// a recording host API, and TaskContext builders.
+#ifndef FLYTEPLUG_TESTS_DATABRICKS_TEST_SUPPORT_H_
+#define FLYTEPLUG_TESTS_DATABRICKS_TEST_SUPPORT_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "flyteplug/plugin.h"
+#include "flyteplug/v1/task_context.pb.h"
+#include "rapidjson/document.h"
+
+namespace flyteplug::databricks::testing {
+
+// The token the fake server expects and the test host hands out.
+inline constexpr char kToken[] = "dapi-TEST-SECRET-0123456789abcdef";
+
+// Runs tests/databricks/fake_databricks.py on 127.0.0.1:<ephemeral>. The
+// process is killed (SIGKILL after SIGTERM) and reaped by the destructor; it
+// also exits by itself when our end of its stdin closes or after 120 s.
+class FakeServer {
+ public:
+  FakeServer();
+  ~FakeServer();
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+
+  bool ok() const { return port_ > 0; }
+  int port() const { return port_; }
+  std::string base_url() const;  // http://127.0.0.1:PORT
+
+  // Control calls; return the response body ("" on transport failure).
+  std::string Post(absl::string_view path, absl::string_view json) const;
+  std::string Get(absl::string_view path) const;
+
+  // Convenience: the recorded API requests, runs and stats as parsed JSON.
+  rapidjson::Document Requests() const;
+  rapidjson::Document Runs() const;
+  rapidjson::Document Stats() const;
+  void SetStates(absl::string_view states_json) const;
+  void AddFaults(absl::string_view faults_json) const;
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int port_ = 0;
+};
+
+// A flyteplug_host_api that serves one secret and records every log line.
+class TestHost {
+ public:
+  TestHost();
+  const flyteplug_host_api* api() const { return &api_; }
+  void SetSecret(const std::string& key, const std::string& value);
+  void RemoveSecret(const std::string& key);
+  std::vector<std::string> Logs() const;
+  std::string AllLogs() const;  // joined with '\n'
+
+ private:
+  static int32_t LogEnabled(void* host, flyteplug_log_level level);
+  static void Log(void* host, flyteplug_log_level level, const char* message,
+                  size_t size);
+  static flyteplug_status_code GetSecret(void* host, const char* key,
+                                         size_t key_size,
+                                         flyteplug_buffer* value,
+                                         flyteplug_error* error);
+  static int64_t Now(void* host);
+
+  flyteplug_host_api api_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> secrets_;
+  std::vector<std::string> logs_;
+};
+
+// Reads a file; aborts the test binary (via gtest failure) when missing.
+std::string ReadFile(const std::string& path);
+
+// The example task (examples/tasks/databricks_task.json) wrapped in a
+// TaskContext with a full task execution id and IO paths; `instance`
+// replaces custom.databricksInstance when non-empty.
+flyteplug::v1::TaskContext ExampleContext(absl::string_view instance = "");
+
+// Parses a TaskTemplate JSON (proto3 JSON, unknown fields ignored) into a
+// TaskContext like ExampleContext.
+flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json);
+
+}  // namespace flyteplug::databricks::testing
+
+#endif  // FLYTEPLUG_TESTS_DATABRICKS_TEST_SUPPORT_H_
