@@ -107,6 +107,12 @@ flyteplug_status_code Fail(flyteplug_error* error, flyteplug_status_code code,
 }
 
 flyteplug_status_code Fail(flyteplug_error* error, const absl::Status& status) {
+  if (status.message().empty()) {  // the ABI promises a message on failure
+    return Fail(error, ToAbiCode(status.code()),
+                absl::StrCat("the plugin failed with ",
+                             absl::StatusCodeToString(status.code()),
+                             " and no message"));
+  }
   return Fail(error, ToAbiCode(status.code()), status.message());
 }
 
@@ -367,6 +373,10 @@ flyteplug_status_code Init(const flyteplug_init_args* args,
       auto plugin = definition.make_webapi(context);
       if (!plugin.ok()) return Fail(error, plugin.status());
       instance->webapi = std::move(*plugin);
+    }
+    if (instance->k8s == nullptr && instance->webapi == nullptr) {
+      return Fail(error, FLYTEPLUG_INTERNAL,
+                  "init: the module's factory returned OK but no plugin");
     }
     *out = reinterpret_cast<flyteplug_instance*>(instance.release());
     return FLYTEPLUG_OK;
