@@ -100,19 +100,30 @@ class WebModule : public flyteplug::sdk::WebApiPlugin {
   }
   absl::StatusOr<std::string> Get(
       absl::string_view resource_meta) const override {
-    // "meta-N" runs for N polls... the state is the poll count the host
-    // passes back in; this module is stateless, so Get reports "done".
     return absl::StrCat("state-of-", resource_meta);
   }
   absl::Status Delete(absl::string_view) const override {
     return absl::OkStatus();
   }
+  // The phase is taken from task config "phase" (a Phase name), default
+  // SUCCESS, so host tests can drive runs that never finish or fail.
   absl::StatusOr<flyteplug::v1::PhaseInfo> Status(
-      const flyteplug::v1::TaskContext&,
+      const flyteplug::v1::TaskContext& context,
       absl::string_view resource) const override {
     flyteplug::v1::PhaseInfo info;
-    info.set_phase(flyteplug::v1::SUCCESS);
+    flyteplug::v1::Phase phase = flyteplug::v1::SUCCESS;
+    const auto& task_config = context.task_template().config();
+    if (auto it = task_config.find("phase"); it != task_config.end()) {
+      if (!flyteplug::v1::Phase_Parse(it->second, &phase)) {
+        return absl::InvalidArgumentError("taskTemplate.config.phase");
+      }
+    }
+    info.set_phase(phase);
     info.set_reason(std::string(resource));
+    if (phase == flyteplug::v1::PERMANENT_FAILURE) {
+      info.mutable_error()->set_code("TestFailure");
+      info.mutable_error()->set_message("the test module failed the task");
+    }
     return info;
   }
   absl::StatusOr<std::string> RenderCreateRequest(
