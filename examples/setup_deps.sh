@@ -1,0 +1,33 @@
+# Sourced by examples/setup_and_run.sh and tests/setup_and_test.sh.
+# Installs the Debian 12 packages flyteplug needs, if any is missing: with
+# apt-get when running as root, otherwise prints the exact command to run and
+# exits 1.
+FLYTEPLUG_PACKAGES=(
+  cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev
+  libabsl-dev libcurl4-openssl-dev rapidjson-dev libgoogle-glog-dev
+  libgtest-dev libgmock-dev libbenchmark-dev python3 golang-go
+  libyaml-cpp-dev
+)
+
+flyteplug_install_missing_packages() {
+  local missing=() pkg
+  for pkg in "${FLYTEPLUG_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+        grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing: ${missing[*]}"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      "${missing[@]}"
+  else
+    echo "Missing Debian packages. Run this, then run this script again:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+}
