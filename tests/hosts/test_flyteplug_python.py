@@ -11,6 +11,7 @@ Standard library only.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,13 @@ def source(*parts):
 def load_json(*parts):
     with open(source(*parts)) as f:
         return json.load(f)
+
+
+def stable(manifest):
+    """The manifest as JSON with FLYTE_START_TIME (the submission time in ms,
+    set as Flyte does, so it differs between calls) zeroed."""
+    return re.sub(r'(FLYTE_START_TIME[^0-9]{1,40})[0-9]{10,}', r'\g<1>0',
+                  json.dumps(manifest, sort_keys=True))
 
 
 def first_existing(*names):
@@ -159,7 +167,8 @@ class LoaderTest(unittest.TestCase):
         # The same context as binary protobuf gives the same manifest.
         binary = self.loader.task_context(task)
         self.assertIsInstance(binary, bytes)
-        self.assertEqual(self.loader.build_resource(binary), manifest)
+        self.assertEqual(stable(self.loader.build_resource(binary)),
+                         stable(manifest))
         identity = self.loader.build_identity_resource(task)
         self.assertEqual(identity.get("kind"), "SparkApplication")
 
@@ -217,7 +226,8 @@ class LoaderTest(unittest.TestCase):
 
     def test_error_unknown_task_type(self):
         task = load_json(PYSPARK_TASK)
-        task.setdefault("taskTemplate", task)["type"] = "no-such-type"
+        template = task["taskTemplate"] if "taskTemplate" in task else task
+        template["type"] = "no-such-type"
         with self.assertRaises(flyteplug.NotFoundError) as cm:
             self.loader.build_resource(task)
         self.assertEqual(cm.exception.code, 5)
@@ -243,13 +253,13 @@ class LoaderTest(unittest.TestCase):
 
     def test_concurrent_calls(self):
         task = self.loader.task_context(load_json(PYSPARK_TASK))
-        expected = self.loader.build_resource(task)
+        expected = stable(self.loader.build_resource(task))
         results, errors = [], []
 
         def work():
             try:
                 for _ in range(20):
-                    results.append(self.loader.build_resource(task))
+                    results.append(stable(self.loader.build_resource(task)))
             except Exception as e:  # reported below
                 errors.append(e)
 
@@ -277,7 +287,8 @@ class WebApiRunTest(unittest.TestCase):
         self.server = subprocess.Popen(
             [sys.executable, FAKE_DATABRICKS, "--token", FAKE_TOKEN,
              "--max-lifetime", "60"],
-            stdout=subprocess.PIPE, text=True)
+            # The server exits when its stdin closes: keep a pipe open.
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.addCleanup(self._stop)
         self.port = int(self.server.stdout.readline().strip())
         self.task = load_json(DATABRICKS_TASK)
@@ -288,6 +299,7 @@ class WebApiRunTest(unittest.TestCase):
         self.addCleanup(self.loader.close)
 
     def _stop(self):
+        self.server.stdin.close()
         self.server.kill()
         self.server.wait()
         self.server.stdout.close()

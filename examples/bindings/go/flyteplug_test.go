@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +39,14 @@ func readTask(t *testing.T, parts ...string) []byte {
 		t.Skipf("example task missing: %v", err)
 	}
 	return data
+}
+
+var startTime = regexp.MustCompile(`(FLYTE_START_TIME[^0-9]{1,40})[0-9]{10,}`)
+
+// stable zeroes FLYTE_START_TIME (the submission time in ms, set as Flyte
+// does, so it differs between calls) in a manifest.
+func stable(manifest []byte) string {
+	return startTime.ReplaceAllString(string(manifest), "${1}0")
 }
 
 func extraPaths() []string {
@@ -309,10 +318,11 @@ func TestGoHostCallbacks(t *testing.T) {
 func TestConcurrentCalls(t *testing.T) {
 	l := openLoader(t, nil)
 	ctx := context(t, l, "examples", "tasks", "pyspark_task.json")
-	want, err := l.BuildResource(ctx)
+	wantRaw, err := l.BuildResource(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := stable(wantRaw)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := 0; g < 8; g++ {
@@ -325,7 +335,7 @@ func TestConcurrentCalls(t *testing.T) {
 					errs <- err
 					return
 				}
-				if string(got) != string(want) {
+				if stable(got) != want {
 					errs <- errors.New("manifest differs between calls")
 					return
 				}
@@ -356,10 +366,15 @@ func startFakeDatabricks(t *testing.T, token string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The server exits when its stdin closes: keep a pipe open.
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { stdin.Close(); cmd.Process.Kill(); cmd.Wait() })
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		t.Fatalf("fake server: %v", err)
