@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "log_utf8.h"
 
 namespace flyteplug::spark {
 namespace {
@@ -45,37 +46,6 @@ absl::Status TypeError(absl::string_view path, absl::string_view expected,
 
 absl::string_view StringOf(const Value& v) {
   return absl::string_view(v.GetString(), v.GetStringLength());
-}
-
-bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-    } else {
-      return false;
-    }
-    if (i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) ||
-        (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
 }
 
 // Weakly typed string, as Flyte's config decoder (mapstructure,

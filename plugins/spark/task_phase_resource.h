@@ -33,9 +33,12 @@ struct ObservedSparkApplication {
   int64_t termination_unix_seconds = kGoZeroTimeUnixSeconds;
 };
 
-// Parses `json` (a SparkApplication as the API server returns it). When a
-// key repeats, the last one wins (as in Go). An empty timestamp string reads
-// as absent. `kind`, when present, must be "SparkApplication".
+// Parses `json` (a SparkApplication as the API server returns it) with a
+// streaming reader that keeps only the fields above (no DOM is built). As in
+// Go's decoder, a repeated key is decoded again into the same field (the
+// last string wins, objects merge) and null leaves a field unchanged. An
+// empty timestamp string reads as absent. `kind`, when present, must be
+// "SparkApplication".
 // Errors: InvalidArgumentError naming the JSON path for text that is not
 // JSON (with the byte offset), not UTF-8, larger than
 // kMaxSparkApplicationJsonBytes, nested deeper than

@@ -1,5 +1,6 @@
 #include "tasklog_template.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -14,6 +15,19 @@ constexpr absl::string_view kLongS = "\xC5\xBF";       // U+017F, folds to s
 // Go's \s: [\t\n\f\r ].
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+// Position of the next "{{" at or after `from`, or npos.
+size_t FindOpen(absl::string_view text, size_t from) {
+  while (from + 1 < text.size()) {
+    const void* hit =
+        std::memchr(text.data() + from, '{', text.size() - from - 1);
+    if (hit == nullptr) return absl::string_view::npos;
+    const size_t pos = static_cast<const char*>(hit) - text.data();
+    if (text[pos + 1] == '{') return pos;
+    from = pos + 1;
+  }
+  return absl::string_view::npos;
 }
 
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; }
@@ -148,7 +162,9 @@ size_t MatchAt(absl::string_view text, size_t start, const TemplateVar& var) {
     }
     ++p;
   }
-  if (!MatchFolded(text, &p, var.folded_name)) return absl::string_view::npos;
+  if (!MatchFolded(text, &p, var.folded_name())) {
+    return absl::string_view::npos;
+  }
   return MatchClose(text, p);
 }
 
@@ -157,13 +173,13 @@ size_t MatchAt(absl::string_view text, size_t start, const TemplateVar& var) {
 bool ReplaceOne(absl::string_view text, const TemplateVar& var,
                 std::string* out) {
   size_t copied = 0;
-  size_t pos = text.find("{{");
+  size_t pos = FindOpen(text, 0);
   bool any = false;
   std::string result;
   while (pos != absl::string_view::npos) {
     const size_t end = MatchAt(text, pos, var);
     if (end == absl::string_view::npos) {
-      pos = text.find("{{", pos + 1);
+      pos = FindOpen(text, pos + 1);
       continue;
     }
     if (!any) {
@@ -172,12 +188,17 @@ bool ReplaceOne(absl::string_view text, const TemplateVar& var,
     }
     absl::StrAppend(&result, text.substr(copied, pos - copied), var.value);
     copied = end;
-    pos = text.find("{{", end);
+    pos = FindOpen(text, end);
   }
   if (!any) return false;
   absl::StrAppend(&result, text.substr(copied));
   *out = std::move(result);
   return true;
+}
+
+// A standard variable; `folded_name` must be a folded string literal.
+TemplateVar Var(const char* folded_name, std::string value) {
+  return TemplateVar{folded_name, std::string(), false, std::move(value)};
 }
 
 }  // namespace
@@ -195,27 +216,34 @@ std::string FoldTemplateName(absl::string_view name) {
 }
 
 TemplateVar PlainVar(absl::string_view name, std::string value) {
-  return TemplateVar{FoldTemplateName(name), false, std::move(value)};
+  return TemplateVar{nullptr, FoldTemplateName(name), false, std::move(value)};
 }
 
 TemplateVar TaskConfigVar(absl::string_view key, std::string value) {
-  return TemplateVar{FoldTemplateName(key), true, std::move(value)};
+  return TemplateVar{nullptr, FoldTemplateName(key), true, std::move(value)};
 }
 
 std::string ReplaceTemplateVars(absl::string_view tmpl,
                                 absl::Span<const TemplateVar> vars) {
   std::string current(tmpl);
+  // Every placeholder starts with "{{"; once none is left, no later
+  // variable can match.
+  bool has_placeholder = FindOpen(current, 0) != absl::string_view::npos;
   std::string next;
   for (const TemplateVar& var : vars) {
+    if (!has_placeholder) break;
     if (var.value.empty()) continue;
-    if (ReplaceOne(current, var, &next)) current.swap(next);
+    if (ReplaceOne(current, var, &next)) {
+      current.swap(next);
+      has_placeholder = FindOpen(current, 0) != absl::string_view::npos;
+    }
   }
   return current;
 }
 
 std::vector<std::string> FindTaskConfigKeys(absl::string_view tmpl) {
   std::vector<std::string> keys;
-  size_t pos = tmpl.find("{{");
+  size_t pos = FindOpen(tmpl, 0);
   while (pos != absl::string_view::npos) {
     const size_t key_begin = MatchTaskConfigPrefix(tmpl, pos);
     if (key_begin != absl::string_view::npos) {
@@ -224,12 +252,12 @@ std::vector<std::string> FindTaskConfigKeys(absl::string_view tmpl) {
         const size_t end = MatchClose(tmpl, key_end);
         if (end != absl::string_view::npos) {
           keys.emplace_back(tmpl.substr(key_begin, key_end - key_begin));
-          pos = tmpl.find("{{", end);
+          pos = FindOpen(tmpl, end);
           continue;
         }
       }
     }
-    pos = tmpl.find("{{", pos + 1);
+    pos = FindOpen(tmpl, pos + 1);
   }
   return keys;
 }
@@ -237,7 +265,7 @@ std::vector<std::string> FindTaskConfigKeys(absl::string_view tmpl) {
 std::vector<TemplateVar> TemplateVarsFor(const TaskLogInput& input) {
   std::vector<TemplateVar> vars;
   vars.reserve(22);
-  vars.push_back(PlainVar("logName", input.log_name));
+  vars.push_back(Var("logname", input.log_name));
   // Container IDs carry a runtime prefix (docker://, cri-o://) that log
   // shippers strip; Go keeps the text between the first and second "://".
   absl::string_view container_id = input.container_id;
@@ -245,42 +273,40 @@ std::vector<TemplateVar> TemplateVarsFor(const TaskLogInput& input) {
     container_id.remove_prefix(sep + 3);
     container_id = container_id.substr(0, container_id.find("://"));
   }
-  vars.push_back(PlainVar("podName", input.pod_name));
-  vars.push_back(PlainVar("podUID", input.pod_uid));
-  vars.push_back(PlainVar("namespace", input.namespace_name));
-  vars.push_back(PlainVar("containerName", input.container_name));
-  vars.push_back(PlainVar("containerID", std::string(container_id)));
-  vars.push_back(PlainVar("hostname", input.hostname));
-  vars.push_back(PlainVar("nodeName", input.node_name));
+  vars.push_back(Var("podname", input.pod_name));
+  vars.push_back(Var("poduid", input.pod_uid));
+  vars.push_back(Var("namespace", input.namespace_name));
+  vars.push_back(Var("containername", input.container_name));
+  vars.push_back(Var("containerid", std::string(container_id)));
+  vars.push_back(Var("hostname", input.hostname));
+  vars.push_back(Var("nodename", input.node_name));
   if (input.task_execution_id != nullptr) {
     const flyteidl::core::TaskExecutionIdentifier& id =
         *input.task_execution_id;
-    vars.push_back(PlainVar("nodeID", input.unique_node_id));
-    vars.push_back(PlainVar("generatedName", input.generated_name));
-    vars.push_back(
-        PlainVar("taskRetryAttempt", absl::StrCat(id.retry_attempt())));
+    vars.push_back(Var("nodeid", input.unique_node_id));
+    vars.push_back(Var("generatedname", input.generated_name));
+    vars.push_back(Var("taskretryattempt", absl::StrCat(id.retry_attempt())));
     if (id.has_task_id()) {
-      vars.push_back(PlainVar("taskID", id.task_id().name()));
-      vars.push_back(PlainVar("taskVersion", id.task_id().version()));
-      vars.push_back(PlainVar("taskProject", id.task_id().project()));
-      vars.push_back(PlainVar("taskDomain", id.task_id().domain()));
+      vars.push_back(Var("taskid", id.task_id().name()));
+      vars.push_back(Var("taskversion", id.task_id().version()));
+      vars.push_back(Var("taskproject", id.task_id().project()));
+      vars.push_back(Var("taskdomain", id.task_id().domain()));
     }
     if (id.has_node_execution_id() &&
         id.node_execution_id().has_execution_id()) {
       const flyteidl::core::WorkflowExecutionIdentifier& exec =
           id.node_execution_id().execution_id();
-      vars.push_back(PlainVar("executionName", exec.name()));
-      vars.push_back(PlainVar("executionProject", exec.project()));
-      vars.push_back(PlainVar("executionDomain", exec.domain()));
+      vars.push_back(Var("executionname", exec.name()));
+      vars.push_back(Var("executionproject", exec.project()));
+      vars.push_back(Var("executiondomain", exec.domain()));
     }
   }
-  vars.push_back(PlainVar("podRFC3339StartTime", input.pod_rfc3339_start_time));
+  vars.push_back(Var("podrfc3339starttime", input.pod_rfc3339_start_time));
+  vars.push_back(Var("podrfc3339finishtime", input.pod_rfc3339_finish_time));
   vars.push_back(
-      PlainVar("podRFC3339FinishTime", input.pod_rfc3339_finish_time));
+      Var("podunixstarttime", absl::StrCat(input.pod_unix_start_time)));
   vars.push_back(
-      PlainVar("podUnixStartTime", absl::StrCat(input.pod_unix_start_time)));
-  vars.push_back(
-      PlainVar("podUnixFinishTime", absl::StrCat(input.pod_unix_finish_time)));
+      Var("podunixfinishtime", absl::StrCat(input.pod_unix_finish_time)));
   return vars;
 }
 

@@ -22,7 +22,15 @@ namespace flyteplug::spark {
 // Go's, so 'k' also matches U+212A and 's' U+017F.
 struct TemplateVar {
   // NAME or KEY, folded by FoldTemplateName.
-  std::string folded_name;
+  absl::string_view folded_name() const {
+    return static_folded_name != nullptr ? absl::string_view(static_folded_name)
+                                         : absl::string_view(owned_folded_name);
+  }
+
+  // The folded name: a string literal with static storage (the standard
+  // variables, no allocation), or else `owned_folded_name`.
+  const char* static_folded_name = nullptr;
+  std::string owned_folded_name;
   bool task_config = false;
   std::string value;
 };

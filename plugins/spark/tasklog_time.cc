@@ -4,7 +4,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 
 namespace flyteplug::spark {
 namespace {
@@ -138,9 +137,24 @@ std::string FormatRfc3339Utc(int64_t unix_seconds) {
   int month, day;
   CivilFromDays(days, &year, &month, &day);
   // Go writes at least four year digits, with a leading '-' when negative.
-  return absl::StrFormat("%s%04d-%02d-%02dT%02d:%02d:%02dZ",
-                         year < 0 ? "-" : "", year < 0 ? -year : year, month,
-                         day, rem / 3600, rem / 60 % 60, rem % 60);
+  std::string out;
+  out.reserve(24);
+  if (year < 0) out.push_back('-');
+  const std::string year_digits = absl::StrCat(year < 0 ? -year : year);
+  out.append(year_digits.size() < 4 ? 4 - year_digits.size() : 0, '0');
+  out.append(year_digits);
+  const auto two = [&out](char separator, int64_t value) {
+    out.push_back(separator);
+    out.push_back(static_cast<char>('0' + value / 10));
+    out.push_back(static_cast<char>('0' + value % 10));
+  };
+  two('-', month);
+  two('-', day);
+  two('T', rem / 3600);
+  two(':', rem / 60 % 60);
+  two(':', rem % 60);
+  out.push_back('Z');
+  return out;
 }
 
 }  // namespace flyteplug::spark

@@ -62,12 +62,39 @@ TEST(TaskPhaseResourceTest, AbsentAndNullFieldsReadAsZero) {
   }
 }
 
-TEST(TaskPhaseResourceTest, LastRepeatedKeyWinsLikeGo) {
+TEST(TaskPhaseResourceTest, RepeatedKeysDecodeLikeGo) {
+  // The last string wins; a repeated object merges into the first; null
+  // leaves the field unchanged.
   absl::StatusOr<ObservedSparkApplication> app = ParseObservedSparkApplication(
       R"({"status": {"applicationState": {"state": "RUNNING",
-                                          "state": "COMPLETED"}}})");
+                                          "state": "COMPLETED"},
+                     "sparkApplicationId": "first"},
+          "status": {"sparkApplicationId": "second",
+                     "driverInfo": {"podName": "p"}},
+          "status": {"driverInfo": {"podName": null}},
+          "metadata": {"name": "a"}, "metadata": null})");
   ASSERT_TRUE(app.ok()) << app.status();
   EXPECT_EQ(app->state, "COMPLETED");
+  EXPECT_EQ(app->spark_application_id, "second");
+  EXPECT_EQ(app->driver_pod_name, "p");
+  EXPECT_EQ(app->name, "a");
+}
+
+TEST(TaskPhaseResourceTest, IgnoresUnreadFieldsOfAnyShape) {
+  absl::StatusOr<ObservedSparkApplication> app = ParseObservedSparkApplication(
+      R"({"spec": {"kind": 1, "status": [1, {"state": 2}]},
+          "metadata": {"labels": {"name": 3}, "status": {"state": []}},
+          "status": {"executorState": {"state": {}}, "x": [[["state"]]],
+                     "applicationState": {"extra": [1, 2]}},
+          "other": [{"status": 5}]})");
+  ASSERT_TRUE(app.ok()) << app.status();
+  EXPECT_EQ(app->state, "");
+  EXPECT_EQ(app->name, "");
+}
+
+TEST(TaskPhaseResourceTest, UnreadStringsAreNotUtf8Checked) {
+  EXPECT_TRUE(
+      ParseObservedSparkApplication("{\"spec\": {\"x\": \"\xFF\"}}").ok());
 }
 
 TEST(TaskPhaseResourceTest, KeepsEmbeddedNulAndUnicode) {
@@ -100,7 +127,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"", "SparkApplication: not valid JSON at byte 0"},
         BadCase{"{", "SparkApplication: not valid JSON at byte 1"},
         BadCase{R"({"a": 1} x)", "not valid JSON at byte 9"},
-        BadCase{"{\"a\": \"\xFF\"}", "not valid JSON at byte"},
+        BadCase{"{\"metadata\": {\"name\": \"\xFF\"}}",
+                "SparkApplication metadata.name: string is not valid UTF-8"},
+        BadCase{"{\"status\": {\"applicationState\": {\"errorMessage\": "
+                "\"a\xC0\xAF\"}}}",
+                "SparkApplication status.applicationState.errorMessage: "
+                "string is not valid UTF-8"},
         BadCase{"[]",
                 "SparkApplication (root): expected an object, got an "
                 "array"},
@@ -128,6 +160,27 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"status": {"applicationState": "RUNNING"}})",
                 "SparkApplication status.applicationState: expected an "
                 "object, got a string"},
+        BadCase{"3",
+                "SparkApplication (root): expected an object, got a "
+                "number"},
+        BadCase{"true",
+                "SparkApplication (root): expected an object, got a "
+                "boolean"},
+        BadCase{R"("x")",
+                "SparkApplication (root): expected an object, got "
+                "a string"},
+        BadCase{R"({"kind": {}})",
+                "SparkApplication kind: expected a string, got an object"},
+        BadCase{R"({"metadata": []})",
+                "SparkApplication metadata: expected an object, got an array"},
+        BadCase{R"({"metadata": 1})",
+                "SparkApplication metadata: expected an object, got a number"},
+        BadCase{R"({"metadata": {"creationTimestamp": {}}})",
+                "SparkApplication metadata.creationTimestamp: expected an RFC "
+                "3339 timestamp, got an object"},
+        BadCase{R"({"status": {"applicationState": {"state": []}}})",
+                "SparkApplication status.applicationState.state: expected a "
+                "string, got an array"},
         BadCase{R"({"status": {"applicationState": {"state": 3}}})",
                 "SparkApplication status.applicationState.state: expected a "
                 "string, got a number"},
@@ -150,13 +203,24 @@ INSTANTIATE_TEST_SUITE_P(
                 "timestamp (day out of range)"}));
 
 TEST(TaskPhaseResourceTest, RejectsHostileSizes) {
-  std::string deep(100000, '[');
+  std::string deep = "{\"a\": " + std::string(100000, '[');
   absl::StatusOr<ObservedSparkApplication> app =
       ParseObservedSparkApplication(deep);
   ASSERT_FALSE(app.ok());
-  EXPECT_NE(app.status().message().find("nested deeper than 512"),
+  EXPECT_NE(app.status().message().find("nested deeper than 512 levels"),
             absl::string_view::npos)
       << app.status().message();
+  std::string deep_objects;
+  for (int i = 0; i < 1000; ++i) deep_objects += "{\"status\": ";
+  app = ParseObservedSparkApplication(deep_objects);
+  ASSERT_FALSE(app.ok());
+  EXPECT_NE(app.status().message().find("nested deeper than 512 levels"),
+            absl::string_view::npos)
+      << app.status().message();
+  // 512 levels are fine.
+  std::string ok_depth =
+      "{\"a\": " + std::string(510, '[') + std::string(510, ']') + "}";
+  EXPECT_TRUE(ParseObservedSparkApplication(ok_depth).ok());
 
   // Brackets inside strings do not count as nesting.
   std::string in_string = "{\"a\": \"" + std::string(100000, '[') + "\\\"\"}";

@@ -152,7 +152,7 @@ TEST(TasklogTemplateTest, TemplateVarsForCoversEveryVariable) {
 TEST(TasklogTemplateTest, TemplateVarsForOrderMatchesGo) {
   const std::vector<TemplateVar> vars = TemplateVarsFor(TaskLogInput());
   std::vector<std::string> names;
-  for (const TemplateVar& v : vars) names.push_back(v.folded_name);
+  for (const TemplateVar& v : vars) names.emplace_back(v.folded_name());
   EXPECT_EQ(names, std::vector<std::string>(
                        {"logname", "podname", "poduid", "namespace",
                         "containername", "containerid", "hostname", "nodename",
