@@ -57,12 +57,20 @@ if [ -e "$SRC/loader/include/flyteplug/loader_client.h" ]; then
   [ -e "$P/include/flyteplug/loader_client.h" ] || fail "missing loader_client.h"
 fi
 
-step "relocatable: no text file names the build, source or staging tree"
-# Text files only: binaries carry source paths in their debug info, which
-# is harmless; their RPATHs are checked below.
+step "relocatable: nothing names the build, source or staging tree"
 if grep -rIl -e "$BUILD" -e "$SRC" -e "$WORK/staging" "$P"; then
-  fail "the files above hard-code the build/source tree"
+  fail "the text files above hard-code the build/source tree"
 fi
+# Binaries: debug info and __FILE__ strings (assertion messages) record
+# where a source file was compiled; any other mention of the build tree (a
+# search path, an RPATH...) would break a moved install.
+for elf in "$P"/bin/* "$P"/lib/*.so.* "$P"/lib/*.a "$P"/lib/flyteplug/modules/*.so; do
+  objcopy --strip-debug "$elf" "$WORK/stripped" || fail "objcopy $elf"
+  bad=$(strings -a "$WORK/stripped" | grep -e "$BUILD" -e "$WORK/staging" \
+        | grep -v -E '\.(cc|c|h|cpp|hpp|inc)$' || true)
+  [ -z "$bad" ] || fail "$elf names the build tree: $bad"
+  rm -f "$WORK/stripped"
+done
 for elf in "$P"/bin/flyteplug "$P"/lib/*.so "$P"/lib/flyteplug/modules/*.so; do
   rpath=$(readelf -d "$elf" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]/\2/p')
   case "$rpath" in
@@ -142,6 +150,8 @@ cc -std=c11 -Wall -Werror -o "$WORK/host" "$WORK/host.c" \
   $(pkg-config --cflags --libs flyteplug-loader) || fail "pkg-config C host"
 inc=$(pkg-config --cflags-only-I flyteplug-plugin | sed 's/^-I//; s/ *$//')
 [ -f "$inc/flyteplug/plugin.h" ] || fail "flyteplug-plugin.pc: no plugin.h under '$inc'"
+cc -std=c11 -Wall -Werror -o "$WORK/abi_sizes" "$SRC/tests/hosts/abi_sizes.c" \
+  $(pkg-config --cflags flyteplug-loader) || fail "abi_sizes against the installed headers"
 out=$("$WORK/host")
 echo "$out"
 echo "$out" | grep -q "^spark $P/lib/flyteplug/modules/" || fail "default paths: spark"
@@ -149,7 +159,7 @@ echo "$out" | grep -q "^databricks " || fail "default paths: databricks"
 
 if [ -n "${FLYTEPLUG_PYTHON3:-}" ]; then
   step "Python host against the installed loader"
-  FLYTEPLUG_LIBRARY=$P/lib/libflyteplug_loader.so \
+  FLYTEPLUG_LIBRARY=$P/lib/libflyteplug_loader.so FLYTEPLUG_ABI_SIZES=$WORK/abi_sizes \
   FLYTEPLUG_EXTRA_MODULE_DIR=$JOB FLYTEPLUG_SOURCE_DIR=$SRC \
   PYTHONPATH=$SRC/examples/bindings/python \
     "$FLYTEPLUG_PYTHON3" "$SRC/tests/hosts/test_flyteplug_python.py" \
@@ -165,6 +175,7 @@ if [ -n "${FLYTEPLUG_GO:-}" ]; then
   GOCACHE=${GOCACHE:-$GOWORK_DIR/cache} GOPATH=$GOWORK_DIR/gopath \
   GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
   FLYTEPLUG_EXTRA_MODULE_DIR=$JOB FLYTEPLUG_SOURCE_DIR=$SRC \
+  FLYTEPLUG_ABI_SIZES=$WORK/abi_sizes \
     sh "$SRC/tests/hosts/run_go_test.sh" "$FLYTEPLUG_GO" \
       "$SRC/examples/bindings/go" "$GOWORK_DIR" > "$WORK/go.log" 2>&1 \
     || { cat "$WORK/go.log"; fail "go host"; }
