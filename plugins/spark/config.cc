@@ -354,6 +354,8 @@ absl::Status ParseSpark(const Value* value, SparkPluginConfig* config,
       {"sanitize-pod-name-prefix", &config->sanitize_pod_name_prefix},
       {"enforce-platform-affinity", &config->enforce_platform_affinity},
       {"dedupe-overlay-containers", &config->dedupe_overlay_containers},
+      {"overlay-primary-container-alias",
+       &config->overlay_primary_container_alias},
       {"propagate-container-resources", &config->propagate_container_resources},
       {"enable-pod-template", &config->enable_pod_template},
   };

@@ -47,6 +47,12 @@ struct SparkPluginConfig {
   // `dedupe-overlay-containers`: an overlay container that repeats the base
   // container does not duplicate its args or env entries.
   bool dedupe_overlay_containers = true;
+  // `overlay-primary-container-alias`: when the overlay's primary container
+  // name (default "primary") names no container of the task's pod (always
+  // the case for container-target tasks, whose container is named after the
+  // execution), the overlay container of that name applies to the task's
+  // primary container instead of being dropped (and the lookup failing).
+  bool overlay_primary_container_alias = true;
   // `propagate-container-resources`: container CPU/memory/GPU reach
   // driver/executor coreRequest, coreLimit, memory, gpu. Off: Flyte v1.
   bool propagate_container_resources = false;

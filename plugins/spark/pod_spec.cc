@@ -746,6 +746,19 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
   }
 }
 
+void RenderContainerTemplates(Value& spec,
+                              const flyteplug::v1::TaskContext& context,
+                              json::Allocator& allocator) {
+  for (const char* list : {"containers", "initContainers"}) {
+    Value* containers = json::Find(spec, list);
+    if (containers == nullptr || !containers->IsArray()) continue;
+    for (Value& container : containers->GetArray()) {
+      RenderStrings(json::Find(container, "command"), context, allocator);
+      RenderStrings(json::Find(container, "args"), context, allocator);
+    }
+  }
+}
+
 Value* FindContainer(Value& spec, absl::string_view name) {
   Value* containers = json::Find(spec, "containers");
   if (containers == nullptr || !containers->IsArray()) return nullptr;

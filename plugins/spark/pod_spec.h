@@ -55,6 +55,12 @@ absl::Status CheckPodSpec(const json::Value& spec, absl::string_view what);
 void MergeOverlayPodSpec(json::Value& base, const json::Value& overlay,
                          bool dedupe, json::Allocator& allocator);
 
+// Renders {{.Input}}-style templates in the command and args of every
+// container and init container of `spec`.
+void RenderContainerTemplates(json::Value& spec,
+                              const flyteplug::v1::TaskContext& context,
+                              json::Allocator& allocator);
+
 // Appends `requirement` to every required node-selector term of `affinity`
 // (an object), creating one term when there is none (Flyte's
 // ApplyInterruptibleNodeSelectorRequirement). With `skip_present`, terms that

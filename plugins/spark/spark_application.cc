@@ -163,6 +163,64 @@ void PropagateResources(const Value& container,
   }
 }
 
+// Flyte 2's ApplyPlatformSchedulingConstraints on a pod spec that did not go
+// through Flyte's pod building (a custom pod template passed through): the
+// default affinity when there is none, the (non-)interruptible requirement
+// on every required term, the default and interruptible node selectors and
+// the platform tolerations.
+void ApplyPlatformConstraints(Value& spec, bool interruptible,
+                              const K8sPluginConfig& k8s,
+                              json::Allocator& allocator) {
+  const Value* affinity = json::Find(spec, "affinity");
+  if ((affinity == nullptr || affinity->IsNull()) &&
+      !k8s.default_affinity.IsNull()) {
+    json::Set(spec, "affinity", Value(k8s.default_affinity, allocator),
+              allocator);
+  }
+  const Value& requirement =
+      interruptible ? k8s.interruptible_node_selector_requirement
+                    : k8s.non_interruptible_node_selector_requirement;
+  if (!requirement.IsNull()) {
+    AddRequiredNodeSelectorRequirement(
+        json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator),
+        requirement, /*skip_present=*/true, allocator);
+  }
+  std::map<std::string, std::string> selector = k8s.default_node_selector;
+  if (const Value* own = json::Find(spec, "nodeSelector");
+      own != nullptr && own->IsObject()) {
+    for (auto it = own->MemberBegin(); it != own->MemberEnd(); ++it) {
+      if (it->value.IsString()) {
+        selector[it->name.GetString()] = it->value.GetString();
+      }
+    }
+  }
+  if (interruptible) {
+    for (const auto& [k, v] : k8s.interruptible_node_selector) selector[k] = v;
+  }
+  if (!selector.empty()) {
+    json::Set(spec, "nodeSelector", json::StringMap(selector, allocator),
+              allocator);
+  }
+  Value tolerations(rapidjson::kArrayType);
+  auto add = [&](const Value& t) {
+    for (const Value& existing : tolerations.GetArray()) {
+      if (existing == t) return;
+    }
+    tolerations.PushBack(Value(t, allocator), allocator);
+  };
+  if (interruptible) {
+    for (const Value& t : k8s.interruptible_tolerations.GetArray()) add(t);
+  }
+  for (const Value& t : k8s.default_tolerations.GetArray()) add(t);
+  if (const Value* own = json::Find(spec, "tolerations");
+      own != nullptr && own->IsArray()) {
+    for (const Value& t : own->GetArray()) add(t);
+  }
+  if (!tolerations.Empty()) {
+    json::Set(spec, "tolerations", std::move(tolerations), allocator);
+  }
+}
+
 // Labels or annotations of a role: defaults, pod objectMeta, execution
 // metadata, then the role overlay's metadata (highest).
 Value RoleMetadataMap(
@@ -303,6 +361,7 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
     std::string primary = pod.primary_container_name;
     const RolePod& overlay = *role.pod;
     const char* overlay_field = role.driver ? "driverPod" : "executorPod";
+    bool aliased = false;
     if (overlay.present) {
       if (overlay.pod_spec != nullptr) {
         Value overlay_spec = plugins::ToRapidJson(*overlay.pod_spec, allocator);
@@ -311,6 +370,22 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
                                            overlay_field, ".podSpec)"));
             !s.ok()) {
           return s;
+        }
+        if (spark.overlay_primary_container_alias) {
+          const std::string alias = overlay.primary_container_name.empty()
+                                        ? "primary"
+                                        : overlay.primary_container_name;
+          if (alias != primary && FindContainer(pod.spec, alias) == nullptr) {
+            if (Value* c = FindContainer(overlay_spec, alias)) {
+              SetString(*c, "name", primary, allocator);
+            }
+            aliased = true;
+          }
+        }
+        if (spark.dedupe_overlay_containers) {
+          // The overlay repeats the task's container with its templates
+          // unrendered (flytekit does this): render before comparing.
+          RenderContainerTemplates(overlay_spec, context, allocator);
         }
         MergeOverlayPodSpec(pod.spec, overlay_spec,
                             spark.dedupe_overlay_containers, allocator);
@@ -335,7 +410,7 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
           }
         }
       }
-      if (!overlay.primary_container_name.empty()) {
+      if (!overlay.primary_container_name.empty() && !aliased) {
         primary = overlay.primary_container_name;
       }
     }
@@ -440,6 +515,10 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
       Value template_spec;
       if (overlay.pod_spec != nullptr) {
         template_spec = plugins::ToRapidJson(*overlay.pod_spec, allocator);
+        if (spark.enforce_platform_affinity) {
+          ApplyPlatformConstraints(template_spec, interruptible, k8s,
+                                   allocator);
+        }
         role.template_container = overlay.primary_container_name.empty()
                                       ? primary
                                       : overlay.primary_container_name;

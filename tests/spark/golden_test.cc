@@ -32,7 +32,8 @@ std::string FlyteConfigWith(absl::string_view spark_extra,
 constexpr char kFlyteV1Switches[] =
     R"("spark-version": "", "user-spark-conf-wins": false,
        "sanitize-pod-name-prefix": false, "enforce-platform-affinity": false,
-       "dedupe-overlay-containers": false)";
+       "dedupe-overlay-containers": false,
+       "overlay-primary-container-alias": false)";
 
 void Golden(const std::string& name, absl::string_view config,
             const flyteplug::v1::TaskContext& context) {
@@ -96,7 +97,10 @@ flyteplug::v1::TaskContext OverlayContext() {
     "executorPod": {
       "metadata": {"labels": {"role": "executor"}},
       "podSpec": {
-        "containers": [{"name": "primary", "env": [{"name": "ROLE", "value": "executor"}], "args": ["--extra"]}],
+        "containers": [{"name": "primary",
+                        "args": ["pyflyte-execute", "--inputs", "{{ .Input }}", "--output-prefix", "{{.outputPrefix}}"],
+                        "env": [{"name": "SECRET_TOKEN", "valueFrom": {"secretKeyRef": {"name": "tokens", "key": "token"}}},
+                                {"name": "ROLE", "value": "executor"}]}],
         "nodeSelector": {"x/interruptible": "overridden-by-overlay"}
       }
     }
@@ -139,6 +143,51 @@ TEST(SparkGolden, OverlaysImproved) {
 TEST(SparkGolden, OverlaysFlyteV1) {
   Golden("overlays_flyte_v1", FlyteConfigWith(kFlyteV1Switches),
          OverlayContext());
+}
+
+// flytekit's driver_pod / executor_pod on a container-target task: the
+// overlay's "primary" container repeats the task container.
+flyteplug::v1::TaskContext FlytekitOverlayContext() {
+  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  google::protobuf::Struct& custom =
+      *context.mutable_task_template()->mutable_custom();
+  google::protobuf::Struct overlays = StructFromJson(R"json({
+    "driverPod": {
+      "podSpec": {
+        "containers": [{"name": "primary", "image": "image://",
+                        "args": ["execute-spark-task"],
+                        "env": [{"name": "Env_Var", "value": "Env_Val"},
+                                {"name": "DRIVER_ONLY", "value": "1"}]}],
+        "tolerations": [{"key": "driver/spot", "operator": "Exists"}]
+      },
+      "primaryContainerName": "primary"
+    },
+    "executorPod": {
+      "podSpec": {
+        "containers": [{"name": "primary", "image": "repo/executor:2",
+                        "args": ["execute-spark-task"]}]
+      },
+      "primaryContainerName": "primary"
+    }
+  })json");
+  for (const auto& [key, value] : overlays.fields()) {
+    (*custom.mutable_fields())[key] = value;
+  }
+  return context;
+}
+
+TEST(SparkGolden, FlytekitOverlaysOnContainerTask) {
+  Golden("flytekit_overlays_container_task", kFlyteTestConfig,
+         FlytekitOverlayContext());
+  // Flyte v1 drops the "primary" overlay container and then fails the
+  // lookup.
+  absl::StatusOr<std::string> v1 =
+      Build(FlyteConfigWith(R"("overlay-primary-container-alias": false)"),
+            FlytekitOverlayContext());
+  ASSERT_FALSE(v1.ok());
+  EXPECT_EQ(v1.status().message(),
+            "invalid TaskSpecification, container [primary] not defined "
+            "(driver pod, custom.driverPod.primaryContainerName)");
 }
 
 TEST(SparkGolden, BasePodTemplateAndExecutionOverrides) {
