@@ -2,8 +2,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -198,18 +200,26 @@ void ExpectSchemaValid(absl::string_view manifest) {
 absl::StatusOr<std::string> Build(absl::string_view config_json,
                                   const flyteplug::v1::TaskContext& context,
                                   int64_t now) {
-  std::vector<std::string> unknown;
-  absl::StatusOr<ModuleConfig> config =
-      ParseModuleConfig(config_json, &unknown);
-  EXPECT_TRUE(config.ok()) << config.status();
-  if (!config.ok()) return config.status();
-  EXPECT_TRUE(unknown.empty()) << unknown.front();
-  absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> builder =
-      SparkApplicationBuilder::Create(*std::move(config));
-  EXPECT_TRUE(builder.ok()) << builder.status();
-  if (!builder.ok()) return builder.status();
-  absl::StatusOr<std::string> manifest =
-      (*builder)->BuildResource(context, now);
+  // Builders (and their compiled schema) are cached per configuration to
+  // keep the suite fast.
+  static auto* builders =
+      new std::map<std::string, std::unique_ptr<SparkApplicationBuilder>>();
+  std::unique_ptr<SparkApplicationBuilder>& builder =
+      (*builders)[std::string(config_json)];
+  if (builder == nullptr) {
+    std::vector<std::string> unknown;
+    absl::StatusOr<ModuleConfig> config =
+        ParseModuleConfig(config_json, &unknown);
+    EXPECT_TRUE(config.ok()) << config.status();
+    if (!config.ok()) return config.status();
+    EXPECT_TRUE(unknown.empty()) << unknown.front();
+    absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> created =
+        SparkApplicationBuilder::Create(*std::move(config));
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (!created.ok()) return created.status();
+    builder = *std::move(created);
+  }
+  absl::StatusOr<std::string> manifest = builder->BuildResource(context, now);
   if (manifest.ok()) ExpectSchemaValid(*manifest);
   return manifest;
 }
