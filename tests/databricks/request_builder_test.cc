@@ -40,7 +40,10 @@ absl::StatusOr<SubmitRequest> Build(const flyteplug::v1::TaskContext& context,
 }
 
 TEST(RequestBuilderTest, ExampleTaskNewClusterClassicShape) {
-  auto request = Build(ExampleContext());
+  // The example names no instance: it comes from the configuration.
+  DatabricksConfig config;
+  config.databricks_instance = "dbc-a53b7a3c-614c.cloud.databricks.com/";
+  auto request = Build(ExampleContext(), config);
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->instance,
             "https://dbc-a53b7a3c-614c.cloud.databricks.com");

@@ -1,0 +1,225 @@
+// `flyteplug run` on examples/tasks/databricks_task.json against the fake
+// Databricks server: progress on stderr, final PhaseInfo on stdout, exit
+// codes, and SIGTERM cancelling the remote run.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "test_support.h"
+
+extern char** environ;
+
+namespace flyteplug::databricks {
+namespace {
+
+using testing::FakeServer;
+using testing::kToken;
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.ok());
+    char dir_template[] = "/tmp/flyteplug-dbx-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    dir_ = dir_template;
+    config_path_ = dir_ + "/config.json";
+    FILE* f = std::fopen(config_path_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::string config = absl::StrCat(
+        R"({"plugins":{"databricks":{"databricksInstance":")",
+        server_.base_url(),
+        R"(","requestTimeout":"2s","retry":{"maxAttempts":3,)"
+        R"("initialBackoff":"10ms","maxBackoff":"20ms","maxTotalTime":"5s"}}}})");
+    std::fputs(config.c_str(), f);
+    std::fclose(f);
+  }
+
+  void TearDown() override {
+    std::remove(config_path_.c_str());
+    rmdir(dir_.c_str());
+  }
+
+  // Starts the CLI; `on_started(pid)` runs once the process exists.
+  CliResult Run(const std::function<void(pid_t)>& on_started = nullptr) {
+    CliResult result;
+    int out_pipe[2], err_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+      ADD_FAILURE() << "pipe";
+      return result;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (absl::StartsWith(*e, "FLYTE_") || absl::StartsWith(*e, "FLYTEPLUG_"))
+        continue;
+      env_strings.push_back(*e);
+    }
+    env_strings.push_back(
+        absl::StrCat("FLYTE_SECRET_FLYTE_DATABRICKS_API_TOKEN=", kToken));
+    std::vector<char*> env;
+    for (auto& s : env_strings) env.push_back(s.data());
+    env.push_back(nullptr);
+    std::vector<std::string> args = {FLYTEPLUG_CLI,     "--config",
+                                     config_path_,      "run",
+                                     "--task",          EXAMPLE_TASK_JSON,
+                                     "--poll-interval", "0.1",
+                                     "--timeout",       "30"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, FLYTEPLUG_CLI, &actions, nullptr, argv.data(),
+                         env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (rc != 0) {
+      ADD_FAILURE() << "cannot start " << FLYTEPLUG_CLI;
+      close(out_pipe[0]);
+      close(err_pipe[0]);
+      return result;
+    }
+    std::thread helper;
+    if (on_started) helper = std::thread([&] { on_started(pid); });
+    // Drain both pipes for at most 40 s.
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open_fds = 2;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+    while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
+      if (poll(fds, 2, 200) <= 0) continue;
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        char buf[4096];
+        ssize_t n = read(fds[i].fd, buf, sizeof buf);
+        if (n <= 0) {
+          close(fds[i].fd);
+          fds[i].fd = -1;
+          --open_fds;
+        } else {
+          sinks[i]->append(buf, static_cast<size_t>(n));
+        }
+      }
+    }
+    for (auto& fd : fds) {
+      if (fd.fd >= 0) close(fd.fd);
+    }
+    if (open_fds > 0) {
+      ADD_FAILURE() << "flyteplug run did not finish in 40 s";
+      kill(pid, SIGKILL);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (helper.joinable()) helper.join();
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    EXPECT_EQ(result.out.find(kToken), std::string::npos) << result.out;
+    EXPECT_EQ(result.err.find(kToken), std::string::npos) << result.err;
+    return result;
+  }
+
+  FakeServer server_;
+  std::string dir_;
+  std::string config_path_;
+};
+
+rapidjson::Document ParseJson(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  return doc;
+}
+
+TEST_F(CliTest, RunCompletesWithProgressAndPhaseInfo) {
+  CliResult r = Run();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("created (module 'databricks')"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("phase: INITIALIZING (Waiting for cluster)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("phase: RUNNING (In run)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("phase: SUCCESS"), std::string::npos) << r.err;
+  rapidjson::Document info = ParseJson(r.out);
+  ASSERT_TRUE(info.IsObject()) << r.out;
+  EXPECT_STREQ(info["phase"].GetString(), "SUCCESS");
+  ASSERT_TRUE(info["logs"].IsArray());
+  EXPECT_STREQ(info["logs"][0]["name"].GetString(), "Databricks Console");
+  EXPECT_EQ(std::string(info["logs"][0]["uri"].GetString()),
+            absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
+  // The server saw one submit with the bearer token and the example's body.
+  rapidjson::Document runs = server_.Runs();
+  EXPECT_EQ(runs["count"].GetInt(), 1);
+  ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
+  EXPECT_STREQ(runs["runs"]["1000"]["request"]["new_cluster"]["spark_version"]
+                   .GetString(),
+               "13.3.x-scala2.12");
+}
+
+TEST_F(CliTest, FailedRunExitsOne) {
+  server_.SetStates(R"([{"life_cycle_state":"RUNNING"},
+      {"life_cycle_state":"TERMINATED","result_state":"FAILED",
+       "state_message":"Task hello_spark failed"}])");
+  CliResult r = Run();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("phase: RETRYABLE_FAILURE (Task hello_spark failed)"),
+            std::string::npos)
+      << r.err;
+  rapidjson::Document info = ParseJson(r.out);
+  ASSERT_TRUE(info.IsObject()) << r.out;
+  EXPECT_STREQ(info["phase"].GetString(), "RETRYABLE_FAILURE");
+  EXPECT_STREQ(info["error"]["code"].GetString(), "FAILED");
+  EXPECT_STREQ(info["error"]["kind"].GetString(), "USER");
+}
+
+TEST_F(CliTest, SigtermCancelsTheRemoteRun) {
+  server_.SetStates(
+      R"([{"life_cycle_state":"RUNNING","state_message":"In run"}])");
+  CliResult r = Run([this](pid_t pid) {
+    // Wait (bounded) until the CLI has polled the run at least once.
+    for (int i = 0; i < 200; ++i) {
+      rapidjson::Document runs = server_.Runs();
+      if (runs.IsObject() && runs.HasMember("runs") &&
+          runs["runs"].HasMember("1000") &&
+          runs["runs"]["1000"]["polls"].GetInt() > 0) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill(pid, SIGTERM);
+  });
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cancelling"), std::string::npos) << r.err;
+  rapidjson::Document runs = server_.Runs();
+  ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
+  EXPECT_TRUE(runs["runs"]["1000"]["cancelled"].GetBool());
+  rapidjson::Document info = ParseJson(r.out);
+  ASSERT_TRUE(info.IsObject()) << r.out;
+  EXPECT_STREQ(info["phase"].GetString(), "ABORTED");
+}
+
+}  // namespace
+}  // namespace flyteplug::databricks
