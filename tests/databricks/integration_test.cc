@@ -447,30 +447,44 @@ TEST_F(IntegrationTest, RenderCreateRequestRedactsAuthorization) {
   EXPECT_EQ(server_.Requests().Size(), 0u);
 }
 
-TEST_F(IntegrationTest, ConnectionsAreReusedAcrossCallsAndThreads) {
+TEST_F(IntegrationTest, PollingAThousandRunsReusesConnections) {
   server_.SetStates(R"([{"life_cycle_state":"RUNNING"}])");
   auto plugin = MakePlugin(
-      R"(,"webApi":{"readRateLimiter":{"qps":100000,"burst":100000}})");
-  auto meta = Record(plugin->Create(Context()));
-  ASSERT_TRUE(meta.ok());
+      R"(,"webApi":{"readRateLimiter":{"qps":100000,"burst":100000},)"
+      R"("writeRateLimiter":{"qps":100000,"burst":100000}})");
+  // 1000 runs, as 1000 task executions (distinct idempotency tokens).
+  std::vector<std::string> metas;
+  for (int i = 0; i < 1000; ++i) {
+    auto context = Context();
+    context.mutable_metadata()
+        ->mutable_task_execution_id()
+        ->mutable_node_execution_id()
+        ->set_node_id(absl::StrCat("n", i));
+    auto meta = plugin->Create(context);
+    ASSERT_TRUE(meta.ok()) << meta.status();
+    metas.push_back(*meta);
+  }
+  Record(metas.back());
   int before = server_.Stats()["connections"].GetInt();
-  for (int i = 0; i < 200; ++i) {
-    ASSERT_TRUE(plugin->Get(*meta).ok());
+  for (const std::string& meta : metas) {
+    ASSERT_TRUE(plugin->Get(meta).ok());
   }
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 50; ++i) {
-        if (!plugin->Get(*meta).ok()) ++failures;
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < metas.size(); i += 4) {
+        if (!plugin->Get(metas[i]).ok()) ++failures;
       }
     });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  // 400 polls; the control calls of this test open a few more connections.
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 1000);
+  // 2000 polls over 1000 runs from 1 then 4 threads; the control calls of
+  // this test open a few connections of their own.
   int opened = server_.Stats()["connections"].GetInt() - before;
-  EXPECT_LE(opened, 4 + 3) << "connections opened for 400 polls: " << opened;
+  EXPECT_LE(opened, 4 + 3) << "connections opened for 2000 polls: " << opened;
 }
 
 TEST_F(IntegrationTest, ConnectionRefusedIsUnavailable) {
