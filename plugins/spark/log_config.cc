@@ -144,8 +144,7 @@ absl::Status ReadMessageFormat(const Value& v, absl::string_view path,
   } else {
     return TypeError(path, "a message format (UNKNOWN, CSV, JSON or 0..2)", v);
   }
-  if (!TaskLog::MessageFormat_IsValid(static_cast<int>(number)) || number < 0 ||
-      number > 2) {
+  if (number < TaskLog::UNKNOWN || number > TaskLog::JSON) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": not a message format (expected UNKNOWN, CSV, JSON or 0..2)"));
   }
