@@ -83,10 +83,11 @@ absl::StatusOr<std::string> CheckOwnedOutputsReleasedOnce(
   if (!task_type.ok()) return task_type.status();
   auto context = MinimalTaskContext(*task_type);
   if (!context.ok()) return context.status();
-  const std::string resource = MinimalResourceJson();
   TestHost host;
   auto instance = Instance::Create(module, host, "{}");
   if (!instance.ok()) return instance.status();
+  const std::string resource =
+      ObservedResourceJson(module, instance->get(), *context);
 
   std::vector<SlotCall> calls =
       ValidNoIoCalls(module, instance->get(), *context, resource);

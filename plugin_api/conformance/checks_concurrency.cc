@@ -50,10 +50,11 @@ absl::StatusOr<std::string> CheckConcurrent8Threads(const std::string& path) {
   }
   auto context = MinimalTaskContext(module->task_types[0].name);
   if (!context.ok()) return context.status();
-  const std::string resource = MinimalResourceJson();
   TestHost host;
   auto instance = Instance::Create(module, host, "{}");
   if (!instance.ok()) return instance.status();
+  const std::string resource =
+      ObservedResourceJson(module, instance->get(), *context);
 
   // build_resource + get_task_phase, or render_create_request + status.
   std::vector<SlotCall> all =

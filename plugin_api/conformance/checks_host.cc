@@ -25,7 +25,6 @@ absl::StatusOr<std::string> CheckHostApiRespected(const std::string& path) {
   }
   auto context = MinimalTaskContext(module->task_types[0].name);
   if (!context.ok()) return context.status();
-  const std::string resource = MinimalResourceJson();
   const std::string empty;
 
   TestHost host;
@@ -33,6 +32,8 @@ absl::StatusOr<std::string> CheckHostApiRespected(const std::string& path) {
   {
     auto instance = Instance::Create(module, host, "{}");
     if (!instance.ok()) return instance.status();
+    const std::string resource =
+        ObservedResourceJson(module, instance->get(), *context);
     std::vector<SlotCall> calls =
         ValidNoIoCalls(module, instance->get(), *context, resource);
     std::vector<SlotCall> refused =

@@ -7,6 +7,9 @@
 #include "absl/strings/substitute.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
 
 namespace flyteplug::conformance {
 namespace {
@@ -104,6 +107,39 @@ std::string MinimalResourceJson() {
   return R"({"apiVersion":"v1","kind":"ConformanceObject",)"
          R"("metadata":{"name":"f1a2b3c4-n0-0","namespace":"conformance-development"},)"
          R"("status":{}})";
+}
+
+std::string ObservedResourceJson(const flyteplug_module* module,
+                                 flyteplug_instance* instance,
+                                 const std::string& context) {
+  if (module->k8s == nullptr ||
+      module->k8s->build_identity_resource == nullptr) {
+    return MinimalResourceJson();
+  }
+  flyteplug_k8s_vtable const* v = module->k8s;
+  flyteplug_bytes ctx = BytesOf(context);
+  CallRecord record = Invoke(
+      {"build_identity_resource(minimal task context)", OutputKind::kJson,
+       [=](flyteplug_buffer* out, flyteplug_error* err) {
+         return v->build_identity_resource(instance, ctx, out, err);
+       }});
+  if (record.code != FLYTEPLUG_OK) return MinimalResourceJson();
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(record.output.data(),
+                                            record.output.size());
+  if (doc.HasParseError() || !doc.IsObject()) return MinimalResourceJson();
+  auto& a = doc.GetAllocator();
+  rapidjson::Value metadata(rapidjson::kObjectType);
+  metadata.AddMember("name", "f1a2b3c4-n0-0", a);
+  metadata.AddMember("namespace", "conformance-development", a);
+  doc.RemoveMember("metadata");
+  doc.AddMember("metadata", metadata, a);
+  doc.RemoveMember("status");
+  doc.AddMember("status", rapidjson::Value(rapidjson::kObjectType), a);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  doc.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::vector<HostileInput> HostileTaskContexts(const std::string& valid) {

@@ -20,6 +20,13 @@ absl::StatusOr<std::string> MinimalTaskContext(const std::string& task_type);
 // A JSON object a Kubernetes-resource module can be asked to map to a phase.
 std::string MinimalResourceJson();
 
+// The observed object to pass to get_task_phase/status: for a
+// Kubernetes-resource module, its own identity resource (apiVersion, kind)
+// with metadata and an empty status added; otherwise MinimalResourceJson().
+std::string ObservedResourceJson(const flyteplug_module* module,
+                                 flyteplug_instance* instance,
+                                 const std::string& context);
+
 struct HostileInput {
   std::string label;  // e.g. "1 MiB of random bytes"
   std::string bytes;

@@ -10,6 +10,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
+#include "sandbox.h"
 
 namespace flyteplug::conformance {
 
@@ -38,6 +39,7 @@ absl::StatusOr<OpenedModule> OpenModule(const std::string& path) {
   // opening the file the user named.
   const std::string file =
       path.find('/') == std::string::npos ? "./" + path : path;
+  SetSandboxProgress("dlopen");
   dlerror();
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
@@ -70,6 +72,7 @@ absl::StatusOr<const flyteplug_module*> LoadDescriptor(
   negotiation.host_abi_max_minor = FLYTEPLUG_ABI_VERSION_MINOR;
   const flyteplug_module* module = nullptr;
   ErrorSink sink;
+  SetSandboxProgress("the entry function");
   flyteplug_status_code code = opened->entry(&negotiation, &module, sink.get());
   if (code != FLYTEPLUG_OK) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -98,6 +101,7 @@ absl::StatusOr<Instance> Instance::Create(const flyteplug_module* module,
   args.config_json = BytesOf(config_json);
   flyteplug_instance* instance = nullptr;
   ErrorSink sink;
+  SetSandboxProgress(absl::StrCat("init(", config_json, ")"));
   flyteplug_status_code code = module->init(&args, &instance, sink.get());
   if (code != FLYTEPLUG_OK) {
     return absl::FailedPreconditionError(
@@ -119,7 +123,10 @@ Instance::Instance(Instance&& other) noexcept
 Instance::~Instance() { Reset(); }
 
 void Instance::Reset() {
-  if (instance_ != nullptr) module_->deinit(instance_);
+  if (instance_ != nullptr) {
+    SetSandboxProgress("deinit");
+    module_->deinit(instance_);
+  }
   instance_ = nullptr;
 }
 
@@ -135,6 +142,7 @@ CallRecord Invoke(const SlotCall& call) {
   flyteplug_buffer out;
   std::memset(&out, 0, sizeof(out));
   ErrorSink sink;
+  SetSandboxProgress(call.label);
   record.code = call.invoke(&out, sink.get());
   record.error_set_calls = sink.set_calls();
   record.error_code = sink.code();

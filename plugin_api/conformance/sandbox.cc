@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,12 @@
 
 namespace flyteplug::conformance {
 namespace {
+
+// A page shared between the parent and the sandboxed child: the child's last
+// progress label, NUL-terminated. Null outside a child.
+constexpr size_t kProgressSize = 4096;
+char* g_progress = nullptr;
+std::mutex g_progress_mu;
 
 constexpr int kWatchedSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGILL,  SIGTRAP,
                                    SIGABRT, SIGBUS,  SIGFPE,  SIGUSR1, SIGSEGV,
@@ -159,6 +166,14 @@ std::string Excerpt(const std::string& text, bool last) {
 
 }  // namespace
 
+void SetSandboxProgress(absl::string_view label) {
+  if (g_progress == nullptr) return;
+  std::lock_guard<std::mutex> lock(g_progress_mu);
+  size_t n = std::min(label.size(), kProgressSize - 1);
+  std::memcpy(g_progress, label.data(), n);
+  g_progress[n] = '\0';
+}
+
 SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
                             bool in_process) {
   if (in_process) return RunBody(body);
@@ -175,17 +190,22 @@ SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
     return {false,
             absl::StrCat("sandbox: pipe failed: ", std::strerror(errno))};
   }
+  void* progress = mmap(nullptr, kProgressSize, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (progress == MAP_FAILED) progress = nullptr;
   std::fflush(nullptr);  // the child must not inherit unflushed output
   pid_t pid = fork();
   if (pid < 0) {
     close(capture_fd);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
+    if (progress != nullptr) munmap(progress, kProgressSize);
     return {false,
             absl::StrCat("sandbox: fork failed: ", std::strerror(errno))};
   }
   if (pid == 0) {
     close(pipe_fds[0]);
+    g_progress = static_cast<char*>(progress);
     ChildMain(body, pipe_fds[1], capture_fd);
   }
   close(pipe_fds[1]);
@@ -241,17 +261,28 @@ SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
   off_t captured_size = 0;
   std::string captured = ReadCapture(capture_fd, &captured_size);
   close(capture_fd);
+  std::string running;
+  if (progress != nullptr) {
+    const char* text = static_cast<const char*>(progress);
+    running = std::string(text, strnlen(text, kProgressSize));
+    munmap(progress, kProgressSize);
+  }
+  auto while_running = [&running]() {
+    return running.empty() ? std::string()
+                           : absl::StrCat(" while running ", running);
+  };
 
   SandboxOutcome outcome;
   if (timed_out) {
-    outcome.detail = absl::StrCat("timed out after ", timeout_seconds, "s");
+    outcome.detail =
+        absl::StrCat("timed out after ", timeout_seconds, "s", while_running());
     return outcome;
   }
   if (WIFSIGNALED(wait_status)) {
     int sig = WTERMSIG(wait_status);
-    outcome.detail =
-        absl::StrCat("crashed with ", SignalName(sig), " (",
-                     sigdescr_np(sig) ? sigdescr_np(sig) : "?", ")");
+    outcome.detail = absl::StrCat("crashed with ", SignalName(sig), " (",
+                                  sigdescr_np(sig) ? sigdescr_np(sig) : "?",
+                                  ")", while_running());
     std::string last = Excerpt(captured, /*last=*/true);
     if (!last.empty())
       absl::StrAppend(&outcome.detail, "; last output: ", last);
@@ -261,7 +292,8 @@ SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
     int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
     outcome.detail = absl::StrCat(
         "the check process exited with status ", code,
-        " without reporting a result: the module called exit() or _exit()");
+        " without reporting a result: the module called exit() or _exit()",
+        while_running());
     std::string last = Excerpt(captured, /*last=*/true);
     if (!last.empty())
       absl::StrAppend(&outcome.detail, "; last output: ", last);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace flyteplug::conformance {
 
@@ -36,6 +37,11 @@ struct SandboxOutcome {
 // THREADING: forks; the caller should be single-threaded or fork-safe.
 SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
                             bool in_process);
+
+// Records what the check is doing now (e.g. the call it is about to make), so
+// that a crash, hang or exit can be reported "while running <label>". Cheap;
+// a no-op outside a sandboxed child. THREADING: thread-safe.
+void SetSandboxProgress(absl::string_view label);
 
 }  // namespace flyteplug::conformance
 
