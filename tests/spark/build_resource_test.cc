@@ -1,6 +1,9 @@
 // build_resource rule by rule (spark-k8s-plugin.md §1b), including the
 // spec's worked example §1b.12 and every user-error path.
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -169,6 +172,30 @@ TEST(SparkBuildResource, OutputIsDeterministicAndSorted) {
   EXPECT_EQ(*a, *b);
   EXPECT_TRUE(absl::StartsWith(*a, R"({"apiVersion":)")) << *a;
   EXPECT_LT(a->find("\"kind\""), a->find("\"metadata\""));
+}
+
+TEST(SparkBuildResource, ConcurrentBuildsAgree) {
+  absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> builder =
+      SparkApplicationBuilder::Create(
+          *ParseModuleConfig(kFlyteTestConfig, nullptr));
+  ASSERT_TRUE(builder.ok());
+  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  absl::StatusOr<std::string> expected =
+      (*builder)->BuildResource(context, kNow);
+  ASSERT_TRUE(expected.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        absl::StatusOr<std::string> got =
+            (*builder)->BuildResource(context, kNow);
+        if (!got.ok() || *got != *expected) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(SparkBuildResource, ServiceAccountFallbacks) {
@@ -492,6 +519,67 @@ TEST(SparkBuildResourceErrors, OverlayPodSpecMalformed) {
       BuildError("", context),
       "Unable to unmarshal executor pod spec (custom.executorPod.podSpec): "
       "tolerations: expected an array, got an object");
+}
+
+TEST(SparkBuildResourceErrors, MalformedPodSpecsNeverCrash) {
+  struct Case {
+    const char* pod_spec;
+    const char* message;
+  } cases[] = {
+      {R"({"containers": {}})", "containers: expected an array, got an object"},
+      {R"({"containers": ["x"]})",
+       "containers[0]: expected an object, got a string"},
+      {R"({"containers": [{"name": 1}]})",
+       "containers[0].name: expected a string, got a number"},
+      {R"({"containers": [{"env": [{"value": "v"}]}]})",
+       "containers[0].env[0].name: an environment variable needs a string "
+       "name"},
+      {R"({"containers": [{"env": "A=B"}]})",
+       "containers[0].env: expected an array, got a string"},
+      {R"({"containers": [{"resources": []}]})",
+       "containers[0].resources: expected an object, got an array"},
+      {R"({"containers": [{"resources": {"limits": "1"}}]})",
+       "containers[0].resources.limits: expected an object, got a string"},
+      {R"({"initContainers": [{"command": "sh"}]})",
+       "initContainers[0].command: expected an array, got a string"},
+      {R"({"nodeSelector": {"a": 1}})",
+       "nodeSelector.a: expected a string, got a number"},
+      {R"({"affinity": []})", "affinity: expected an object, got an array"},
+      {R"({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": {}}}}})",
+       "nodeSelectorTerms: expected an array, got an object"},
+      {R"({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": 1}]}}}})",
+       "nodeSelectorTerms[0].matchExpressions: expected an array, got a "
+       "number"},
+      {R"({"hostNetwork": "yes"})", "hostNetwork: expected a boolean"},
+      {R"({"priorityClassName": 5})", "priorityClassName: expected a string"},
+      {R"({"securityContext": "root"})", "securityContext: expected an object"},
+  };
+  for (const Case& c : cases) {
+    for (const char* where : {"driverPod", "base", "override"}) {
+      flyteplug::v1::TaskContext context = WorkedExampleContext();
+      std::string w = where;
+      if (w == "driverPod") {
+        SetCustom(
+            context,
+            std::string(
+                R"({"mainApplicationFile": "a", "driverPod": {"podSpec": )") +
+                c.pod_spec + "}}");
+      } else if (w == "base") {
+        *context.mutable_base_pod_template()->mutable_pod_spec() =
+            StructFromJson(c.pod_spec);
+      } else {
+        auto* pod = context.mutable_metadata()
+                        ->mutable_overrides()
+                        ->mutable_pod_template();
+        pod->set_primary_container_name("some-acceptable-name");
+        *pod->mutable_pod_spec() = StructFromJson(c.pod_spec);
+      }
+      std::string message = BuildError("", context);
+      EXPECT_TRUE(absl::StrContains(message, c.message))
+          << where << ": " << message;
+      EXPECT_TRUE(absl::StartsWith(message, "Unable to unmarshal ")) << message;
+    }
+  }
 }
 
 TEST(SparkBuildResourceErrors, MissingNamedPodTemplate) {
