@@ -80,7 +80,7 @@ SparkLogsConfig DefaultSparkLogsConfig();
 // like Flyte's (booleans from "true"/"1"/numbers, strings from numbers and
 // booleans); `messageFormat` accepts a number (0..2) or a name
 // ("UNKNOWN"/"CSV"/"JSON", any case); a single string is accepted where a
-// list of URIs is expected.
+// list of URIs is expected. Strings must be valid UTF-8.
 //
 // Unknown keys are appended to *unknown_keys (may be nullptr) as JSON paths,
 // e.g. "plugins.spark.logs.mixed.foo". Errors: InvalidArgumentError naming the

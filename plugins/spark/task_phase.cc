@@ -15,7 +15,6 @@ namespace {
 
 using ::flyteidl::core::ExecutionError;
 using ::flyteidl::core::TaskLog;
-using ::flyteplug::v1::Phase;
 using ::flyteplug::v1::PhaseInfo;
 
 // The Spark operator's state strings (kubeflow v1beta2).

@@ -21,12 +21,26 @@ namespace flyteplug::spark {
 //   SUBMISSION_FAILED / FAILED -> RETRYABLE_FAILURE (DownstreamSystemError,
 //   USER); anything else -> RUNNING. The version is bumped from
 //   `context.plugin_state()` as Flyte's MaybeUpdatePhaseVersion does;
-//   occurred_at = `now_unix_nanos`. Log links come from `logs`; the Spark
-//   history link needs `spark_history_server_url` (empty disables it).
+//   occurred_at = `now_unix_nanos`.
+// Links, in this order: `logs.mixed` for the driver pod (only once
+// status.driverInfo.podName is known; the only input that carries the
+// TaskTemplate, so the only one with dynamic links), `logs.user` for the
+// driver pod (placeholders stay when it is unknown), `logs.system` and
+// `logs.all_user` for the application name (all-user links always
+// showWhilePending); then "Spark History UI" (COMPLETED/FAILED with
+// status.sparkApplicationId and a non-empty `spark_history_server_url`) or
+// "Spark Driver UI" (RUNNING with status.driverInfo.webUIIngressAddress,
+// https:// added when it has no scheme), mirrored in custom_info as
+// sparkHistoryUI / sparkDriverUI; custom_info is `{}` otherwise, never unset.
+// Template times: start = metadata.creationTimestamp (Go's zero time when
+// absent), finish = status.terminationTime only for COMPLETED/FAILED (else 0),
+// RFC 3339 in UTC (Flyte uses the process's zone).
 //
-// Errors: InvalidArgumentError naming the JSON path when `resource_json` is
-// not JSON, is too large (> 16 MiB), or has a field of the wrong type.
-// Thread-safe, no I/O; parses `resource_json` once.
+// Errors: InvalidArgumentError naming the JSON path (see
+// ParseObservedSparkApplication) when `resource_json` is not JSON, is larger
+// than 16 MiB or nested deeper than 512 levels, is not an object, or has a
+// read field of the wrong type, a malformed timestamp or a non-UTF-8 string.
+// Thread-safe, no I/O; reads `resource_json` once, without building a DOM.
 absl::StatusOr<flyteplug::v1::PhaseInfo> GetSparkTaskPhase(
     const flyteplug::v1::TaskContext& context, absl::string_view resource_json,
     const SparkLogsConfig& logs, const std::string& spark_history_server_url,

@@ -1,6 +1,6 @@
 #include "tasklog_time.h"
 
-#include <cstdlib>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
