@@ -80,7 +80,8 @@ SparkLogsConfig DefaultSparkLogsConfig();
 // like Flyte's (booleans from "true"/"1"/numbers, strings from numbers and
 // booleans); `messageFormat` accepts a number (0..2) or a name
 // ("UNKNOWN"/"CSV"/"JSON", any case); a single string is accepted where a
-// list of URIs is expected. Strings must be valid UTF-8.
+// list of URIs is expected, as one URI (never split on commas, which URIs may
+// contain). Strings must be valid UTF-8.
 //
 // Unknown keys are appended to *unknown_keys (may be nullptr) as JSON paths,
 // e.g. "plugins.spark.logs.mixed.foo". Errors: InvalidArgumentError naming the
