@@ -289,7 +289,23 @@ absl::StatusOr<HttpResponse> HttpClient::Send(
   int attempt = 0;
   while (true) {
     ++attempt;
-    (request.is_write ? write_limiter_ : read_limiter_).Wait();
+    // Client-side rate limit: wait for a token, but never past the budget.
+    RateLimiter& limiter = request.is_write ? write_limiter_ : read_limiter_;
+    absl::Duration throttle = limiter.Reserve(absl::Now());
+    if (throttle > absl::ZeroDuration()) {
+      if (absl::Now() + throttle >= deadline) {
+        const RateLimit& limit = request.is_write ? options_.write_rate_limit
+                                                  : options_.read_rate_limit;
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "databricks ", request.call_name, ": client-side rate limit (",
+            request.is_write ? "webApi.writeRateLimiter"
+                             : "webApi.readRateLimiter",
+            " qps ", limit.qps, ", burst ", limit.burst,
+            ") would delay the call ", absl::FormatDuration(throttle),
+            ", past retry.maxTotalTime"));
+      }
+      absl::SleepFor(throttle);
+    }
     absl::Duration remaining = deadline - absl::Now();
     if (remaining <= absl::ZeroDuration()) {
       if (attempt > 1) {

@@ -44,10 +44,17 @@ class CliTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(dir_template), nullptr);
     dir_ = dir_template;
     config_path_ = dir_ + "/config.json";
+    WriteConfig("");
+  }
+
+  // Writes the configuration; `tasks_section` is an optional
+  // "tasks": {...} member (with a trailing comma).
+  void WriteConfig(const std::string& tasks_section) {
     FILE* f = std::fopen(config_path_.c_str(), "w");
     ASSERT_NE(f, nullptr);
     std::string config = absl::StrCat(
-        R"({"plugins":{"databricks":{"databricksInstance":")",
+        "{", tasks_section,
+        R"("plugins":{"databricks":{"databricksInstance":")",
         server_.base_url(),
         R"(","requestTimeout":"2s","retry":{"maxAttempts":3,)"
         R"("initialBackoff":"10ms","maxBackoff":"20ms","maxTotalTime":"5s"}}}})");
@@ -61,7 +68,8 @@ class CliTest : public ::testing::Test {
   }
 
   // Starts the CLI; `on_started(pid)` runs once the process exists.
-  CliResult Run(const std::function<void(pid_t)>& on_started = nullptr) {
+  CliResult Run(const std::function<void(pid_t)>& on_started = nullptr,
+                const std::string& task = EXAMPLE_TASK_JSON) {
     CliResult result;
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -83,11 +91,9 @@ class CliTest : public ::testing::Test {
     std::vector<char*> env;
     for (auto& s : env_strings) env.push_back(s.data());
     env.push_back(nullptr);
-    std::vector<std::string> args = {FLYTEPLUG_CLI,     "--config",
-                                     config_path_,      "run",
-                                     "--task",          EXAMPLE_TASK_JSON,
-                                     "--poll-interval", "0.1",
-                                     "--timeout",       "30"};
+    std::vector<std::string> args = {
+        FLYTEPLUG_CLI, "--config",        config_path_, "run",       "--task",
+        task,          "--poll-interval", "0.1",        "--timeout", "30"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -219,6 +225,30 @@ TEST_F(CliTest, SigtermCancelsTheRemoteRun) {
   rapidjson::Document info = ParseJson(r.out);
   ASSERT_TRUE(info.IsObject()) << r.out;
   EXPECT_STREQ(info["phase"].GetString(), "ABORTED");
+}
+
+TEST_F(CliTest, LegacySparkTaskTypeRoutedByDefaultForTaskTypes) {
+  WriteConfig(R"("tasks":{"task-plugins":{"enabled-plugins":["databricks"],)"
+              R"("default-for-task-types":{"spark":"databricks"}}},)");
+  CliResult r = Run(nullptr, LEGACY_TASK_JSON);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("created (module 'databricks')"), std::string::npos)
+      << r.err;
+  rapidjson::Document runs = server_.Runs();
+  ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
+  const auto& request = runs["runs"]["1000"]["request"];
+  EXPECT_STREQ(request["existing_cluster_id"].GetString(),
+               "0923-164208-meows279");
+  EXPECT_FALSE(request.HasMember("new_cluster"));
+}
+
+TEST_F(CliTest, LegacySparkTaskTypeIsNotServedWithoutTheMapping) {
+  WriteConfig(
+      R"("tasks":{"task-plugins":{"enabled-plugins":["databricks"]}},)");
+  CliResult r = Run(nullptr, LEGACY_TASK_JSON);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("spark"), std::string::npos) << r.err;
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 0);
 }
 
 }  // namespace

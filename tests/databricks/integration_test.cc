@@ -487,6 +487,24 @@ TEST_F(IntegrationTest, PollingAThousandRunsReusesConnections) {
   EXPECT_LE(opened, 4 + 3) << "connections opened for 2000 polls: " << opened;
 }
 
+TEST_F(IntegrationTest, RateLimitNeverWaitsPastTheBudget) {
+  auto plugin =
+      MakePlugin(R"(,"retry":{"maxTotalTime":"500ms"},)"
+                 R"("webApi":{"readRateLimiter":{"qps":0.1,"burst":1}})");
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  ASSERT_TRUE(Record(plugin->Get(*meta)).ok());  // the burst token
+  auto throttled = Record(plugin->Get(*meta));   // next token in 10 s
+  ASSERT_FALSE(throttled.ok());
+  EXPECT_EQ(throttled.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(throttled.status().message().find(
+                "client-side rate limit (webApi.readRateLimiter qps 0.1, "
+                "burst 1)"),
+            std::string::npos)
+      << throttled.status();
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/get"), 1);
+}
+
 TEST_F(IntegrationTest, ConnectionRefusedIsUnavailable) {
   auto plugin = MakePlugin(
       R"(,"retry":{"maxAttempts":2,"initialBackoff":"1ms","maxBackoff":"1ms"})");
