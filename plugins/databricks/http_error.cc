@@ -116,10 +116,6 @@ absl::StatusCode CodeForHttpStatus(long s) {
       return absl::StatusCode::kResourceExhausted;
     case 499:
       return absl::StatusCode::kCancelled;
-    case 501:
-      return absl::StatusCode::kUnimplemented;
-    case 504:
-      return absl::StatusCode::kDeadlineExceeded;
     default:
       break;
   }

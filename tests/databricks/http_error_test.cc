@@ -63,7 +63,8 @@ TEST(ErrorBodyTest, StatusCodeMapping) {
   EXPECT_EQ(CodeForHttpStatus(429), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(CodeForHttpStatus(500), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForHttpStatus(503), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(CodeForHttpStatus(504), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(CodeForHttpStatus(501), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CodeForHttpStatus(504), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForHttpStatus(302), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CodeForHttpStatus(418), absl::StatusCode::kFailedPrecondition);
 }
