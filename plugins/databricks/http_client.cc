@@ -7,6 +7,7 @@
 #include <mutex>
 #include <random>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -91,10 +92,18 @@ bool IsRetryableCurlError(CURLcode code) {
 
 }  // namespace
 
-// The share handle and its locks.
+// The share handle (DNS cache and TLS sessions, guarded by per-data mutexes)
+// and the pool of idle easy handles, each keeping its own live connections.
+// Connections are deliberately not put in the share handle: libcurl 7.88's
+// shared connection cache is not safe across concurrent threads (known bug
+// 11.11); a pool gives the same reuse without it.
 struct HttpClient::Shared {
+  static constexpr size_t kMaxIdleHandles = 32;
+
   CURLSH* share = nullptr;
   std::mutex locks[CURL_LOCK_DATA_LAST];
+  std::mutex pool_mu;
+  std::vector<CURL*> idle;  // guarded by pool_mu
 
   static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
     static_cast<Shared*>(user)->locks[data].lock();
@@ -102,7 +111,34 @@ struct HttpClient::Shared {
   static void Unlock(CURL*, curl_lock_data data, void* user) {
     static_cast<Shared*>(user)->locks[data].unlock();
   }
+
+  // An easy handle for one transfer (reset to defaults); null on OOM.
+  CURL* Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mu);
+      if (!idle.empty()) {
+        CURL* curl = idle.back();
+        idle.pop_back();
+        return curl;
+      }
+    }
+    return curl_easy_init();
+  }
+  // Returns `curl` to the pool; its connections stay open for reuse.
+  void Release(CURL* curl) {
+    curl_easy_reset(curl);
+    {
+      std::lock_guard<std::mutex> lock(pool_mu);
+      if (idle.size() < kMaxIdleHandles) {
+        idle.push_back(curl);
+        return;
+      }
+    }
+    curl_easy_cleanup(curl);
+  }
+
   ~Shared() {
+    for (CURL* curl : idle) curl_easy_cleanup(curl);
     if (share != nullptr) curl_share_cleanup(share);
   }
 };
@@ -177,7 +213,7 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
                                         absl::Duration timeout) const {
   Attempt result;
   attempts_.fetch_add(1);
-  CURL* curl = curl_easy_init();
+  CURL* curl = shared_->Acquire();
   if (curl == nullptr) {
     result.status = absl::InternalError(absl::StrCat(
         "databricks ", request.call_name, ": curl_easy_init failed"));
@@ -231,7 +267,7 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   CURLcode code = curl_easy_perform(curl);
   long http_status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-  curl_easy_cleanup(curl);
+  shared_->Release(curl);
   curl_slist_free_all(headers);
   // Scrub the header copy holding the token.
   std::fill(auth.begin(), auth.end(), '\0');

@@ -49,10 +49,11 @@ struct HttpClientOptions {
   HttpLogFn log;          // may be empty
 };
 
-// THREADING: Send is thread-safe. Connections, DNS results and TLS sessions
-// live in one libcurl share handle guarded by per-data mutexes, so calls from
-// any thread reuse the same connections (sequential polling of many runs uses
-// one connection; N concurrent calls use at most N).
+// THREADING: Send is thread-safe. Each transfer borrows an easy handle from a
+// pool (handles keep their connections alive between transfers), and DNS
+// results and TLS sessions live in one libcurl share handle guarded by
+// per-data mutexes: sequential polling of many runs uses one connection; N
+// concurrent calls use at most N.
 // TLS peer and host verification are always on; proxies come from libcurl's
 // environment variables (https_proxy, no_proxy, ...). Redirects are not
 // followed. No signal handlers are involved (CURLOPT_NOSIGNAL).
