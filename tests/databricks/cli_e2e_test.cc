@@ -69,7 +69,8 @@ class CliTest : public ::testing::Test {
 
   // Starts the CLI; `on_started(pid)` runs once the process exists.
   CliResult Run(const std::function<void(pid_t)>& on_started = nullptr,
-                const std::string& task = EXAMPLE_TASK_JSON) {
+                const std::string& task = EXAMPLE_TASK_JSON,
+                const std::string& command = "run") {
     CliResult result;
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -91,9 +92,11 @@ class CliTest : public ::testing::Test {
     std::vector<char*> env;
     for (auto& s : env_strings) env.push_back(s.data());
     env.push_back(nullptr);
-    std::vector<std::string> args = {
-        FLYTEPLUG_CLI, "--config",        config_path_, "run",       "--task",
-        task,          "--poll-interval", "0.1",        "--timeout", "30"};
+    std::vector<std::string> args = {FLYTEPLUG_CLI, "--config", config_path_,
+                                     command,       "--task",   task};
+    if (command == "run") {
+      args.insert(args.end(), {"--poll-interval", "0.1", "--timeout", "30"});
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -225,6 +228,19 @@ TEST_F(CliTest, SigtermCancelsTheRemoteRun) {
   rapidjson::Document info = ParseJson(r.out);
   ASSERT_TRUE(info.IsObject()) << r.out;
   EXPECT_STREQ(info["phase"].GetString(), "ABORTED");
+}
+
+TEST_F(CliTest, BuildPrintsTheRedactedRequestWithoutIo) {
+  CliResult r = Run(nullptr, EXAMPLE_TASK_JSON, "build");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  rapidjson::Document request = ParseJson(r.out);
+  ASSERT_TRUE(request.IsObject()) << r.out;
+  EXPECT_STREQ(request["headers"]["Authorization"].GetString(),
+               "Bearer <redacted>");
+  EXPECT_EQ(std::string(request["url"].GetString()),
+            absl::StrCat(server_.base_url(), "/api/2.1/jobs/runs/submit"));
+  EXPECT_EQ(request["body"]["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_EQ(server_.Requests().Size(), 0u);
 }
 
 TEST_F(CliTest, LegacySparkTaskTypeRoutedByDefaultForTaskTypes) {
