@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "json_util.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
@@ -16,8 +17,11 @@ namespace {
 
 constexpr absl::string_view kRoot = "plugins.databricks";
 
-// A short JSON rendering of `value` for error messages.
+// A short rendering of `value` for error messages: scalars as JSON,
+// containers by kind (never walked: they may be arbitrarily deep).
 std::string Describe(const rapidjson::Value& value) {
+  if (value.IsObject()) return "an object";
+  if (value.IsArray()) return "a list";
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   value.Accept(writer);
@@ -253,7 +257,8 @@ absl::StatusOr<ParsedConfig> ParseConfig(absl::string_view init_config_json) {
   ParsedConfig parsed;
   if (init_config_json.empty()) return parsed;
   rapidjson::Document document;
-  document.Parse(init_config_json.data(), init_config_json.size());
+  document.Parse<kJsonParseFlags>(init_config_json.data(),
+                                  init_config_json.size());
   if (document.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("plugins: configuration is not valid JSON at offset ",

@@ -126,7 +126,7 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
   if (!response.ok()) return Redact(response.status(), token);
 
   rapidjson::Document doc;
-  doc.Parse(response->body.data(), response->body.size());
+  doc.Parse<kJsonParseFlags>(response->body.data(), response->body.size());
   ResourceMeta meta;
   meta.instance = request->instance;
   auto run_id = doc.IsObject() ? doc.FindMember("run_id") : doc.MemberEnd();
@@ -232,7 +232,7 @@ absl::StatusOr<std::string> DatabricksPlugin::RenderCreateRequest(
   headers.AddMember("Content-Type", "application/json", a);
   out.AddMember("headers", std::move(headers), a);
   rapidjson::Document body(&a);
-  body.Parse(request->body.data(), request->body.size());
+  body.Parse<kJsonParseFlags>(request->body.data(), request->body.size());
   out.AddMember("body", static_cast<rapidjson::Value&>(body), a);
   std::string json = ToJson(out);
   if (request->task_token.has_value()) {

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "json_util.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::databricks {
@@ -69,7 +70,7 @@ ServerError ParseErrorBody(absl::string_view body) {
   if (trimmed.empty()) return error;
   if (trimmed.front() == '{') {
     rapidjson::Document doc;
-    doc.Parse(trimmed.data(), trimmed.size());
+    doc.Parse<kJsonParseFlags>(trimmed.data(), trimmed.size());
     if (!doc.HasParseError() && doc.IsObject()) {
       auto code = doc.FindMember("error_code");
       if (code != doc.MemberEnd()) {

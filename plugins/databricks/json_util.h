@@ -10,6 +10,11 @@
 
 namespace flyteplug::databricks {
 
+// Flags for every parse of outside input (configuration, server responses,
+// resource meta, resources): iterative, so nesting depth cannot exhaust the
+// stack (a 100000-deep array is just a long input).
+inline constexpr unsigned kJsonParseFlags = rapidjson::kParseIterativeFlag;
+
 // Reads a non-negative 64-bit id from a JSON integer (exact: RapidJSON's
 // Uint64, never a double) or a decimal string. False for anything else,
 // fractional and out-of-range numbers included.
@@ -18,7 +23,8 @@ bool ReadId(const rapidjson::Value& value, uint64_t* id);
 // The string member `key` of `object`, or empty when absent or not a string.
 std::string StringMember(const rapidjson::Value& object, const char* key);
 
-// Compact JSON text of `value`.
+// Compact JSON text of `value`. Recursive: only for values this module built
+// (bounded depth), never for parsed outside input.
 std::string ToJson(const rapidjson::Value& value);
 
 // At most `max` bytes of `text`, "..." appended when cut (for error messages).

@@ -17,7 +17,7 @@ std::string EncodeResourceMeta(const ResourceMeta& meta) {
 
 absl::StatusOr<ResourceMeta> DecodeResourceMeta(absl::string_view json) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<kJsonParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "resource_meta: not a JSON object as written by create (got ",

@@ -48,7 +48,7 @@ absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
                                               absl::string_view instance,
                                               uint64_t run_id) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<kJsonParseFlags>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::UnavailableError(
         absl::StrCat("databricks runs/get: response for run ", run_id,
@@ -123,7 +123,7 @@ std::string SerializeRunState(const RunState& state) {
 
 absl::StatusOr<RunState> DeserializeRunState(absl::string_view json) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<kJsonParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::InvalidArgumentError(
         absl::StrCat("resource: not a JSON object as returned by get: '",

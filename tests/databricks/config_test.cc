@@ -113,6 +113,15 @@ TEST(ConfigTest, WrongTypesNameThePath) {
   }
 }
 
+TEST(ConfigTest, DeepNestingIsAnErrorNotACrash) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto parsed = ParseConfig(R"({"databricks":{"webApi":)" + deep + "}}");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(),
+            "plugins.databricks.webApi: expected an object, got a list");
+  EXPECT_FALSE(ParseConfig(deep).ok());
+}
+
 TEST(ConfigTest, GoDurations) {
   EXPECT_EQ(*ParseGoDuration("1m30s"), absl::Seconds(90));
   EXPECT_EQ(*ParseGoDuration("250ms"), absl::Milliseconds(250));

@@ -37,6 +37,14 @@ TEST(ErrorBodyTest, HtmlPlainAndEmpty) {
   EXPECT_LE(e.message.size(), 310u);
 }
 
+TEST(ErrorBodyTest, DeepJsonBody) {
+  std::string deep = "{\"error_code\":" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  auto e = ParseErrorBody(deep);
+  EXPECT_TRUE(e.error_code.empty());
+  EXPECT_LE(e.message.size(), 310u);
+}
+
 TEST(ErrorBodyTest, HttpErrorNamesCallStatusAndServerText) {
   absl::Status s =
       HttpError("runs/get", 403,

@@ -224,3 +224,25 @@ TEST(ResourceMetaTest, RejectsBadMeta) {
 
 }  // namespace
 }  // namespace flyteplug::databricks
+
+namespace flyteplug::databricks {
+namespace {
+
+// 100000 levels of nesting: parsed iteratively, never a stack overflow.
+std::string Deep() {
+  return std::string(100000, '[') + std::string(100000, ']');
+}
+
+TEST(DeepJsonTest, OutsideInputOfAnyDepthIsRejectedCleanly) {
+  const std::string deep = Deep();
+  EXPECT_FALSE(DecodeResourceMeta(deep).ok());
+  EXPECT_FALSE(DeserializeRunState(deep).ok());
+  EXPECT_FALSE(ParseRunsGetResponse(deep, "https://h", 1).ok());
+  std::string deep_member = "{\"state\":" + deep + "}";
+  EXPECT_FALSE(ParseRunsGetResponse(deep_member, "https://h", 1).ok());
+  EXPECT_FALSE(
+      DecodeResourceMeta("{\"instance\":\"h\",\"run_id\":" + deep + "}").ok());
+}
+
+}  // namespace
+}  // namespace flyteplug::databricks
