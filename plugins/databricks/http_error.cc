@@ -12,7 +12,8 @@ namespace {
 
 constexpr size_t kMaxMessage = 300;
 
-// Collapses runs of whitespace and truncates to kMaxMessage characters.
+// Collapses runs of whitespace, truncates to about kMaxMessage bytes on a
+// character boundary and makes the result printable valid UTF-8.
 std::string Tidy(absl::string_view text) {
   std::string out;
   bool space = false;
@@ -25,12 +26,9 @@ std::string Tidy(absl::string_view text) {
     if (space && !out.empty()) out.push_back(' ');
     space = false;
     out.push_back(c);
-    if (out.size() >= kMaxMessage) {
-      out.append("...");
-      break;
-    }
+    if (out.size() >= kMaxMessage + 4) break;
   }
-  return out;
+  return Snippet(out, kMaxMessage);
 }
 
 // Text between the first `open` and the following `close`

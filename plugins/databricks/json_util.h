@@ -13,7 +13,10 @@ namespace flyteplug::databricks {
 // Flags for every parse of outside input (configuration, server responses,
 // resource meta, resources): iterative, so nesting depth cannot exhaust the
 // stack (a 100000-deep array is just a long input).
-inline constexpr unsigned kJsonParseFlags = rapidjson::kParseIterativeFlag;
+// Strings must be valid UTF-8: they end up in protobuf `string` fields
+// (PhaseInfo), which must never carry invalid UTF-8.
+inline constexpr unsigned kJsonParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 // Reads a non-negative 64-bit id from a JSON integer (exact: RapidJSON's
 // Uint64, never a double) or a decimal string. False for anything else,
@@ -27,8 +30,13 @@ std::string StringMember(const rapidjson::Value& object, const char* key);
 // (bounded depth), never for parsed outside input.
 std::string ToJson(const rapidjson::Value& value);
 
-// At most `max` bytes of `text`, "..." appended when cut (for error messages).
+// At most `max` bytes of `text` (cut on a character boundary), "..."
+// appended when cut, made printable valid UTF-8 (for error messages).
 std::string Snippet(absl::string_view text, size_t max = 200);
+
+// `text` with every invalid UTF-8 sequence and control character replaced
+// by '?' (tab, newline kept as spaces).
+std::string SanitizeUtf8(absl::string_view text);
 
 }  // namespace flyteplug::databricks
 

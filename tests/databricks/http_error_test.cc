@@ -37,6 +37,16 @@ TEST(ErrorBodyTest, HtmlPlainAndEmpty) {
   EXPECT_LE(e.message.size(), 310u);
 }
 
+TEST(ErrorBodyTest, InvalidUtf8AndControlBytesAreReplaced) {
+  auto e = ParseErrorBody("oops \xff\x01 \xe2\x82 end \xc3\xa9");
+  EXPECT_EQ(e.message, "oops ? ?? end \xc3\xa9");  // \x01 is a space
+  // Truncation never splits a character.
+  std::string long_text(299, 'a');
+  long_text += "\xc3\xa9\xc3\xa9";
+  e = ParseErrorBody(long_text);
+  EXPECT_EQ(e.message, std::string(299, 'a') + "...");
+}
+
 TEST(ErrorBodyTest, DeepJsonBody) {
   std::string deep = "{\"error_code\":" + std::string(100000, '[') +
                      std::string(100000, ']') + "}";

@@ -233,6 +233,29 @@ std::string Deep() {
   return std::string(100000, '[') + std::string(100000, ']');
 }
 
+TEST(Utf8Test, InvalidUtf8FromTheServerNeverReachesPhaseInfo) {
+  std::string body =
+      "{\"state\":{\"life_cycle_state\":\"RUNNING\",\"state_message\":\"bad "
+      "\xff\xfe bytes\"}}";
+  auto state = ParseRunsGetResponse(body, "https://h", 1);
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), absl::StatusCode::kUnavailable);
+  std::string message(state.status().message());
+  EXPECT_EQ(message.find('\xff'), std::string::npos);
+  EXPECT_NE(message.find("bad ?? bytes"), std::string::npos) << message;
+  EXPECT_FALSE(
+      DeserializeRunState(
+          "{\"life_cycle_state\":\"RUNNING\",\"state_message\":\"\xc3\"}")
+          .ok());
+  // Valid multi-byte text passes through untouched.
+  auto ok = ParseRunsGetResponse(
+      "{\"state\":{\"life_cycle_state\":\"RUNNING\",\"state_message\":"
+      "\"Cluster \xc3\xa9tat \xe2\x9c\x93\"}}",
+      "https://h", 1);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->state_message, "Cluster \xc3\xa9tat \xe2\x9c\x93");
+}
+
 TEST(DeepJsonTest, OutsideInputOfAnyDepthIsRejectedCleanly) {
   const std::string deep = Deep();
   EXPECT_FALSE(DecodeResourceMeta(deep).ok());
