@@ -26,12 +26,22 @@ set(FLYTEPLUG_INSTALL_MODULEDIR "${FLYTEPLUG_MODULE_SUBDIR}")
 
 # --- Libraries that form the exported package ------------------------------
 
+# flyteplug::loader_client: the header-only C++ wrapper (loader_client.h)
+# over the loader, with the Abseil libraries it uses.
+if(TARGET flyteplug_loader AND NOT TARGET flyteplug_loader_client)
+  add_library(flyteplug_loader_client INTERFACE)
+  add_library(flyteplug::loader_client ALIAS flyteplug_loader_client)
+  target_link_libraries(flyteplug_loader_client INTERFACE
+    flyteplug_loader absl::status absl::statusor absl::strings absl::cord)
+endif()
+
 set(_flyteplug_export_targets)
 foreach(_pair IN ITEMS
         "flyteplug_proto:proto"
         "flyteplug_plugin_api:plugin_api"
         "flyteplug_sdk:sdk"
-        "flyteplug_loader:loader")
+        "flyteplug_loader:loader"
+        "flyteplug_loader_client:loader_client")
   string(REPLACE ":" ";" _pair "${_pair}")
   list(GET _pair 0 _target)
   list(GET _pair 1 _export_name)

@@ -7,8 +7,9 @@
 #     (find_package(flyteplug), fresh build directory);
 #  3. runs the installed CLI: `plugins` lists spark, databricks and k8s-job,
 #     `conformance` passes the third-party module, `build` renders its task;
-#  4. builds a C host with the installed pkg-config file; the installed
-#     loader finds the installed modules with no path given;
+#  4. builds a C++ host with find_package(flyteplug) (flyteplug::loader_client)
+#     and a C host with the installed pkg-config file; the installed loader
+#     finds the installed modules with no path given;
 #  5. runs the Python and Go host tests against the installed loader, with the
 #     third-party module loaded beside the shipped ones.
 #
@@ -114,6 +115,25 @@ out=$("$P/bin/flyteplug" --plugin-dir "$JOB" build \
 echo "$out" | head -c 400; echo
 echo "$out" | grep -q '"kind": *"Job"' || fail "flyteplug build: no Job"
 echo "$out" | grep -q '"name": *"a8x2kq-n0-0"' || fail "flyteplug build: no name"
+
+step "installed CLI: phase"
+printf '%s' '{"kind":"Job","status":{"active":1}}' > "$WORK/job_running.json"
+out=$("$P/bin/flyteplug" --plugin-dir "$JOB" phase \
+  --task "$SRC/examples/third_party_job/example_task.json" \
+  --resource "$WORK/job_running.json")
+echo "$out" | grep -q '"phase": *"RUNNING"' || fail "flyteplug phase: $out"
+
+step "C++ host with find_package(flyteplug) and flyteplug::loader_client"
+"$CMAKE" -S "$SRC/tests/hosts/cmake_host" -B "$WORK/cmake_host" -G "$GENERATOR" \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$P" > "$WORK/cmake_host.log" 2>&1 \
+  && "$CMAKE" --build "$WORK/cmake_host" >> "$WORK/cmake_host.log" 2>&1 \
+  || { cat "$WORK/cmake_host.log"; fail "C++ host build"; }
+out=$("$WORK/cmake_host/cmake_host" \
+  "$SRC/examples/third_party_job/example_task.json" "$JOB")
+for id in spark databricks k8s-job; do
+  echo "$out" | grep -q "^$id " || fail "C++ host: $id missing"
+done
+echo "$out" | grep -q '"kind":"Job"' || fail "C++ host: no Job manifest"
 
 step "C host with pkg-config; default module paths"
 PKG_CONFIG_PATH=$P/lib/pkgconfig
