@@ -325,6 +325,8 @@ class WebApiRunTest(unittest.TestCase):
         for _, message in self.host.logs:
             self.assertNotIn(FAKE_TOKEN, message)
         self.assertNotIn(FAKE_TOKEN, json.dumps(final))
+        # Every secret buffer the Python host handed out was released.
+        self.assertEqual(self.loader._bridge._secrets, {})
 
     def test_create_get_status_delete(self):
         context = self.loader.task_context(self.task)
