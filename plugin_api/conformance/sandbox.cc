@@ -138,11 +138,15 @@ bool WriteAll(int fd, const char* data, size_t size) {
   _exit(WriteAll(result_fd, message.data(), message.size()) ? 0 : 120);
 }
 
-std::string ReadCapture(int fd, off_t* total) {
+// Reads the first (or, with `from_end`, the last) 4 KiB of captured output.
+std::string ReadCapture(int fd, off_t* total, bool from_end) {
   struct stat st;
   *total = fstat(fd, &st) == 0 ? st.st_size : 0;
-  std::string text(static_cast<size_t>(std::min<off_t>(*total, 4096)), '\0');
-  ssize_t n = pread(fd, text.data(), text.size(), 0);
+  constexpr off_t kWindow = 4096;
+  off_t size = std::min<off_t>(*total, kWindow);
+  off_t offset = from_end ? *total - size : 0;
+  std::string text(static_cast<size_t>(size), '\0');
+  ssize_t n = pread(fd, text.data(), text.size(), offset);
   text.resize(n > 0 ? static_cast<size_t>(n) : 0);
   return text;
 }
@@ -162,6 +166,27 @@ std::string Excerpt(const std::string& text, bool last) {
   if (!lines.empty()) line = last ? lines.back() : lines.front();
   if (line.size() > 200) line = line.substr(0, 200) + "...";
   return absl::StrReplaceAll(line, {{"\r", " "}, {"\t", " "}});
+}
+
+// The line of a sanitizer report that says what went wrong, if the captured
+// output holds one: a sanitizer turns a crash into a report and exit(1).
+std::string SanitizerLine(const std::string& head, const std::string& tail) {
+  for (const char* marker :
+       {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+        "runtime error:", "SUMMARY: "}) {
+    for (const std::string* text : {&head, &tail}) {
+      size_t at = text->find(marker);
+      if (at == std::string::npos) continue;
+      size_t start = text->rfind('\n', at);
+      start = start == std::string::npos ? 0 : start + 1;
+      size_t end = text->find('\n', at);
+      std::string line = text->substr(
+          start, end == std::string::npos ? std::string::npos : end - start);
+      if (line.size() > 240) line = line.substr(0, 240) + "...";
+      return line;
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -259,7 +284,9 @@ SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
   }
 
   off_t captured_size = 0;
-  std::string captured = ReadCapture(capture_fd, &captured_size);
+  // The head shows stray output; the tail the reason for a crash.
+  std::string captured = ReadCapture(capture_fd, &captured_size, false);
+  std::string captured_tail = ReadCapture(capture_fd, &captured_size, true);
   close(capture_fd);
   std::string running;
   if (progress != nullptr) {
@@ -283,9 +310,15 @@ SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
     outcome.detail = absl::StrCat("crashed with ", SignalName(sig), " (",
                                   sigdescr_np(sig) ? sigdescr_np(sig) : "?",
                                   ")", while_running());
-    std::string last = Excerpt(captured, /*last=*/true);
+    std::string last = Excerpt(captured_tail, /*last=*/true);
     if (!last.empty())
       absl::StrAppend(&outcome.detail, "; last output: ", last);
+    return outcome;
+  }
+  std::string sanitizer = SanitizerLine(captured, captured_tail);
+  if (report.empty() && !sanitizer.empty()) {
+    outcome.detail = absl::StrCat("crashed (sanitizer report)", while_running(),
+                                  ": ", sanitizer);
     return outcome;
   }
   if (report.size() < 5 || (report[0] != 'P' && report[0] != 'F')) {
@@ -294,7 +327,7 @@ SandboxOutcome RunSandboxed(const CheckBody& body, int timeout_seconds,
         "the check process exited with status ", code,
         " without reporting a result: the module called exit() or _exit()",
         while_running());
-    std::string last = Excerpt(captured, /*last=*/true);
+    std::string last = Excerpt(captured_tail, /*last=*/true);
     if (!last.empty())
       absl::StrAppend(&outcome.detail, "; last output: ", last);
     return outcome;

@@ -88,7 +88,7 @@ std::vector<Expectation> Expectations() {
        FIXTURE_crash_on_garbage,
        {"hostile-inputs"},
        "hostile-inputs",
-       {"SEGV",
+       {"crashed",
         "while running build_resource(task_context: 1 MiB of random bytes)"}},
       {"hangs",
        FIXTURE_hangs,
