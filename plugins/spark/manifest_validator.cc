@@ -14,10 +14,11 @@ namespace flyteplug::spark {
 namespace {
 
 // "/spec/driver/cores" -> "spec.driver.cores"; array indices as [i].
-std::string DottedPath(const rapidjson::Pointer& pointer) {
+template <typename Pointer>
+std::string DottedPath(const Pointer& pointer) {
   std::string out;
   for (size_t i = 0; i < pointer.GetTokenCount(); ++i) {
-    const rapidjson::Pointer::Token& token = pointer.GetTokens()[i];
+    const typename Pointer::Token& token = pointer.GetTokens()[i];
     if (token.index != rapidjson::kPointerInvalidIndex) {
       absl::StrAppend(&out, "[", token.index, "]");
     } else {
@@ -50,7 +51,7 @@ absl::StatusOr<std::unique_ptr<ManifestValidator>> ManifestValidator::Create(
         ")"));
   }
   validator->schema_ =
-      std::make_unique<rapidjson::SchemaDocument>(validator->schema_json_);
+      std::make_unique<SchemaDocument>(validator->schema_json_);
   return validator;
 }
 
@@ -61,12 +62,12 @@ ManifestValidator::CreateEmbedded() {
 
 absl::Status ManifestValidator::Validate(
     const rapidjson::Value& manifest) const {
-  rapidjson::SchemaValidator validator(*schema_);
+  SchemaValidator validator(*schema_);
   if (manifest.Accept(validator)) return absl::OkStatus();
 
-  const rapidjson::Pointer& document_pointer =
+  const SchemaValidator::PointerType& document_pointer =
       validator.GetInvalidDocumentPointer();
-  const rapidjson::Pointer& schema_pointer =
+  const SchemaValidator::PointerType& schema_pointer =
       validator.GetInvalidSchemaPointer();
   std::string keyword = validator.GetInvalidSchemaKeyword();
   std::string path = DottedPath(document_pointer);

@@ -37,8 +37,16 @@ class ManifestValidator {
  private:
   ManifestValidator() = default;
 
+  // The compiled schema allocates from a memory pool released as a whole
+  // with it: RapidJSON 1.1's Schema leaks some strings it copies with the
+  // default CrtAllocator (seen with LeakSanitizer); a pool frees them.
+  using SchemaDocument =
+      rapidjson::GenericSchemaDocument<rapidjson::Value,
+                                       rapidjson::MemoryPoolAllocator<>>;
+  using SchemaValidator = rapidjson::GenericSchemaValidator<SchemaDocument>;
+
   rapidjson::Document schema_json_;
-  std::unique_ptr<rapidjson::SchemaDocument> schema_;
+  std::unique_ptr<SchemaDocument> schema_;
 };
 
 }  // namespace flyteplug::spark
