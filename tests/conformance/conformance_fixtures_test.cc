@@ -254,5 +254,14 @@ TEST(ShippedModules, DatabricksPassesEveryCheck) {
 #endif
 }
 
+// The third-party example module, built the way an outsider would.
+TEST(ShippedModules, ThirdPartyExamplePassesEveryCheck) {
+#ifdef SHIPPED_MODULE_k8s_job
+  ExpectAllPass(SHIPPED_MODULE_k8s_job);
+#else
+  GTEST_SKIP() << "flyteplug_k8s_job is not part of this build";
+#endif
+}
+
 }  // namespace
 }  // namespace flyteplug::conformance
