@@ -172,8 +172,8 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
   curl_share_setopt(shared->share, CURLSHOPT_LOCKFUNC, &Shared::Lock);
   curl_share_setopt(shared->share, CURLSHOPT_UNLOCKFUNC, &Shared::Unlock);
   curl_share_setopt(shared->share, CURLSHOPT_USERDATA, shared.get());
-  for (curl_lock_data data : {CURL_LOCK_DATA_CONNECT, CURL_LOCK_DATA_DNS,
-                              CURL_LOCK_DATA_SSL_SESSION}) {
+  // Connections are not shared (see Shared): only DNS and TLS sessions.
+  for (curl_lock_data data : {CURL_LOCK_DATA_DNS, CURL_LOCK_DATA_SSL_SESSION}) {
     CURLSHcode code = curl_share_setopt(shared->share, CURLSHOPT_SHARE, data);
     if (code != CURLSHE_OK) {
       return absl::InternalError(
