@@ -92,7 +92,7 @@ absl::StatusOr<std::string> DatabricksPlugin::SecretToken() const {
 absl::StatusOr<std::string> DatabricksPlugin::TokenFor(
     const ResourceMeta& meta) const {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     auto it = task_tokens_.find(MetaKey(meta));
     if (it != task_tokens_.end()) return it->second;
   }
@@ -139,7 +139,7 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
                token));
   }
   if (request->task_token.has_value()) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (task_tokens_.size() >= kMaxRememberedTokens) task_tokens_.clear();
     task_tokens_[MetaKey(meta)] = token;
   }
@@ -200,7 +200,7 @@ absl::Status DatabricksPlugin::Delete(absl::string_view resource_meta) const {
     Log(FLYTEPLUG_LOG_INFO, absl::StrCat("databricks: cancelled run ",
                                          meta->run_id, " on ", meta->instance));
   }
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   task_tokens_.erase(MetaKey(*meta));
   return absl::OkStatus();
 }

@@ -4,12 +4,12 @@
 #define FLYTEPLUG_PLUGINS_DATABRICKS_DATABRICKS_PLUGIN_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "config.h"
 #include "flyteplug/sdk/sdk.h"
 #include "http_client.h"
@@ -61,7 +61,7 @@ class DatabricksPlugin : public flyteplug::sdk::WebApiPlugin {
   const flyteplug::sdk::Host* host_;
   const DatabricksConfig config_;
   std::unique_ptr<HttpClient> http_;
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   // Task-supplied tokens by "instance|run_id", kept in memory only (lost on
   // restart, when the host secret is used instead).
   mutable absl::flat_hash_map<std::string, std::string> task_tokens_

@@ -13,7 +13,7 @@ RateLimiter::RateLimiter(double qps, int64_t burst)
       last_(absl::InfinitePast()) {}
 
 absl::Duration RateLimiter::Reserve(absl::Time now) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (last_ == absl::InfinitePast()) last_ = now;
   if (now > last_) {
     tokens_ =
