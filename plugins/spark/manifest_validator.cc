@@ -62,8 +62,17 @@ ManifestValidator::CreateEmbedded() {
 
 absl::Status ManifestValidator::Validate(
     const rapidjson::Value& manifest) const {
+  std::optional<Violation> violation = FindViolation(manifest);
+  if (!violation.has_value()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("SparkApplication rejected by the CRD schema at ",
+                   violation->path, ": ", violation->detail));
+}
+
+std::optional<ManifestValidator::Violation> ManifestValidator::FindViolation(
+    const rapidjson::Value& manifest) const {
   SchemaValidator validator(*schema_);
-  if (manifest.Accept(validator)) return absl::OkStatus();
+  if (manifest.Accept(validator)) return std::nullopt;
 
   const SchemaValidator::PointerType& document_pointer =
       validator.GetInvalidDocumentPointer();
@@ -111,8 +120,7 @@ absl::Status ManifestValidator::Validate(
                            : std::string(json::TypeName(*document_node)),
                     ")");
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "SparkApplication rejected by the CRD schema at ", path, ": ", detail));
+  return Violation{std::move(path), std::move(detail)};
 }
 
 }  // namespace flyteplug::spark

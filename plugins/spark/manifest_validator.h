@@ -10,6 +10,8 @@
 #define FLYTEPLUG_PLUGINS_SPARK_MANIFEST_VALIDATOR_H_
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,6 +35,15 @@ class ManifestValidator {
   // spec.driver.cores: must be >= 1 (minimum)". Thread-safe (concurrent
   // calls share the compiled schema read-only).
   absl::Status Validate(const rapidjson::Value& manifest) const;
+
+  // The first violation: `path` is dotted ("spec.driver.cores"), `detail`
+  // names the rule. nullopt when `manifest` is valid. Thread-safe.
+  struct Violation {
+    std::string path;
+    std::string detail;
+  };
+  std::optional<Violation> FindViolation(
+      const rapidjson::Value& manifest) const;
 
  private:
   ManifestValidator() = default;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "json_util.h"
 #include "pod_spec.h"
@@ -293,8 +294,86 @@ SparkApplicationBuilder::Create(ModuleConfig config) {
           "embedded SparkApplication schema: ", validator.status().message()));
     }
     builder->validator_ = *std::move(validator);
+    if (absl::Status s = builder->CheckPlatformObjects(); !s.ok()) return s;
   }
   return builder;
+}
+
+absl::Status SparkApplicationBuilder::CheckPlatformObjects() const {
+  const K8sPluginConfig& k8s = config_.k8s;
+  // Each Kubernetes object of plugins.k8s is placed where it ends up in a
+  // SparkApplication and checked against the CRD schema, so a bad platform
+  // value fails init (naming the key) instead of every task.
+  struct Probe {
+    std::string key;    // plugins.k8s.<key> (+ suffix)
+    const char* field;  // driver field the value lands in
+    const json::Value* value;
+    bool requirement;  // a NodeSelectorRequirement
+    bool toleration;   // one toleration
+  };
+  std::vector<Probe> probes = {
+      {"default-affinity", "affinity", &k8s.default_affinity, false, false},
+      {"interruptible-node-selector-requirement", "affinity",
+       &k8s.interruptible_node_selector_requirement, true, false},
+      {"non-interruptible-node-selector-requirement", "affinity",
+       &k8s.non_interruptible_node_selector_requirement, true, false},
+      {"gpu-unpartitioned-node-selector-requirement", "affinity",
+       &k8s.gpu_unpartitioned_node_selector_requirement, true, false},
+      {"default-pod-security-context", "podSecurityContext",
+       &k8s.default_pod_security_context, false, false},
+      {"default-security-context", "securityContext",
+       &k8s.default_security_context, false, false},
+      {"default-pod-dns-config", "dnsConfig", &k8s.default_pod_dns_config,
+       false, false},
+      {"gpu-unpartitioned-toleration", "tolerations",
+       &k8s.gpu_unpartitioned_toleration, false, true},
+      {"default-tolerations", "tolerations", &k8s.default_tolerations, false,
+       false},
+      {"interruptible-tolerations", "tolerations",
+       &k8s.interruptible_tolerations, false, false},
+  };
+  for (auto it = k8s.resource_tolerations.MemberBegin();
+       it != k8s.resource_tolerations.MemberEnd(); ++it) {
+    probes.push_back(
+        {absl::StrCat("resource-tolerations.", it->name.GetString()),
+         "tolerations", &it->value, false, false});
+  }
+  for (const Probe& probe : probes) {
+    if (probe.value->IsNull()) continue;
+    rapidjson::Document manifest;
+    manifest.Parse(R"({"metadata":{},"spec":{"type":"Python",
+        "mainApplicationFile":"a","sparkVersion":"","executor":{},
+        "driver":{}}})");
+    json::Allocator& allocator = manifest.GetAllocator();
+    Value placed(*probe.value, allocator);
+    std::string prefix = absl::StrCat("spec.driver.", probe.field);
+    if (probe.requirement) {
+      Value affinity(rapidjson::kObjectType);
+      AddRequiredNodeSelectorRequirement(affinity, placed, false, allocator);
+      placed = affinity;
+      prefix = absl::StrCat(
+          prefix,
+          ".nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
+          "nodeSelectorTerms[0].matchExpressions[0]");
+    } else if (probe.toleration) {
+      Value list(rapidjson::kArrayType);
+      list.PushBack(placed, allocator);
+      placed = list;
+      prefix = absl::StrCat(prefix, "[0]");
+    }
+    json::Set(manifest["spec"]["driver"], probe.field, std::move(placed),
+              allocator);
+    std::optional<ManifestValidator::Violation> violation =
+        validator_->FindViolation(manifest);
+    if (!violation.has_value()) continue;
+    std::string where = violation->path;
+    if (absl::StartsWith(where, prefix)) where = where.substr(prefix.size());
+    return absl::InvalidArgumentError(
+        absl::StrCat("plugins.k8s.", probe.key, where, ": ", violation->detail,
+                     " (checked against the "
+                     "SparkApplication CRD schema)"));
+  }
+  return absl::OkStatus();
 }
 
 std::string SparkApplicationBuilder::BuildIdentityResource() {

@@ -24,8 +24,11 @@ inline constexpr char kSparkKind[] = "SparkApplication";
 class SparkApplicationBuilder {
  public:
   // Takes the parsed configuration; compiles the CRD schema once when
-  // `validate-manifest` is on. Errors: INTERNAL if the embedded schema does
-  // not compile.
+  // `validate-manifest` is on and then checks the Kubernetes objects of
+  // plugins.k8s (tolerations, affinity, requirements, security contexts,
+  // DNS config) against it. Errors: InvalidArgumentError naming the key
+  // (e.g. "plugins.k8s.default-tolerations[0].tolerationSeconds: violates
+  // type ..."); INTERNAL if the embedded schema does not compile.
   static absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> Create(
       ModuleConfig config);
 
@@ -48,6 +51,9 @@ class SparkApplicationBuilder {
   const ModuleConfig& config() const { return config_; }
 
  private:
+  // Checks the Kubernetes objects of plugins.k8s against the CRD schema.
+  absl::Status CheckPlatformObjects() const;
+
   explicit SparkApplicationBuilder(ModuleConfig config)
       : config_(std::move(config)) {}
 

@@ -412,6 +412,44 @@ TEST(SparkBuildResource, EnforcedAffinityReachesOverlayTerms) {
   }
 }
 
+TEST(SparkBuildResource, PlatformObjectsCheckedAgainstTheSchemaAtInit) {
+  struct Case {
+    const char* config;
+    const char* message;
+  } cases[] = {
+      {R"({"k8s": {"default-tolerations": [{"key": "a", "tolerationSeconds": "10"}]}})",
+       "plugins.k8s.default-tolerations[0].tolerationSeconds: violates type "
+       "\"integer\" (got a string) (checked against the SparkApplication "
+       "CRD schema)"},
+      {R"({"k8s": {"gpu-unpartitioned-toleration": {"operator": 5}}})",
+       "plugins.k8s.gpu-unpartitioned-toleration.operator: violates type "
+       "\"string\" (got 5)"},
+      {R"({"k8s": {"default-affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {}}}}})",
+       "plugins.k8s.default-affinity.nodeAffinity."
+       "requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: "
+       "required field is missing"},
+      {R"({"k8s": {"default-pod-security-context": {"runAsUser": "root"}}})",
+       "plugins.k8s.default-pod-security-context.runAsUser: violates type"},
+      {R"({"k8s": {"resource-tolerations": {"nvidia.com/gpu": [{"effect": 3}]}}})",
+       "plugins.k8s.resource-tolerations.nvidia.com/gpu[0].effect: violates "
+       "type"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<ModuleConfig> config = ParseModuleConfig(c.config, nullptr);
+    ASSERT_TRUE(config.ok()) << config.status();
+    absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> builder =
+        SparkApplicationBuilder::Create(*std::move(config));
+    ASSERT_FALSE(builder.ok()) << c.config;
+    EXPECT_EQ(builder.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(builder.status().message(), c.message))
+        << builder.status().message();
+  }
+  // The Flyte test configuration is valid.
+  EXPECT_TRUE(SparkApplicationBuilder::Create(
+                  *ParseModuleConfig(kFlyteTestConfig, nullptr))
+                  .ok());
+}
+
 // ---- user errors ---------------------------------------------------------
 
 TEST(SparkBuildResourceErrors, MissingCustom) {
