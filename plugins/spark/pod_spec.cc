@@ -8,6 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "arg_template.h"
+#include "pod_spec_check.h"
+#include "quantity.h"
 #include "struct_json.h"
 
 namespace flyteplug::spark {
@@ -16,13 +18,6 @@ namespace {
 using json::Value;
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 using flyteidl::core::Resources;
-
-absl::Status TypeError(absl::string_view what, absl::string_view path,
-                       absl::string_view expected, const Value& got) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("Unable to unmarshal ", what, ": ", path, ": expected ",
-                   expected, ", got ", json::TypeName(got)));
-}
 
 absl::Status BadSpec(absl::string_view message) {
   return absl::InvalidArgumentError(message);
@@ -54,90 +49,6 @@ std::string FallbackContainerName(absl::string_view generated_name) {
     hash /= kAlphabet.size();
   }
   return name;
-}
-
-absl::Status CheckStringArray(const Value& value, absl::string_view what,
-                              const std::string& path) {
-  if (!value.IsArray()) return TypeError(what, path, "an array", value);
-  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
-    if (!value[i].IsString()) {
-      return TypeError(what, absl::StrCat(path, "[", i, "]"), "a string",
-                       value[i]);
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckStringMap(const Value& value, absl::string_view what,
-                            const std::string& path) {
-  if (!value.IsObject()) return TypeError(what, path, "an object", value);
-  for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
-    if (!it->value.IsString()) {
-      return TypeError(what, absl::StrCat(path, ".", it->name.GetString()),
-                       "a string", it->value);
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckContainer(const Value& container, absl::string_view what,
-                            const std::string& path) {
-  if (!container.IsObject()) {
-    return TypeError(what, path, "an object", container);
-  }
-  for (const char* key : {"name", "image"}) {
-    if (const Value* v = json::Find(container, key);
-        v != nullptr && !v->IsNull() && !v->IsString()) {
-      return TypeError(what, absl::StrCat(path, ".", key), "a string", *v);
-    }
-  }
-  for (const char* key : {"args", "command"}) {
-    if (const Value* v = json::Find(container, key);
-        v != nullptr && !v->IsNull()) {
-      if (absl::Status s =
-              CheckStringArray(*v, what, absl::StrCat(path, ".", key));
-          !s.ok()) {
-        return s;
-      }
-    }
-  }
-  if (const Value* env = json::Find(container, "env");
-      env != nullptr && !env->IsNull()) {
-    std::string env_path = absl::StrCat(path, ".env");
-    if (!env->IsArray()) return TypeError(what, env_path, "an array", *env);
-    for (rapidjson::SizeType i = 0; i < env->Size(); ++i) {
-      const Value& item = (*env)[i];
-      std::string item_path = absl::StrCat(env_path, "[", i, "]");
-      if (!item.IsObject())
-        return TypeError(what, item_path, "an object", item);
-      const Value* name = json::Find(item, "name");
-      if (name == nullptr || !name->IsString()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("Unable to unmarshal ", what, ": ", item_path,
-                         ".name: an environment variable needs a string name"));
-      }
-    }
-  }
-  if (const Value* resources = json::Find(container, "resources");
-      resources != nullptr && !resources->IsNull()) {
-    std::string res_path = absl::StrCat(path, ".resources");
-    if (!resources->IsObject()) {
-      return TypeError(what, res_path, "an object", *resources);
-    }
-    for (const char* key : {"requests", "limits"}) {
-      if (const Value* v = json::Find(*resources, key);
-          v != nullptr && !v->IsNull() && !v->IsObject()) {
-        return TypeError(what, absl::StrCat(res_path, ".", key), "an object",
-                         *v);
-      }
-    }
-  }
-  if (const Value* v = json::Find(container, "securityContext");
-      v != nullptr && !v->IsNull() && !v->IsObject()) {
-    return TypeError(what, absl::StrCat(path, ".securityContext"), "an object",
-                     *v);
-  }
-  return absl::OkStatus();
 }
 
 // Renders {{.Input}}-style templates in a string array in place.
@@ -592,127 +503,6 @@ void ApplyGpuNodeSelectors(Value& spec,
 
 }  // namespace
 
-bool ParseQuantity(absl::string_view s, bool* zero) {
-  // <quantity> ::= <signedNumber><suffix>; see k8s resource.ParseQuantity.
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  bool digits = false;
-  bool nonzero = false;
-  auto number = [&](bool* any_digit) {
-    bool any = false;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      nonzero = nonzero || s[i] != '0';
-      any = true;
-      ++i;
-    }
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        nonzero = nonzero || s[i] != '0';
-        any = true;
-        ++i;
-      }
-    }
-    *any_digit = any;
-  };
-  number(&digits);
-  if (!digits) return false;
-  absl::string_view suffix = s.substr(i);
-  static constexpr absl::string_view kSuffixes[] = {
-      "",  "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n",
-      "u", "m",  "k",  "M",  "G",  "T",  "P",  "E"};
-  bool ok = false;
-  for (absl::string_view known : kSuffixes) ok = ok || suffix == known;
-  if (!ok && !suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')) {
-    size_t j = 1;
-    if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
-    ok = j < suffix.size();
-    for (; j < suffix.size(); ++j) {
-      ok = ok && suffix[j] >= '0' && suffix[j] <= '9';
-    }
-  }
-  if (!ok) return false;
-  *zero = !nonzero;
-  return true;
-}
-
-absl::Status CheckPodSpec(const Value& spec, absl::string_view what) {
-  if (!spec.IsObject()) return TypeError(what, "podSpec", "an object", spec);
-  for (const char* list : {"containers", "initContainers"}) {
-    const Value* containers = json::Find(spec, list);
-    if (containers == nullptr || containers->IsNull()) continue;
-    if (!containers->IsArray()) {
-      return TypeError(what, list, "an array", *containers);
-    }
-    for (rapidjson::SizeType i = 0; i < containers->Size(); ++i) {
-      if (absl::Status s = CheckContainer((*containers)[i], what,
-                                          absl::StrCat(list, "[", i, "]"));
-          !s.ok()) {
-        return s;
-      }
-    }
-  }
-  if (const Value* v = json::Find(spec, "tolerations");
-      v != nullptr && !v->IsNull()) {
-    if (!v->IsArray()) return TypeError(what, "tolerations", "an array", *v);
-    for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
-      if (!(*v)[i].IsObject()) {
-        return TypeError(what, absl::StrCat("tolerations[", i, "]"),
-                         "an object", (*v)[i]);
-      }
-    }
-  }
-  if (const Value* v = json::Find(spec, "nodeSelector");
-      v != nullptr && !v->IsNull()) {
-    if (absl::Status s = CheckStringMap(*v, what, "nodeSelector"); !s.ok()) {
-      return s;
-    }
-  }
-  for (const char* key : {"affinity", "securityContext", "dnsConfig"}) {
-    if (const Value* v = json::Find(spec, key);
-        v != nullptr && !v->IsNull() && !v->IsObject()) {
-      return TypeError(what, key, "an object", *v);
-    }
-  }
-  for (const char* key : {"schedulerName", "serviceAccountName",
-                          "priorityClassName", "restartPolicy"}) {
-    if (const Value* v = json::Find(spec, key);
-        v != nullptr && !v->IsNull() && !v->IsString()) {
-      return TypeError(what, key, "a string", *v);
-    }
-  }
-  if (const Value* v = json::Find(spec, "hostNetwork");
-      v != nullptr && !v->IsNull() && !v->IsBool()) {
-    return TypeError(what, "hostNetwork", "a boolean", *v);
-  }
-  if (const Value* v = json::Find(spec, "affinity"); v && v->IsObject()) {
-    const Value* node = json::Find(*v, "nodeAffinity");
-    const Value* required =
-        node ? json::Find(*node,
-                          "requiredDuringSchedulingIgnoredDuringExecution")
-             : nullptr;
-    const Value* terms =
-        required ? json::Find(*required, "nodeSelectorTerms") : nullptr;
-    if (terms != nullptr && !terms->IsNull()) {
-      constexpr absl::string_view kTerms =
-          "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-          ".nodeSelectorTerms";
-      if (!terms->IsArray()) return TypeError(what, kTerms, "an array", *terms);
-      for (rapidjson::SizeType i = 0; i < terms->Size(); ++i) {
-        const Value& term = (*terms)[i];
-        std::string path = absl::StrCat(kTerms, "[", i, "]");
-        if (!term.IsObject()) return TypeError(what, path, "an object", term);
-        const Value* exprs = json::Find(term, "matchExpressions");
-        if (exprs != nullptr && !exprs->IsNull() && !exprs->IsArray()) {
-          return TypeError(what, absl::StrCat(path, ".matchExpressions"),
-                           "an array", *exprs);
-        }
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
 void AddRequiredNodeSelectorRequirement(Value& affinity,
                                         const Value& requirement,
                                         bool skip_present,
@@ -770,61 +560,6 @@ Value* FindContainer(Value& spec, absl::string_view name) {
     }
   }
   return nullptr;
-}
-
-void MergeOverlayPodSpec(Value& base, const Value& overlay, bool dedupe,
-                         json::Allocator& allocator) {
-  Value merged(base, allocator);
-  json::MergeOverride(merged, overlay, allocator);
-  for (const char* list : {"containers", "initContainers"}) {
-    const Value* base_list = json::Find(base, list);
-    if (base_list == nullptr || !base_list->IsArray()) {
-      json::Remove(merged, list);
-      continue;
-    }
-    const Value* overlay_list = json::Find(overlay, list);
-    Value containers(rapidjson::kArrayType);
-    for (const Value& container : base_list->GetArray()) {
-      Value result(container, allocator);
-      const Value* name = json::Find(container, "name");
-      if (overlay_list != nullptr && overlay_list->IsArray() &&
-          name != nullptr) {
-        for (const Value& candidate : overlay_list->GetArray()) {
-          const Value* other = json::Find(candidate, "name");
-          if (other == nullptr || !(*other == *name)) continue;
-          if (!dedupe) {
-            json::MergeOverride(result, candidate, allocator);
-            continue;
-          }
-          // Drop what the overlay merely repeats, then merge the rest.
-          Value trimmed(candidate, allocator);
-          const Value* base_args = json::Find(result, "args");
-          if (const Value* args = json::Find(trimmed, "args");
-              args != nullptr && base_args != nullptr && *args == *base_args) {
-            json::Remove(trimmed, "args");
-          }
-          if (Value* env = json::Find(trimmed, "env"); env && env->IsArray()) {
-            const Value* base_env = json::Find(result, "env");
-            Value kept(rapidjson::kArrayType);
-            for (Value& var : env->GetArray()) {
-              bool repeated = false;
-              if (base_env != nullptr && base_env->IsArray()) {
-                for (const Value& existing : base_env->GetArray()) {
-                  repeated = repeated || existing == var;
-                }
-              }
-              if (!repeated) kept.PushBack(var, allocator);
-            }
-            *env = kept;
-          }
-          json::MergeOverride(result, trimmed, allocator);
-        }
-      }
-      containers.PushBack(result, allocator);
-    }
-    json::Set(merged, list, std::move(containers), allocator);
-  }
-  base = std::move(merged);
 }
 
 absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,

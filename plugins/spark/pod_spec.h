@@ -40,21 +40,6 @@ absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
                                       bool interruptible,
                                       json::Allocator& allocator);
 
-// Checks the parts of a PodSpec JSON that the module reads have the right
-// JSON types; errors name `what` and the path, e.g. "Unable to unmarshal
-// driver pod spec: containers[0].args[1]: expected a string, got a number".
-absl::Status CheckPodSpec(const json::Value& spec, absl::string_view what);
-
-// Flyte's MergeOverlayPodSpecOntoBase: `overlay` is merged onto `base` with
-// override + append-slice semantics, then the containers (and init
-// containers) are rebuilt from `base`'s list, each merged with the overlay
-// containers of the same name; other overlay containers are dropped. With
-// `dedupe`, an overlay container's args are not appended when they equal
-// the base container's, and env entries equal to one already present are
-// skipped.
-void MergeOverlayPodSpec(json::Value& base, const json::Value& overlay,
-                         bool dedupe, json::Allocator& allocator);
-
 // Renders {{.Input}}-style templates in the command and args of every
 // container and init container of `spec`.
 void RenderContainerTemplates(json::Value& spec,
@@ -72,10 +57,6 @@ void AddRequiredNodeSelectorRequirement(json::Value& affinity,
 
 // The container named `name` in spec.containers, or nullptr.
 json::Value* FindContainer(json::Value& spec, absl::string_view name);
-
-// Whether `value` is a valid Kubernetes quantity; `*zero` tells whether it
-// is zero.
-bool ParseQuantity(absl::string_view value, bool* zero);
 
 }  // namespace flyteplug::spark
 

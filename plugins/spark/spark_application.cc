@@ -7,7 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "json_util.h"
+#include "pod_overlay.h"
 #include "pod_spec.h"
+#include "pod_spec_check.h"
+#include "quantity.h"
 #include "spark_conf.h"
 #include "spark_job.h"
 #include "struct_json.h"
@@ -67,43 +70,6 @@ void CopyIfPresent(Value& out, absl::string_view out_key, const Value& from,
   json::Set(out, out_key, Value(*value, allocator), allocator);
 }
 
-// Bytes of a Kubernetes quantity (already validated), or -1.
-double QuantityValue(absl::string_view s) {
-  size_t end = 0;
-  while (end < s.size() && (absl::ascii_isdigit(s[end]) || s[end] == '.' ||
-                            s[end] == '+' || s[end] == '-')) {
-    ++end;
-  }
-  double number = std::strtod(std::string(s.substr(0, end)).c_str(), nullptr);
-  absl::string_view suffix = s.substr(end);
-  struct {
-    const char* suffix;
-    double factor;
-  } table[] = {{"", 1},
-               {"Ki", 1024.0},
-               {"Mi", 1048576.0},
-               {"Gi", 1073741824.0},
-               {"Ti", 1099511627776.0},
-               {"Pi", 1125899906842624.0},
-               {"Ei", 1152921504606846976.0},
-               {"n", 1e-9},
-               {"u", 1e-6},
-               {"m", 1e-3},
-               {"k", 1e3},
-               {"M", 1e6},
-               {"G", 1e9},
-               {"T", 1e12},
-               {"P", 1e15},
-               {"E", 1e18}};
-  for (const auto& row : table) {
-    if (suffix == row.suffix) return number * row.factor;
-  }
-  if (!suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')) {
-    return std::strtod(std::string(s).c_str(), nullptr);
-  }
-  return -1;
-}
-
 const Value* Resource(const Value& container, const char* group,
                       absl::string_view name) {
   const Value* resources = json::Find(container, "resources");
@@ -161,64 +127,6 @@ void PropagateResources(const Value& container,
       g.AddMember("quantity", Value(static_cast<int64_t>(count)), allocator);
       json::Set(spec, "gpu", std::move(g), allocator);
     }
-  }
-}
-
-// Flyte 2's ApplyPlatformSchedulingConstraints on a pod spec that did not go
-// through Flyte's pod building (a custom pod template passed through): the
-// default affinity when there is none, the (non-)interruptible requirement
-// on every required term, the default and interruptible node selectors and
-// the platform tolerations.
-void ApplyPlatformConstraints(Value& spec, bool interruptible,
-                              const K8sPluginConfig& k8s,
-                              json::Allocator& allocator) {
-  const Value* affinity = json::Find(spec, "affinity");
-  if ((affinity == nullptr || affinity->IsNull()) &&
-      !k8s.default_affinity.IsNull()) {
-    json::Set(spec, "affinity", Value(k8s.default_affinity, allocator),
-              allocator);
-  }
-  const Value& requirement =
-      interruptible ? k8s.interruptible_node_selector_requirement
-                    : k8s.non_interruptible_node_selector_requirement;
-  if (!requirement.IsNull()) {
-    AddRequiredNodeSelectorRequirement(
-        json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator),
-        requirement, /*skip_present=*/true, allocator);
-  }
-  std::map<std::string, std::string> selector = k8s.default_node_selector;
-  if (const Value* own = json::Find(spec, "nodeSelector");
-      own != nullptr && own->IsObject()) {
-    for (auto it = own->MemberBegin(); it != own->MemberEnd(); ++it) {
-      if (it->value.IsString()) {
-        selector[it->name.GetString()] = it->value.GetString();
-      }
-    }
-  }
-  if (interruptible) {
-    for (const auto& [k, v] : k8s.interruptible_node_selector) selector[k] = v;
-  }
-  if (!selector.empty()) {
-    json::Set(spec, "nodeSelector", json::StringMap(selector, allocator),
-              allocator);
-  }
-  Value tolerations(rapidjson::kArrayType);
-  auto add = [&](const Value& t) {
-    for (const Value& existing : tolerations.GetArray()) {
-      if (existing == t) return;
-    }
-    tolerations.PushBack(Value(t, allocator), allocator);
-  };
-  if (interruptible) {
-    for (const Value& t : k8s.interruptible_tolerations.GetArray()) add(t);
-  }
-  for (const Value& t : k8s.default_tolerations.GetArray()) add(t);
-  if (const Value* own = json::Find(spec, "tolerations");
-      own != nullptr && own->IsArray()) {
-    for (const Value& t : own->GetArray()) add(t);
-  }
-  if (!tolerations.Empty()) {
-    json::Set(spec, "tolerations", std::move(tolerations), allocator);
   }
 }
 

@@ -1,0 +1,23 @@
+// Shape checks of Kubernetes PodSpec JSON coming from users (k8sPod targets,
+// driverPod / executorPod overlays, pod templates).
+#ifndef FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_CHECK_H_
+#define FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_CHECK_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "json_util.h"
+
+namespace flyteplug::spark {
+
+// Checks that the parts of a PodSpec the module reads have the right JSON
+// types (containers and init containers with their name, image, args,
+// command, env, resources, securityContext; tolerations, nodeSelector,
+// affinity terms, securityContext, dnsConfig, hostNetwork and the string
+// fields). Errors: InvalidArgumentError naming `what` and the path, e.g.
+// "Unable to unmarshal driver pod spec: containers[0].args[1]: expected a
+// string, got a number". Pure; thread-safe.
+absl::Status CheckPodSpec(const json::Value& spec, absl::string_view what);
+
+}  // namespace flyteplug::spark
+
+#endif  // FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_CHECK_H_
