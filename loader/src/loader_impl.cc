@@ -1,5 +1,6 @@
 #include "loader_impl.h"
 
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -91,12 +92,30 @@ absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
 absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
   std::unique_ptr<Loader> loader(new Loader());
   if (options.host != nullptr) {
-    if (options.host->struct_size < sizeof(uint32_t)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "options.host.struct_size is ", options.host->struct_size,
-          ", expected ", sizeof(flyteplug_host_api)));
+    // Modules get a copy of the host table in this loader's layout: a
+    // shorter (older) table is zero-extended, a longer one is accepted only
+    // if its unknown tail is zero.
+    const uint32_t size = options.host->struct_size;
+    if (size < offsetof(flyteplug_host_api, log_enabled) || size > 4096) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("flyteplug_loader_options.host.struct_size is ", size,
+                       ", expected ", sizeof(flyteplug_host_api)));
     }
-    loader->host_ = options.host;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(options.host);
+    for (size_t i = sizeof(flyteplug_host_api); i < size; ++i) {
+      if (bytes[i] != 0) {
+        return AbiStatus(
+            FLYTEPLUG_ABI_STRUCT_TOO_NEW,
+            absl::StrCat("flyteplug_loader_options.host.struct_size is ", size,
+                         ", this loader knows ", sizeof(flyteplug_host_api),
+                         ", and the unknown tail is not zero"));
+      }
+    }
+    loader->host_copy_ = flyteplug_host_api{};
+    std::memcpy(&loader->host_copy_, options.host,
+                std::min<size_t>(size, sizeof(flyteplug_host_api)));
+    loader->host_copy_.struct_size = sizeof(flyteplug_host_api);
+    loader->host_ = &loader->host_copy_;
   } else {
     loader->default_host_ = std::make_unique<DefaultHost>();
     loader->host_ = loader->default_host_->api();

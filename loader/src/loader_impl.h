@@ -78,6 +78,7 @@ class Loader {
                                         const char* call) const;
 
   std::unique_ptr<DefaultHost> default_host_;
+  flyteplug_host_api host_copy_{};  // the caller's table, normalised
   const flyteplug_host_api* host_ = nullptr;
   std::vector<std::unique_ptr<ModuleSlot>> slots_;
   // Loaded but not enabled: kept so their handles follow the unload rule.

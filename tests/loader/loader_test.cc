@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -266,6 +267,25 @@ TEST(LoaderTest, UnknownKeysAreWarnedThroughTheHost) {
   EXPECT_THAT(all, HasSubstr("config: tasks.task-plugins.extra"));
   EXPECT_THAT(all, HasSubstr("config: plugins.zzz"));
   EXPECT_THAT(all, Not(HasSubstr("plugins.alpha")));
+}
+
+TEST(LoaderTest, OlderHostTableIsZeroExtended) {
+  // A host table from before get_secret existed: the module must see NULL
+  // there (not whatever follows the caller's struct).
+  struct {
+    flyteplug_host_api api;
+  } host{};
+  CapturingHost capturing;
+  host.api = *capturing.api();
+  host.api.struct_size = offsetof(flyteplug_host_api, get_secret);
+  host.api.get_secret = reinterpret_cast<decltype(host.api.get_secret)>(
+      static_cast<uintptr_t>(0xdead));
+  auto client = OpenOnly({ALPHA_SO}, "", &host.api);
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto built = client->BuildResource(ContextFor("alpha", {{"secret", "K"}}));
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(built.status().message(), HasSubstr("no secret lookup"));
 }
 
 TEST(LoaderTest, WrongConfigTypesNameThePath) {
