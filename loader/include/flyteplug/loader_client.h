@@ -70,8 +70,9 @@ class LoaderClient {
       paths.push_back(p.c_str());
     flyteplug_loader_options o{};
     o.struct_size = sizeof(o);
-    o.flags =
-        options.skip_default_paths ? FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS : 0u;
+    o.flags = options.skip_default_paths
+                  ? uint32_t{FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS}
+                  : uint32_t{0};
     o.module_paths = paths.empty() ? nullptr : paths.data();
     o.module_path_count = static_cast<uint32_t>(paths.size());
     o.config_json = Bytes(options.config_json);

@@ -66,11 +66,13 @@ static flyteplug_status_code BuildIdentity(flyteplug_instance* instance,
   return Emit("{\"kind\":\"Raw\"}", out);
 }
 
-static flyteplug_status_code GetTaskPhase(flyteplug_instance* instance,
-                                          flyteplug_bytes task_context,
-                                          flyteplug_bytes resource,
-                                          flyteplug_buffer* out,
-                                          flyteplug_error* error) {
+#if defined(__GNUC__)
+__attribute__((unused))
+#endif
+static flyteplug_status_code
+GetTaskPhase(flyteplug_instance* instance, flyteplug_bytes task_context,
+             flyteplug_bytes resource, flyteplug_buffer* out,
+             flyteplug_error* error) {
   (void)instance;
   (void)task_context;
   (void)resource;
@@ -105,7 +107,7 @@ static const flyteplug_k8s_vtable kVtable = {sizeof(flyteplug_k8s_vtable),
 #if defined(RAW_DEFECT_MISSING_SLOT)
                                              NULL
 #else
-                                              &GetTaskPhase
+                                             &GetTaskPhase
 #endif
 };
 
@@ -124,12 +126,12 @@ static const struct Extended kModule = {{
 #if defined(RAW_DEFECT_TAIL_NONZERO) || defined(RAW_DEFECT_TAIL_ZERO)
                                             sizeof(struct Extended),
 #else
-                                             sizeof(flyteplug_module),
+                                            sizeof(flyteplug_module),
 #endif
 #if defined(RAW_DEFECT_ABI_MAJOR)
                                             2,
 #else
-                                             FLYTEPLUG_ABI_VERSION_MAJOR,
+                                            FLYTEPLUG_ABI_VERSION_MAJOR,
 #endif
                                             FLYTEPLUG_ABI_VERSION_MINOR,
                                             FLYTEPLUG_FAMILY_K8S_RESOURCE,
@@ -139,12 +141,12 @@ static const struct Extended kModule = {{
 #if defined(RAW_DEFECT_RESERVED)
                                             7,
 #else
-                                             0,
+                                            0,
 #endif
 #if defined(RAW_DEFECT_BAD_ID)
                                             "Raw Module",
 #else
-                                             "raw",
+                                            "raw",
 #endif
                                             "1.0.0",
                                             "raw C test module",
@@ -158,7 +160,7 @@ static const struct Extended kModule = {{
 #if defined(RAW_DEFECT_TAIL_NONZERO)
                                         1
 #else
-                                         0
+                                        0
 #endif
 };
 
@@ -168,6 +170,7 @@ FLYTEPLUG_EXPORT flyteplug_status_code flyteplug_module_entry_v1(
 #if defined(RAW_DEFECT_NEGOTIATION_REFUSES)
   (void)module;
   (void)negotiation;
+  (void)kModule;
   return Fail(error, FLYTEPLUG_ABI_VERSION_MISMATCH,
               "abi_minor: host speaks 0..0, module needs >= 5");
 #else
