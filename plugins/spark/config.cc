@@ -494,6 +494,31 @@ absl::Status ParseK8s(const Value* value, K8sPluginConfig* config,
   return absl::OkStatus();
 }
 
+// Deeper configuration is refused: every walker below is recursive.
+constexpr int kMaxConfigDepth = 64;
+
+// The nesting depth of `root` (a scalar is 0), computed without recursion.
+int NestingDepth(const Value& root) {
+  std::vector<std::pair<const Value*, int>> stack = {{&root, 0}};
+  int deepest = 0;
+  while (!stack.empty()) {
+    auto [value, depth] = stack.back();
+    stack.pop_back();
+    if (depth > deepest) deepest = depth;
+    if (depth > kMaxConfigDepth) break;
+    if (value->IsObject()) {
+      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) {
+        stack.emplace_back(&it->value, depth + 1);
+      }
+    } else if (value->IsArray()) {
+      for (const Value& item : value->GetArray()) {
+        stack.emplace_back(&item, depth + 1);
+      }
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 K8sPluginConfig::K8sPluginConfig()
@@ -507,12 +532,20 @@ absl::StatusOr<ModuleConfig> ParseModuleConfig(
   ModuleConfig config;
   if (absl::StripAsciiWhitespace(config_json).empty()) return config;
   rapidjson::Document document;
-  document.Parse(config_json.data(), config_json.size());
+  // Iterative parsing: a hostile, deeply nested document must not exhaust
+  // the stack; the depth is then bounded before anything walks it.
+  document.Parse<rapidjson::kParseIterativeFlag>(config_json.data(),
+                                                 config_json.size());
   if (document.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("plugins: configuration is not valid JSON at offset ",
                      document.GetErrorOffset(), ": ",
                      rapidjson::GetParseError_En(document.GetParseError())));
+  }
+  if (NestingDepth(document) > kMaxConfigDepth) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("plugins: configuration nests deeper than ",
+                     kMaxConfigDepth, " levels"));
   }
   Section plugins(&document, "plugins");
   if (absl::Status s = plugins.CheckObject(); !s.ok()) return s;

@@ -119,7 +119,8 @@ struct ModuleConfig {
 // Unknown keys are appended to *unknown_keys (may be nullptr) as paths, e.g.
 // "plugins.spark.foo". Errors: InvalidArgumentError naming the path
 // ("plugins.k8s.default-tolerations: expected an array, got an object") for
-// malformed JSON or a value of the wrong type. Thread-safe; no I/O.
+// malformed JSON, a value of the wrong type or a document nested deeper
+// than 64 levels. Thread-safe; no I/O.
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
     absl::string_view config_json, std::vector<std::string>* unknown_keys);
 

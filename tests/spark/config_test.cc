@@ -208,6 +208,22 @@ TEST(SparkConfig, MalformedJson) {
             "plugins: expected an object, got an array");
 }
 
+TEST(SparkConfig, DeepNestingIsRefusedNotACrash) {
+  std::string deep = R"({"k8s": {"default-affinity": )";
+  for (int i = 0; i < 100000; ++i) deep += "[";
+  for (int i = 0; i < 100000; ++i) deep += "]";
+  deep += "}}";
+  absl::StatusOr<ModuleConfig> config = ParseModuleConfig(deep, nullptr);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(),
+            "plugins: configuration nests deeper than 64 levels");
+  std::string fine = R"({"k8s": {"default-affinity": {"x": )";
+  for (int i = 0; i < 20; ++i) fine += "[";
+  for (int i = 0; i < 20; ++i) fine += "]";
+  fine += "}}}";
+  EXPECT_TRUE(ParseModuleConfig(fine, nullptr).ok());
+}
+
 TEST(SparkConfig, LogsSectionIsDelegated) {
   std::vector<std::string> unknown;
   absl::StatusOr<ModuleConfig> config = ParseModuleConfig(
