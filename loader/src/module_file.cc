@@ -84,6 +84,15 @@ bool BoundedString(const char* s, std::string* out) {
   return true;
 }
 
+// Copies the thread's dlerror() message and releases glibc's buffer for it
+// (a second dlerror() call frees it), so nothing stays allocated per thread.
+std::string TakeDlerror() {
+  const char* err = ::dlerror();
+  std::string message = err == nullptr ? "no dlerror() message" : err;
+  ::dlerror();
+  return message;
+}
+
 }  // namespace
 
 bool IsValidModuleId(const char* id) {
@@ -109,20 +118,16 @@ absl::StatusOr<std::unique_ptr<ModuleFile>> LoadModuleFile(
   ::dlerror();
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
-    const char* err = ::dlerror();
-    return Violation(path, absl::StrCat("dlopen failed: ",
-                                        err == nullptr ? "unknown" : err));
+    return Violation(path, absl::StrCat("dlopen failed: ", TakeDlerror()));
   }
   module->handle_ = handle;  // kept (never closed) unless unloadable
 
   ::dlerror();
   void* symbol = ::dlsym(handle, FLYTEPLUG_ENTRY_SYMBOL_V1);
   if (symbol == nullptr) {
-    const char* err = ::dlerror();
-    return Violation(
-        path,
-        absl::StrCat("entry symbol ", FLYTEPLUG_ENTRY_SYMBOL_V1,
-                     " not found: ", err == nullptr ? "NULL symbol" : err));
+    return Violation(path,
+                     absl::StrCat("entry symbol ", FLYTEPLUG_ENTRY_SYMBOL_V1,
+                                  " not found: ", TakeDlerror()));
   }
   auto entry = reinterpret_cast<flyteplug_entry_v1_fn>(symbol);
 
