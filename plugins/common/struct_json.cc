@@ -59,4 +59,24 @@ rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
   return rapidjson::Value(rapidjson::kNullType);
 }
 
+const char* DescribeKind(const google::protobuf::Value& value) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kNullValue:
+      return "null";
+    case google::protobuf::Value::kNumberValue:
+      return "a number";
+    case google::protobuf::Value::kStringValue:
+      return "a string";
+    case google::protobuf::Value::kBoolValue:
+      return "a boolean";
+    case google::protobuf::Value::kStructValue:
+      return "an object";
+    case google::protobuf::Value::kListValue:
+      return "a list";
+    case google::protobuf::Value::KIND_NOT_SET:
+      break;
+  }
+  return "nothing";
+}
+
 }  // namespace flyteplug::plugins

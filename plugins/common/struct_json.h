@@ -17,6 +17,10 @@ rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
 rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
                              rapidjson::Document::AllocatorType& allocator);
 
+// Names the kind of `value` for error messages: "null", "a number",
+// "a string", "a boolean", "an object", "a list" or "nothing".
+const char* DescribeKind(const google::protobuf::Value& value);
+
 }  // namespace flyteplug::plugins
 
 #endif  // FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_

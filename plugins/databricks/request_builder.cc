@@ -29,24 +29,7 @@ rapidjson::Value Str(absl::string_view s, Allocator& a) {
                           a);
 }
 
-absl::string_view KindName(const Value& v) {
-  switch (v.kind_case()) {
-    case Value::kNullValue:
-      return "null";
-    case Value::kNumberValue:
-      return "a number";
-    case Value::kStringValue:
-      return "a string";
-    case Value::kBoolValue:
-      return "a boolean";
-    case Value::kStructValue:
-      return "an object";
-    case Value::kListValue:
-      return "a list";
-    default:
-      return "nothing";
-  }
-}
+absl::string_view KindName(const Value& v) { return plugins::DescribeKind(v); }
 
 absl::string_view KindName(const rapidjson::Value& v) {
   if (v.IsNull()) return "null";

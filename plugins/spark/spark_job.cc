@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "struct_json.h"
 
 namespace flyteplug::spark {
 namespace {
@@ -14,30 +15,10 @@ using google::protobuf::Value;
 constexpr absl::string_view kPrefix =
     "invalid TaskSpecification, failed to unmarshal custom into SparkJob: ";
 
-const char* KindName(const Value& value) {
-  switch (value.kind_case()) {
-    case Value::kNullValue:
-      return "null";
-    case Value::kNumberValue:
-      return "a number";
-    case Value::kStringValue:
-      return "a string";
-    case Value::kBoolValue:
-      return "a boolean";
-    case Value::kStructValue:
-      return "an object";
-    case Value::kListValue:
-      return "a list";
-    case Value::KIND_NOT_SET:
-      break;
-  }
-  return "nothing";
-}
-
 absl::Status FieldError(absl::string_view path, absl::string_view what,
                         const Value& value) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(kPrefix, path, ": ", what, ", got ", KindName(value)));
+  return absl::InvalidArgumentError(absl::StrCat(
+      kPrefix, path, ": ", what, ", got ", plugins::DescribeKind(value)));
 }
 
 bool IsNull(const Value& value) {
