@@ -5,14 +5,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "config_keys.h"
+#include "absl/strings/strip.h"
 #include "file_util.h"
-#include "rapidjson/document.h"
-#include "rapidjson/error/en.h"
-#include "yaml_to_json.h"
+#include "flyteplug/loader.h"
+#include "flyteplug/loader_client.h"
 
 namespace flyteplug::cli {
 namespace {
+
+// What flyteplug_config_to_json calls the document in its messages.
+constexpr absl::string_view kLoaderSourceName = "config";
 
 bool IsYamlPath(const std::string& path) {
   const std::string lower = absl::AsciiStrToLower(path);
@@ -35,29 +37,25 @@ absl::StatusOr<std::string> LoadConfigAsJson(
     const std::string& path, std::vector<std::string>* warnings) {
   absl::StatusOr<std::string> content = ReadFile(path);
   if (!content.ok()) return content.status();
-  const bool yaml = IsYamlPath(path);
-  if (yaml) {
-    content = YamlToJson(*content, path);
-    if (!content.ok()) return content.status();
-  }
-  rapidjson::Document doc;
-  doc.Parse(content->data(), content->size());
-  if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": invalid JSON at offset ", doc.GetErrorOffset(),
-                     ": ", rapidjson::GetParseError_En(doc.GetParseError())));
-  }
-  if (!doc.IsObject()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, yaml ? ": the configuration must be a YAML mapping"
-                                : ": the configuration must be a JSON object"));
+  std::vector<std::string> key_warnings;
+  absl::StatusOr<std::string> json = LoaderClient::ConfigToJson(
+      *content,
+      IsYamlPath(path) ? FLYTEPLUG_CONFIG_FORMAT_YAML
+                       : FLYTEPLUG_CONFIG_FORMAT_JSON,
+      &key_warnings);
+  if (!json.ok()) {
+    // The loader's messages start with "config" (the document); name the
+    // file instead.
+    absl::string_view message = json.status().message();
+    absl::ConsumePrefix(&message, kLoaderSourceName);
+    return absl::Status(json.status().code(), absl::StrCat(path, message));
   }
   if (warnings != nullptr) {
-    for (const std::string& message : MisspelledConfigKeys(doc)) {
-      warnings->push_back(absl::StrCat(path, ": ", message));
+    for (const std::string& warning : key_warnings) {
+      warnings->push_back(absl::StrCat(path, ": ", warning));
     }
   }
-  return *std::move(content);
+  return json;
 }
 
 }  // namespace flyteplug::cli

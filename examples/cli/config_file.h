@@ -12,12 +12,13 @@ namespace flyteplug::cli {
 // Reads the configuration file at `path` and returns it as a JSON document
 // (propeller layout; see README.md, "Configuration"). A file named *.yaml or
 // *.yml is YAML, converted to JSON with the YAML 1.2 core schema's typing
-// (yaml_to_json.h: quoted scalars stay strings); any other file is JSON.
+// (flyteplug_config_to_json, loader.h: quoted scalars stay strings); any
+// other file is JSON.
 // Errors: NotFound/PermissionDenied when the file cannot be read,
 // InvalidArgument for a document that is not valid or not an object (YAML
 // errors carry the line and column); every message starts with the path.
-// Keys of the host-owned layout that look misspelled (config_keys.h) are
-// printed to stderr as warnings, one line each, naming the closest key.
+// Keys of the host-owned layout that look misspelled (reported by the loader)
+// are printed to stderr as warnings, one line each, naming the closest key.
 absl::StatusOr<std::string> LoadConfigAsJson(const std::string& path);
 
 // As above, but appends the misspelled-key warnings ("<path>: <key path>:

@@ -5,9 +5,12 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "abi_status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "config_to_json.h"
 #include "flyteplug/loader.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -460,6 +463,49 @@ flyteplug_status_code flyteplug_webapi_render_request(
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
         return l.WebApiRenderRequest(View(task_context));
+      });
+}
+
+flyteplug_status_code flyteplug_config_to_json(flyteplug_bytes config,
+                                               int32_t format,
+                                               flyteplug_buffer* json,
+                                               flyteplug_status* status) {
+  return Barrier(
+      status, "flyteplug_config_to_json", [&]() -> flyteplug_status_code {
+        if (json == nullptr) {
+          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
+                        "flyteplug_config_to_json: output is NULL");
+        }
+        *json = flyteplug_buffer{};
+        if (absl::Status s = CheckBytes(config, "config"); !s.ok()) {
+          return Report(status, s);
+        }
+        if (format != FLYTEPLUG_CONFIG_FORMAT_AUTO &&
+            format != FLYTEPLUG_CONFIG_FORMAT_JSON &&
+            format != FLYTEPLUG_CONFIG_FORMAT_YAML) {
+          return Report(
+              status, FLYTEPLUG_INVALID_ARGUMENT,
+              absl::StrCat("flyteplug_config_to_json: format ", format,
+                           " is not one of 0 (auto), 1 (JSON), "
+                           "2 (YAML)"));
+        }
+        std::vector<std::string> warnings;
+        absl::StatusOr<std::string> result = flyteplug::loader::ConfigToJson(
+            View(config), static_cast<flyteplug::loader::ConfigFormat>(format),
+            "config", &warnings);
+        if (!result.ok()) return Report(status, result.status());
+        Emit(*std::move(result), json);
+        Report(status, FLYTEPLUG_OK, "");
+        // The one call whose OK status may carry a message: the warnings.
+        if (status != nullptr && !warnings.empty()) {
+          const std::string text = absl::StrJoin(warnings, "\n");
+          char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+          if (copy != nullptr) {
+            std::memcpy(copy, text.data(), text.size() + 1);
+            status->message = copy;
+          }
+        }
+        return FLYTEPLUG_OK;
       });
 }
 

@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 
-namespace flyteplug::cli {
+namespace flyteplug::loader {
 namespace {
 
 // Keys flyteplug reads, plus the propeller keys that share these levels and
@@ -136,4 +136,4 @@ std::vector<std::string> MisspelledConfigKeys(const rapidjson::Value& root) {
   return messages;
 }
 
-}  // namespace flyteplug::cli
+}  // namespace flyteplug::loader

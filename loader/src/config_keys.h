@@ -1,6 +1,6 @@
 // Spotting misspelled keys in the host-owned part of the configuration.
-#ifndef FLYTEPLUG_EXAMPLES_CLI_CONFIG_KEYS_H_
-#define FLYTEPLUG_EXAMPLES_CLI_CONFIG_KEYS_H_
+#ifndef FLYTEPLUG_LOADER_SRC_CONFIG_KEYS_H_
+#define FLYTEPLUG_LOADER_SRC_CONFIG_KEYS_H_
 
 #include <cstddef>
 #include <optional>
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "rapidjson/document.h"
 
-namespace flyteplug::cli {
+namespace flyteplug::loader {
 
 // Edit distance between `a` and `b`, byte-wise: insertions, deletions,
 // substitutions and transpositions of adjacent bytes each count as one
@@ -34,6 +34,6 @@ std::optional<std::string> ClosestKey(absl::string_view key,
 // Pure function.
 std::vector<std::string> MisspelledConfigKeys(const rapidjson::Value& root);
 
-}  // namespace flyteplug::cli
+}  // namespace flyteplug::loader
 
-#endif  // FLYTEPLUG_EXAMPLES_CLI_CONFIG_KEYS_H_
+#endif  // FLYTEPLUG_LOADER_SRC_CONFIG_KEYS_H_

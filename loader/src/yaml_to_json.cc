@@ -18,7 +18,7 @@
 #include "rapidjson/writer.h"
 #include "yaml-cpp/yaml.h"
 
-namespace flyteplug::cli {
+namespace flyteplug::loader {
 namespace {
 
 constexpr absl::string_view kTagPrefix = "tag:yaml.org,2002:";
@@ -345,4 +345,4 @@ absl::StatusOr<std::string> YamlToJson(absl::string_view yaml,
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-}  // namespace flyteplug::cli
+}  // namespace flyteplug::loader

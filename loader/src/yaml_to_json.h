@@ -1,13 +1,14 @@
-// Converting a YAML configuration document to JSON, for the CLI's --config.
-#ifndef FLYTEPLUG_EXAMPLES_CLI_YAML_TO_JSON_H_
-#define FLYTEPLUG_EXAMPLES_CLI_YAML_TO_JSON_H_
+// Converting a YAML configuration document to JSON, for
+// flyteplug_config_to_json (loader.h).
+#ifndef FLYTEPLUG_LOADER_SRC_YAML_TO_JSON_H_
+#define FLYTEPLUG_LOADER_SRC_YAML_TO_JSON_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace flyteplug::cli {
+namespace flyteplug::loader {
 
 // Converts one YAML document to compact JSON, typing scalars by the YAML 1.2
 // core schema, as Flyte's Go configuration loader (yaml.v2/v3) does:
@@ -28,6 +29,6 @@ namespace flyteplug::cli {
 absl::StatusOr<std::string> YamlToJson(absl::string_view yaml,
                                        absl::string_view source_name);
 
-}  // namespace flyteplug::cli
+}  // namespace flyteplug::loader
 
-#endif  // FLYTEPLUG_EXAMPLES_CLI_YAML_TO_JSON_H_
+#endif  // FLYTEPLUG_LOADER_SRC_YAML_TO_JSON_H_

@@ -1,5 +1,6 @@
-// Tests of the CLI's YAML configuration support (examples/cli:
-// yaml_to_json, config_keys, config_file).
+// Tests of the YAML configuration support: the loader's conversion and key
+// checks (loader/src: yaml_to_json, config_keys) and the CLI's --config
+// reading through the loader (examples/cli: config_file).
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -12,6 +13,11 @@
 
 namespace flyteplug::cli {
 namespace {
+
+using ::flyteplug::loader::ClosestKey;
+using ::flyteplug::loader::EditDistance;
+using ::flyteplug::loader::MisspelledConfigKeys;
+using ::flyteplug::loader::YamlToJson;
 
 std::string Json(absl::string_view yaml) {
   auto json = YamlToJson(yaml, "cfg.yaml");

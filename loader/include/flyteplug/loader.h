@@ -210,6 +210,47 @@ FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_render_request(
     flyteplug_loader* loader, flyteplug_bytes task_context,
     flyteplug_buffer* request_json, flyteplug_status* status);
 
+/* --- Configuration as operators write it --------------------------------- */
+
+/* Values of flyteplug_config_to_json's `format`. */
+enum {
+  /* JSON if the first byte that is not a space, tab, CR or LF is '{', else
+   * YAML (an empty document is YAML and yields "{}"). */
+  FLYTEPLUG_CONFIG_FORMAT_AUTO = 0,
+  FLYTEPLUG_CONFIG_FORMAT_JSON = 1,
+  FLYTEPLUG_CONFIG_FORMAT_YAML = 2
+};
+
+/* Converts a configuration document (propeller layout, UTF-8) to the JSON
+ * that flyteplug_loader_options.config_json takes. JSON input is checked and
+ * copied byte for byte. YAML input (one document) is typed by the YAML 1.2
+ * core schema as Flyte's Go configuration loader does: quoted and block
+ * scalars are strings; plain null/~/empty, true/false (any of the three
+ * casings), decimal/0o/0x integers and decimal floats are typed; anything
+ * else (e.g. `yes`, `1Gi`) is a string; !!str/!!int/!!float/!!bool/!!null
+ * tags are honoured; anchors and aliases are resolved.
+ * Returns FLYTEPLUG_OK, or FLYTEPLUG_INVALID_ARGUMENT for an unknown
+ * `format`, NULL `json`, NULL data with a non-zero size, a document that is
+ * not valid JSON/YAML, has several YAML documents, a duplicate key, a value
+ * with no JSON form (.inf, .nan, an integer out of 64-bit range), or is not
+ * an object/mapping. Error messages start with "config" (the document), then
+ * ":<line>:<column>" (1-based) where a position is known, e.g.
+ * "config:3:5: plugins.spark: duplicate key", or
+ * "config: invalid JSON at offset 7: ..."; a host reading a file may replace
+ * the leading "config" with the file name.
+ * WARNINGS: unlike every other call, an OK status may carry a message: when
+ * keys of the host-owned layout (top level, tasks.*, tasks.task-plugins.*,
+ * the section names under plugins) look misspelled, `status->message` holds
+ * one line per key, separated by '\n':
+ * "<key path>: unknown key, did you mean '<closest>'?". Nothing is logged.
+ * OWNERSHIP: `config` is borrowed; `*json` (the JSON text, not
+ * NUL-terminated) is the caller's, released with flyteplug_buffer_release;
+ * the status message is released with flyteplug_status_clear.
+ * THREADING: pure function, thread-safe; needs no loader. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_config_to_json(
+    flyteplug_bytes config, int32_t format, flyteplug_buffer* json,
+    flyteplug_status* status);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -20,6 +20,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "flyteplug/loader.h"
 
@@ -149,6 +150,31 @@ class LoaderClient {
     return Take([&](flyteplug_buffer* out, flyteplug_status* s) {
       return flyteplug_phase_info_to_json(Bytes(phase_info), out, s);
     });
+  }
+
+  // A configuration document (JSON or YAML, FLYTEPLUG_CONFIG_FORMAT_*) ->
+  // the JSON config_json takes (flyteplug_config_to_json). Misspelled-key
+  // warnings ("<key path>: unknown key, did you mean '<closest>'?") are
+  // appended to `*warnings` if it is not null.
+  static absl::StatusOr<std::string> ConfigToJson(
+      absl::string_view config, int32_t format,
+      std::vector<std::string>* warnings = nullptr) {
+    Status status;
+    flyteplug_buffer out{};
+    flyteplug_config_to_json(Bytes(config), format, &out, &status.s);
+    if (status.s.code != FLYTEPLUG_OK) {
+      flyteplug_buffer_release(&out);
+      return status.ToAbsl();
+    }
+    std::string result(reinterpret_cast<const char*>(out.data), out.size);
+    flyteplug_buffer_release(&out);
+    if (warnings != nullptr && status.s.message != nullptr) {
+      for (absl::string_view line :
+           absl::StrSplit(status.s.message, '\n', absl::SkipEmpty())) {
+        warnings->emplace_back(line);
+      }
+    }
+    return result;
   }
 
   absl::StatusOr<std::string> BuildResource(
