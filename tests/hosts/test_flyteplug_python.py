@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import unittest
+import warnings
 
 import flyteplug
 
@@ -108,6 +109,89 @@ class OpenErrorsTest(unittest.TestCase):
     def test_skip_default_paths_loads_nothing(self):
         with flyteplug.Loader(skip_default_paths=True) as loader:
             self.assertEqual(loader.modules(), [])
+
+
+SPARK_YAML_CONFIG = """\
+# propeller-style YAML, as the Helm chart writes it
+plugins:
+  spark:
+    spark-config-default:
+      - spark.blacklist.enabled: "true"
+      - spark.kubernetes.allocation.batch.size: "50"
+  databricks:
+    databricksInstance: dbc-test.cloud.databricks.com
+"""
+
+
+class YamlConfigTest(unittest.TestCase):
+
+    def paths(self):
+        return [EXTRA_DIR] if EXTRA_DIR else []
+
+    def check_spark_defaults(self, loader):
+        manifest = loader.build_resource(load_json(PYSPARK_TASK))
+        conf = manifest["spec"]["sparkConf"]
+        self.assertEqual(conf.get("spark.blacklist.enabled"), "true")
+        self.assertEqual(conf.get("spark.kubernetes.allocation.batch.size"),
+                         "50")
+
+    def test_yaml_string_sets_spark_defaults(self):
+        with flyteplug.Loader(paths=self.paths(),
+                              config=SPARK_YAML_CONFIG) as loader:
+            self.check_spark_defaults(loader)
+
+    def test_yaml_file_sets_spark_defaults(self):
+        for suffix in (".yaml", ".yml"):
+            with tempfile.NamedTemporaryFile("w", suffix=suffix) as f:
+                f.write(SPARK_YAML_CONFIG)
+                f.flush()
+                with flyteplug.Loader(paths=self.paths(),
+                                      config=f.name) as loader:
+                    self.check_spark_defaults(loader)
+
+    def test_config_to_json_types_like_flyte(self):
+        self.assertEqual(
+            json.loads(flyteplug.config_to_json(
+                "a: '1'\nb: 1\nc: true\nd: 1Gi\ne: ~\n")),
+            {"a": "1", "b": 1, "c": True, "d": "1Gi", "e": None})
+        # A JSON string and a dict pass through unchanged.
+        self.assertEqual(flyteplug.config_to_json('{"plugins": {}}'),
+                         '{"plugins": {}}')
+        self.assertEqual(json.loads(flyteplug.config_to_json(
+            DATABRICKS_CONFIG)), DATABRICKS_CONFIG)
+
+    def test_yaml_error_names_line_and_column(self):
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            flyteplug.Loader(config="plugins:\n  spark: {}\n  spark: {}\n")
+        self.assertEqual(cm.exception.code,
+                         flyteplug.StatusCode.INVALID_ARGUMENT)
+        self.assertEqual(cm.exception.message,
+                         "config:3:3: plugins.spark: duplicate key")
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write("plugins: [1,\n")
+            f.flush()
+            with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+                flyteplug.Loader(config=f.name)
+            self.assertTrue(
+                cm.exception.message.startswith(f.name + ":2:1: invalid YAML"),
+                cm.exception.message)
+
+    def test_yaml_must_be_a_mapping(self):
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            flyteplug.Loader(config="- a\n- b\n")
+        self.assertIn("must be a YAML mapping", cm.exception.message)
+
+    def test_misspelled_key_is_a_warning(self):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with flyteplug.Loader(paths=self.paths(), config=SPARK_YAML_CONFIG
+                                  + "plugin:\n  x: 1\n") as loader:
+                self.assertTrue(loader.modules())
+        messages = [str(w.message) for w in caught
+                    if issubclass(w.category, flyteplug.ConfigWarning)]
+        self.assertEqual(len(messages), 1, messages)
+        self.assertIn("config: plugin: unknown key, did you mean 'plugins'?",
+                      messages[0])
 
 
 class RecordingHost(flyteplug.Host):

@@ -11,6 +11,15 @@
 //	ctx, err := loader.TaskContextFromJSON(taskJSON)
 //	manifest, err := loader.BuildResource(ctx)
 //
+// Configuration (propeller layout) is JSON or YAML: Options.Config holds a
+// document (JSON if its first non-space byte is '{', else YAML, unless
+// Options.ConfigFormat says otherwise) or Options.ConfigFile names a .json,
+// .yaml or .yml file. YAML is converted by the loader
+// (flyteplug_config_to_json: YAML 1.2 core schema, quoted values stay
+// strings); ConfigToJSON, ConfigFromYAML and ConfigFromFile expose the
+// conversion. Misspelled keys of the host-owned layout are reported through
+// Options.ConfigWarnings (default: the standard logger).
+//
 // Build settings: the C headers and the library come from CGO_CFLAGS and
 // CGO_LDFLAGS, for an installed tree
 //
@@ -39,7 +48,11 @@ import "C"
 import (
 	"encoding/json"
 	"fmt"
+	"log"
+	"os"
+	"path/filepath"
 	"runtime/cgo"
+	"strings"
 	"unsafe"
 )
 
@@ -170,9 +183,20 @@ type Options struct {
 	// Module files (*.so) or directories, loaded after the default paths
 	// (the shipped modules beside the loader, then $FLYTEPLUG_PLUGIN_PATH).
 	Paths []string
-	// The configuration document as JSON (propeller layout). Empty: every
-	// module with its defaults.
+	// The configuration document (propeller layout), JSON or YAML as
+	// ConfigFormat says. Empty (and no ConfigFile): every module with its
+	// defaults.
 	Config []byte
+	// How Config is read; the zero value ConfigAuto tells JSON ('{' first)
+	// from YAML.
+	ConfigFormat ConfigFormat
+	// A configuration file read when Config is empty: *.json is JSON,
+	// *.yaml and *.yml are YAML (other names are an error). Error messages
+	// name the file.
+	ConfigFile string
+	// Receives one message per misspelled host-owned key ("<source>: <key
+	// path>: unknown key, did you mean '<closest>'?"). Nil: log.Printf.
+	ConfigWarnings func(message string)
 	// Load only Paths.
 	SkipDefaultPaths bool
 	// Logging, secrets and clock for the modules; nil selects the loader's
@@ -257,7 +281,11 @@ func Open(opts Options) (*Loader, error) {
 		copts.module_paths = &arr[0]
 		copts.module_path_count = C.uint32_t(n)
 	}
-	config, freeConfig := cBytes(opts.Config)
+	configJSON, err := openConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	config, freeConfig := cBytes(configJSON)
 	defer freeConfig()
 	copts.config_json = config
 	if opts.Host != nil {
@@ -378,6 +406,118 @@ func (l *Loader) Resolve(taskType string) (ModuleInfo, error) {
 		return ModuleInfo{}, err
 	}
 	return modules[int(*index)], nil
+}
+
+// ConfigFormat selects how ConfigToJSON reads a document
+// (FLYTEPLUG_CONFIG_FORMAT_* of loader.h).
+type ConfigFormat int32
+
+const (
+	// ConfigAuto is JSON if the first non-space byte is '{', else YAML.
+	ConfigAuto ConfigFormat = C.FLYTEPLUG_CONFIG_FORMAT_AUTO
+	ConfigJSON ConfigFormat = C.FLYTEPLUG_CONFIG_FORMAT_JSON
+	ConfigYAML ConfigFormat = C.FLYTEPLUG_CONFIG_FORMAT_YAML
+)
+
+// ConfigToJSON converts a configuration document (propeller layout) to the
+// JSON Open takes, through the loader's flyteplug_config_to_json: JSON is
+// checked and returned unchanged, YAML is typed by the YAML 1.2 core schema
+// as Flyte's Go loader does. warnings lists the host-owned keys that look
+// misspelled ("<key path>: unknown key, did you mean '<closest>'?"). Errors
+// are *Error with Code InvalidArgument; the message starts with "config"
+// and, for YAML, the line and column: "config:3:5: plugins.spark: duplicate
+// key".
+func ConfigToJSON(config []byte, format ConfigFormat) (jsonDoc []byte, warnings []string, err error) {
+	in, free := cBytes(config)
+	defer free()
+	buf := (*C.flyteplug_buffer)(C.calloc(1, C.sizeof_flyteplug_buffer))
+	defer C.free(unsafe.Pointer(buf))
+	defer C.flyteplug_buffer_release(buf)
+	s := cStatus()
+	defer C.free(unsafe.Pointer(s))
+	defer C.flyteplug_status_clear(s)
+	code := StatusCode(C.flyteplug_config_to_json(in, C.int32_t(format), buf, s))
+	msg := ""
+	if s.message != nil {
+		msg = C.GoString(s.message)
+	}
+	if code != OK {
+		return nil, nil, &Error{Code: code, Message: msg}
+	}
+	for _, line := range strings.Split(msg, "\n") {
+		if line != "" {
+			warnings = append(warnings, line)
+		}
+	}
+	if buf.size == 0 {
+		return []byte{}, warnings, nil
+	}
+	return C.GoBytes(unsafe.Pointer(buf.data), C.int(buf.size)), warnings, nil
+}
+
+// ConfigFromYAML is ConfigToJSON for a YAML document.
+func ConfigFromYAML(yaml []byte) (jsonDoc []byte, warnings []string, err error) {
+	return ConfigToJSON(yaml, ConfigYAML)
+}
+
+// ConfigFromFile reads a .json, .yaml or .yml configuration file and
+// converts it as ConfigToJSON does. Error messages and warnings start with
+// the path instead of "config".
+func ConfigFromFile(path string) (jsonDoc []byte, warnings []string, err error) {
+	var format ConfigFormat
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		format = ConfigJSON
+	case ".yaml", ".yml":
+		format = ConfigYAML
+	default:
+		return nil, nil, &Error{Code: InvalidArgument, Message: path +
+			": a configuration file must end in .json, .yaml or .yml"}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, &Error{Code: InvalidArgument, Message: "config file " + err.Error()}
+	}
+	jsonDoc, warnings, err = ConfigToJSON(raw, format)
+	if e, ok := err.(*Error); ok {
+		e.Message = path + strings.TrimPrefix(e.Message, "config")
+		return nil, nil, e
+	}
+	for i := range warnings {
+		warnings[i] = path + ": " + warnings[i]
+	}
+	return jsonDoc, warnings, err
+}
+
+// openConfig is the JSON Open hands the loader for opts.
+func openConfig(opts Options) ([]byte, error) {
+	var (
+		jsonDoc  []byte
+		warnings []string
+		err      error
+	)
+	switch {
+	case len(opts.Config) > 0:
+		jsonDoc, warnings, err = ConfigToJSON(opts.Config, opts.ConfigFormat)
+		for i := range warnings {
+			warnings[i] = "config: " + warnings[i]
+		}
+	case opts.ConfigFile != "":
+		jsonDoc, warnings, err = ConfigFromFile(opts.ConfigFile)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		if opts.ConfigWarnings != nil {
+			opts.ConfigWarnings(w)
+		} else {
+			log.Printf("flyteplug: warning: %s", w)
+		}
+	}
+	return jsonDoc, nil
 }
 
 // TaskContextFromJSON converts a TaskContext (or a bare TaskTemplate) in

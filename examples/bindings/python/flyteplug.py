@@ -8,7 +8,7 @@ third-party module), and routes calls to the module serving a task type::
     import flyteplug
 
     with flyteplug.Loader(paths=["/opt/my-modules"],
-                          config={"plugins": {"spark": {}}}) as loader:
+                          config="/etc/flyte/plugins.yaml") as loader:
         for module in loader.modules():
             print(module.id, module.version, module.task_types)
         manifest = loader.build_resource(task_context_dict)   # dict
@@ -20,6 +20,15 @@ dynamic linker's search for ``libflyteplug_loader.so`` (``LD_LIBRARY_PATH``,
 ld.so.cache).
 
 Inputs:
+  * The configuration (propeller layout: ``tasks.task-plugins.*``,
+    ``plugins.<section>.*``) is a ``dict``; a ``str`` holding a JSON
+    document (first non-space character ``{``) or a YAML document; a ``str``
+    or :class:`os.PathLike` path ending ``.json`` (read as JSON), ``.yaml``
+    or ``.yml`` (read as YAML); or ``bytes`` (JSON or YAML, told apart as for
+    ``str``). YAML is converted by the loader (``flyteplug_config_to_json``,
+    YAML 1.2 core schema: quoted values stay strings); misspelled keys of
+    the host-owned layout are reported as :class:`ConfigWarning` warnings
+    naming the closest known key.
   * A task context is a ``dict`` or JSON ``str`` in flyteplug's TaskContext
     proto3 JSON form (a bare TaskTemplate is wrapped in the default context),
     or ``bytes`` holding a serialized ``flyteplug.v1.TaskContext``.
@@ -48,6 +57,7 @@ import json
 import os
 import threading
 import time
+import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 __all__ = [
@@ -58,7 +68,8 @@ __all__ = [
     "OutOfRangeError", "UnimplementedError", "InternalError",
     "UnavailableError", "DataLossError", "UnauthenticatedError",
     "AbiError", "LibraryNotFoundError", "StatusCode", "LogLevel",
-    "TERMINAL_PHASES",
+    "TERMINAL_PHASES", "ConfigWarning", "config_to_json",
+    "CONFIG_FORMAT_AUTO", "CONFIG_FORMAT_JSON", "CONFIG_FORMAT_YAML",
 ]
 
 # ---------------------------------------------------------------------------
@@ -159,6 +170,10 @@ _ERROR_CLASSES = {
 
 def _error(code: int, message: str) -> FlyteplugError:
     return _ERROR_CLASSES.get(code, FlyteplugError)(code, message)
+
+
+class ConfigWarning(UserWarning):
+    """A configuration key that looks misspelled (names the closest key)."""
 
 
 class LogLevel:
@@ -282,6 +297,11 @@ def struct_sizes() -> Dict[str, int]:
 
 FLAG_SKIP_DEFAULT_PATHS = 1
 
+# Values of flyteplug_config_to_json's format (loader.h).
+CONFIG_FORMAT_AUTO = 0  # JSON if the first non-space byte is '{', else YAML
+CONFIG_FORMAT_JSON = 1
+CONFIG_FORMAT_YAML = 2
+
 # ---------------------------------------------------------------------------
 # Loading libflyteplug_loader.so.
 # ---------------------------------------------------------------------------
@@ -310,6 +330,7 @@ def _declare(lib: ctypes.CDLL) -> None:
                                            st]),
         "flyteplug_task_context_from_json": (i32, [_Bytes, buf, st]),
         "flyteplug_phase_info_to_json": (i32, [_Bytes, buf, st]),
+        "flyteplug_config_to_json": (i32, [_Bytes, i32, buf, st]),
         "flyteplug_build_resource": (i32, [vp, _Bytes, buf, st]),
         "flyteplug_build_identity_resource": (i32, [vp, _Bytes, buf, st]),
         "flyteplug_get_task_phase": (i32, [vp, _Bytes, _Bytes, buf, st]),
@@ -508,6 +529,83 @@ def _parse_json(raw: bytes, what: str) -> Any:
                             (what, e)) from None
 
 
+_CONFIG_SUFFIXES = {".json": CONFIG_FORMAT_JSON, ".yaml": CONFIG_FORMAT_YAML,
+                    ".yml": CONFIG_FORMAT_YAML}
+
+
+def _convert_config(lib: ctypes.CDLL, raw: bytes, fmt: int,
+                    name: str) -> bytes:
+    """flyteplug_config_to_json: JSON or YAML -> checked JSON. Raises with
+    the loader's message, its leading "config" replaced by `name`; emits
+    one ConfigWarning per misspelled key."""
+    status = _Status()
+    status.struct_size = ctypes.sizeof(_Status)
+    out = _Buffer()
+    keep = ctypes.create_string_buffer(raw, len(raw))
+    try:
+        code = lib.flyteplug_config_to_json(
+            _Bytes(ctypes.cast(keep, _u8p), len(raw)), fmt, ctypes.byref(out),
+            ctypes.byref(status))
+        message = (ctypes.string_at(status.message).decode("utf-8", "replace")
+                   if status.message else "")
+        if code != StatusCode.OK:
+            if message.startswith("config"):
+                message = name + message[len("config"):]
+            raise _error(code, message)
+        for line in message.splitlines():
+            if line:
+                warnings.warn("%s: %s" % (name, line), ConfigWarning,
+                              stacklevel=4)
+        return ctypes.string_at(out.data, out.size) if out.size else b""
+    finally:
+        lib.flyteplug_buffer_release(ctypes.byref(out))
+        lib.flyteplug_status_clear(ctypes.byref(status))
+
+
+def _config_document(config) -> "tuple[bytes, int, str]":
+    """The raw document, its format and the name errors use."""
+    if isinstance(config, dict):
+        return json.dumps(config).encode("utf-8"), CONFIG_FORMAT_JSON, "config"
+    if isinstance(config, (bytes, bytearray)):
+        return bytes(config), CONFIG_FORMAT_AUTO, "config"
+    if isinstance(config, os.PathLike):
+        config = os.fspath(config)
+    if isinstance(config, str):
+        suffix = os.path.splitext(config)[1].lower()
+        if suffix in _CONFIG_SUFFIXES and "\n" not in config:
+            try:
+                with open(config, "rb") as f:
+                    return f.read(), _CONFIG_SUFFIXES[suffix], config
+            except OSError as e:
+                raise InvalidArgumentError(
+                    StatusCode.INVALID_ARGUMENT,
+                    "config file %s: %s" % (config, e.strerror)) from None
+        if "\n" not in config and ":" not in config and \
+                not config.lstrip().startswith("{") and config.strip():
+            raise InvalidArgumentError(
+                StatusCode.INVALID_ARGUMENT,
+                "config: %r is neither a JSON/YAML document nor a path "
+                "ending .json, .yaml or .yml" % config)
+        return config.encode("utf-8"), CONFIG_FORMAT_AUTO, "config"
+    raise TypeError("config: expected None, dict, JSON/YAML str, file path or "
+                    "bytes, got %s" % type(config).__name__)
+
+
+def config_to_json(config: Union[dict, str, bytes, os.PathLike],
+                   library: Optional[str] = None) -> str:
+    """The configuration as the JSON text the loader takes.
+
+    ``config`` is any form :class:`Loader` accepts (see the module
+    docstring). Raises :class:`InvalidArgumentError` for a document that is
+    not valid JSON/YAML or not a mapping; the message names the file (or
+    ``config``) and, for YAML, the ``line:column``. Misspelled host-owned
+    keys are reported as :class:`ConfigWarning` warnings.
+    """
+    raw, fmt, name = _config_document(config)
+    return _convert_config(load_library(library), raw, fmt,
+                           name).decode("utf-8")
+
+
 class Loader:
     """An open flyteplug loader: the loaded modules and their registry.
 
@@ -515,8 +613,9 @@ class Loader:
       paths: module files (``*.so``) or directories to load, after the
         default paths (the shipped modules beside the loader library, then
         ``$FLYTEPLUG_PLUGIN_PATH``).
-      config: the configuration document: a dict, a JSON string, or the path
-        of a JSON file. None: every module with its defaults.
+      config: the configuration document: a dict, a JSON or YAML string,
+        bytes, or the path of a ``.json``, ``.yaml`` or ``.yml`` file (see
+        the module docstring). None: every module with its defaults.
       skip_default_paths: load only ``paths``.
       library: explicit path of ``libflyteplug_loader.so``.
       host: a :class:`Host` for logging and secrets; None uses the loader's
@@ -527,7 +626,7 @@ class Loader:
     """
 
     def __init__(self, paths: Optional[Sequence[str]] = None,
-                 config: Union[None, dict, str, bytes] = None,
+                 config: Union[None, dict, str, bytes, os.PathLike] = None,
                  skip_default_paths: bool = False,
                  library: Optional[str] = None,
                  host: Optional[Host] = None):
@@ -535,7 +634,7 @@ class Loader:
         self._handle = ctypes.c_void_p()
         self._bridge = _HostBridge(host) if host is not None else None
 
-        config_raw = self._config_bytes(config)
+        config_raw = self._config_bytes(self._lib, config)
         encoded = [os.fsencode(p) for p in (paths or [])]
         path_array = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
         config_buf = ctypes.create_string_buffer(config_raw, len(config_raw))
@@ -554,25 +653,11 @@ class Loader:
                    ctypes.byref(self._handle))
 
     @staticmethod
-    def _config_bytes(config) -> bytes:
+    def _config_bytes(lib: ctypes.CDLL, config) -> bytes:
         if config is None:
             return b""
-        if isinstance(config, dict):
-            return json.dumps(config).encode("utf-8")
-        if isinstance(config, bytes):
-            return config
-        if isinstance(config, str):
-            if config.lstrip().startswith("{"):
-                return config.encode("utf-8")
-            try:
-                with open(config, "rb") as f:
-                    return f.read()
-            except OSError as e:
-                raise InvalidArgumentError(
-                    StatusCode.INVALID_ARGUMENT,
-                    "config file %s: %s" % (config, e.strerror)) from None
-        raise TypeError("config: expected None, dict, JSON str, file path or "
-                        "bytes, got %s" % type(config).__name__)
+        raw, fmt, name = _config_document(config)
+        return _convert_config(lib, raw, fmt, name)
 
     # -- plumbing ----------------------------------------------------------
 
