@@ -28,7 +28,7 @@ std::optional<std::string> ClosestKey(absl::string_view key,
 // `plugins`), `tasks.*`, `tasks.task-plugins.*` and the section names under
 // `plugins` (the shipped modules' sections and Flyte's well-known ones). Each
 // key that is unknown but close to a known one yields one message
-// "<path>: unknown key, did you mean '<closest>'? (<parent path> keys: ...)".
+// "<path>: unknown key, did you mean '<closest>'?".
 // Keys far from every known key are left to the loader, which reports every
 // key it ignores. Keys inside a plugin section are the module's to check.
 // Pure function.

@@ -585,7 +585,8 @@ def _config_document(config) -> "tuple[bytes, int, str]":
             raise InvalidArgumentError(
                 StatusCode.INVALID_ARGUMENT,
                 "config: %r is neither a JSON/YAML document nor a path "
-                "ending .json, .yaml or .yml" % config)
+                "ending .json, .yaml or .yml" %
+                (config if len(config) <= 80 else config[:77] + "..."))
         return config.encode("utf-8"), CONFIG_FORMAT_AUTO, "config"
     raise TypeError("config: expected None, dict, JSON/YAML str, file path or "
                     "bytes, got %s" % type(config).__name__)
