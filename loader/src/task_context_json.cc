@@ -41,7 +41,8 @@ flyteplug::v1::TaskContext DefaultContextFor(
   const std::string project =
       id.project().empty() ? "flytesnacks" : id.project();
   const std::string domain = id.domain().empty() ? "development" : id.domain();
-  // Execution names look like Flyte's: "f" + 19 lowercase alphanumerics.
+  // Execution names look like Flyte's (a leading "f"): "f" + 16 hex digits
+  // of FNV-1a-64 over project/domain/name/version, so they are stable.
   const std::string id_key =
       absl::StrCat(project, "/", domain, "/", id.name(), "/", id.version());
   std::string exec_name =

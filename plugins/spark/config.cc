@@ -331,15 +331,8 @@ absl::Status ParseSpark(const Value* value, SparkPluginConfig* config,
   if (const Value* logs = section.Get("logs")) {
     absl::StatusOr<SparkLogsConfig> parsed =
         ParseSparkLogsConfig(logs, unknown_keys);
-    if (!parsed.ok()) {
-      // Until the status side lands, its stub answers UNIMPLEMENTED: keep
-      // Flyte's defaults rather than refusing to start.
-      if (parsed.status().code() != absl::StatusCode::kUnimplemented) {
-        return parsed.status();
-      }
-    } else {
-      config->logs = *std::move(parsed);
-    }
+    if (!parsed.ok()) return parsed.status();
+    config->logs = *std::move(parsed);
   }
   if (s = ReadString(section, "spark-version", &config->spark_version);
       !s.ok()) {
