@@ -256,8 +256,8 @@ TEST(ShippedModules, DatabricksPassesEveryCheck) {
 
 // The third-party example module, built the way an outsider would.
 TEST(ShippedModules, ThirdPartyExamplePassesEveryCheck) {
-#ifdef SHIPPED_MODULE_k8s_job
-  ExpectAllPass(SHIPPED_MODULE_k8s_job);
+#ifdef SHIPPED_MODULE_k8s_job_intree
+  ExpectAllPass(SHIPPED_MODULE_k8s_job_intree);
 #else
   GTEST_SKIP() << "flyteplug_k8s_job is not part of this build";
 #endif

@@ -148,7 +148,7 @@ FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_resolve(
 
 /* Converts a TaskContext from proto3 JSON to binary protobuf. Accepts a full
  * TaskContext or a bare TaskTemplate (which is wrapped in the documented
- * default context, see README). Unknown JSON keys are ignored.
+ * default context, see docs/cli.md). Unknown JSON keys are ignored.
  * Returns FLYTEPLUG_OK or FLYTEPLUG_INVALID_ARGUMENT naming the field. */
 FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_task_context_from_json(
     flyteplug_bytes json, flyteplug_buffer* task_context,
