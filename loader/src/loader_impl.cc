@@ -8,32 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config.h"
+#include "error_capture.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "module_discovery.h"
 #include "registry.h"
 
 namespace flyteplug::loader {
 namespace {
-
-struct ErrorCapture {
-  flyteplug_error error;
-  flyteplug_status_code code = FLYTEPLUG_OK;
-  std::string message;
-  bool set = false;
-  ErrorCapture() {
-    error.struct_size = sizeof(flyteplug_error);
-    error.caller_data = this;
-    error.set = &Set;
-  }
-  static void Set(flyteplug_error* self, flyteplug_status_code code,
-                  const char* message, size_t size) {
-    auto* capture = static_cast<ErrorCapture*>(self->caller_data);
-    capture->set = true;
-    capture->code = code;
-    capture->message.assign(message == nullptr ? "" : message,
-                            message == nullptr ? 0 : size);
-  }
-};
 
 flyteplug_bytes Bytes(absl::string_view s) {
   return flyteplug_bytes{reinterpret_cast<const uint8_t*>(s.data()), s.size()};

@@ -9,6 +9,7 @@
 #include "abi_status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "error_capture.h"
 
 namespace flyteplug::loader {
 namespace {
@@ -18,24 +19,6 @@ constexpr uint32_t kMaxStructSize = 4096;
 constexpr uint32_t kMaxTaskTypes = 256;
 constexpr uint32_t kMaxConfigSections = 256;
 constexpr size_t kMaxStringBytes = 4096;
-
-struct ErrorCapture {
-  flyteplug_error error;
-  flyteplug_status_code code = FLYTEPLUG_OK;
-  std::string message;
-  ErrorCapture() {
-    error.struct_size = sizeof(flyteplug_error);
-    error.caller_data = this;
-    error.set = &Set;
-  }
-  static void Set(flyteplug_error* self, flyteplug_status_code code,
-                  const char* message, size_t size) {
-    auto* capture = static_cast<ErrorCapture*>(self->caller_data);
-    capture->code = code;
-    capture->message.assign(message == nullptr ? "" : message,
-                            message == nullptr ? 0 : size);
-  }
-};
 
 // Copies a struct that starts with uint32_t struct_size: a shorter one is
 // zero-extended; a longer one is accepted only if its unknown tail is zero.
