@@ -1,6 +1,6 @@
 // driverPod / executorPod overlays: Flyte's MergeOverlayPodSpecOntoBase and
-// Flyte 2's platform scheduling constraints (spark-k8s-plugin.md §1b.4,
-// §1b.10, §A1).
+// Flyte 2's platform scheduling constraints (docs/flyte-compatibility.md,
+// "Spark: the base pod spec (flytek8s)").
 #ifndef FLYTEPLUG_PLUGINS_SPARK_POD_OVERLAY_H_
 #define FLYTEPLUG_PLUGINS_SPARK_POD_OVERLAY_H_
 

@@ -1,7 +1,7 @@
 // The pod spec Flyte derives for a task before the Spark plugin reads fields
 // out of it: flytek8s.ToK8sPodSpec (BuildRawPod, ApplyFlytePodConfiguration,
-// the base PodTemplate merge), and MergeOverlayPodSpecOntoBase for the
-// driverPod / executorPod overlays (spark-k8s-plugin.md §1b.3-§1b.5).
+// the base PodTemplate merge). The driverPod / executorPod overlays are
+// MergeOverlayPodSpec's. See docs/flyte-compatibility.md.
 //
 // Pod specs are Kubernetes PodSpec JSON held in RapidJSON values allocated
 // from the caller's allocator. Pure functions apart from reading the
