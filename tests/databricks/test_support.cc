@@ -227,8 +227,9 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json) {
-  flyteplug::v1::TaskContext context;
+flyteplug::abi::flyteplug::v1::TaskContext ContextFromTemplateJson(
+    absl::string_view json) {
+  flyteplug::abi::flyteplug::v1::TaskContext context;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   auto status = google::protobuf::util::JsonStringToMessage(
@@ -256,8 +257,9 @@ flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json) {
   return context;
 }
 
-flyteplug::v1::TaskContext ExampleContext(absl::string_view instance) {
-  flyteplug::v1::TaskContext context =
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
+    absl::string_view instance) {
+  flyteplug::abi::flyteplug::v1::TaskContext context =
       ContextFromTemplateJson(ReadFile(EXAMPLE_TASK_JSON));
   if (!instance.empty()) {
     (*context.mutable_task_template()

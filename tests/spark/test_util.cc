@@ -127,9 +127,10 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-flyteplug::v1::TaskContext ContextFromJson(absl::string_view json) {
+flyteplug::abi::flyteplug::v1::TaskContext ContextFromJson(
+    absl::string_view json) {
   setenv("TEST_VAR_FROM_ENV_KEY", "envVal", 1);
-  flyteplug::v1::TaskContext context;
+  flyteplug::abi::flyteplug::v1::TaskContext context;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   auto status = google::protobuf::util::JsonStringToMessage(std::string(json),
@@ -138,19 +139,21 @@ flyteplug::v1::TaskContext ContextFromJson(absl::string_view json) {
   return context;
 }
 
-google::protobuf::Struct StructFromJson(absl::string_view json) {
-  google::protobuf::Struct value;
+flyteplug::abi::google::protobuf::Struct StructFromJson(
+    absl::string_view json) {
+  flyteplug::abi::google::protobuf::Struct value;
   auto status =
       google::protobuf::util::JsonStringToMessage(std::string(json), &value);
   EXPECT_TRUE(status.ok()) << status;
   return value;
 }
 
-flyteplug::v1::TaskContext WorkedExampleContext() {
+flyteplug::abi::flyteplug::v1::TaskContext WorkedExampleContext() {
   return ContextFromJson(kWorkedExample);
 }
 
-flyteplug::v1::TaskContext ExampleContext(absl::string_view file) {
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
+    absl::string_view file) {
   std::string text = ReadFile(
       absl::StrCat(FLYTEPLUG_SPARK_SOURCE_DIR, "/examples/tasks/", file));
   EXPECT_FALSE(text.empty()) << file;
@@ -159,7 +162,7 @@ flyteplug::v1::TaskContext ExampleContext(absl::string_view file) {
     return ContextFromJson(text);
   }
   // A bare TaskTemplate: wrap it with a minimal execution context.
-  flyteplug::v1::TaskContext context = ContextFromJson(
+  flyteplug::abi::flyteplug::v1::TaskContext context = ContextFromJson(
       R"json({"metadata": {"generatedName": "abc123-n0-0",
                            "namespace": "flytesnacks-development",
                            "maxAttempts": 1,
@@ -197,9 +200,9 @@ void ExpectSchemaValid(absl::string_view manifest) {
   }
 }
 
-absl::StatusOr<std::string> Build(absl::string_view config_json,
-                                  const flyteplug::v1::TaskContext& context,
-                                  int64_t now) {
+absl::StatusOr<std::string> Build(
+    absl::string_view config_json,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context, int64_t now) {
   // Builders (and their compiled schema) are cached per configuration to
   // keep the suite fast.
   static auto* builders =
