@@ -5,21 +5,19 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/abi/google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/sdk/struct_json.h"
 
 namespace k8s_job {
 
 absl::StatusOr<JobConfig> ParseJobConfig(absl::string_view config_json) {
   JobConfig config;
   if (config_json.empty()) return config;
-  flyteplug::abi::google::protobuf::Struct root;
-  auto parsed = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(config_json.data(), config_json.size()),
-      &root);
+  auto parsed = flyteplug::sdk::StructFromJson(config_json);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "configuration: not a JSON object: ", std::string(parsed.message())));
+        "configuration: not a JSON object: ", parsed.status().message()));
   }
+  const flyteplug::abi::google::protobuf::Struct& root = *parsed;
   auto section_it = root.fields().find(kConfigSection);
   if (section_it == root.fields().end()) return config;
   const std::string where = absl::StrCat("plugins.", kConfigSection);

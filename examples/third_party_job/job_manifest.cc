@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "arg_template.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/sdk/struct_json.h"
 
 namespace k8s_job {
 namespace {
@@ -228,13 +228,7 @@ Struct JobIdentity() {
 }
 
 absl::StatusOr<std::string> ToJson(const Struct& object) {
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(object, &json);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("JSON serialization failed: ",
-                                            std::string(status.message())));
-  }
-  return json;
+  return flyteplug::sdk::StructToJson(object);
 }
 
 }  // namespace k8s_job

@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/abi/google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/sdk/struct_json.h"
 
 namespace k8s_job {
 namespace {
@@ -54,13 +54,12 @@ PhaseInfo Failure(Phase phase, std::string code, std::string message) {
 }  // namespace
 
 absl::StatusOr<PhaseInfo> JobPhase(absl::string_view job_json) {
-  Struct job;
-  auto parsed = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(job_json.data(), job_json.size()), &job);
+  auto parsed = flyteplug::sdk::StructFromJson(job_json);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "resource: not a JSON object: ", std::string(parsed.message())));
+        "resource: not a JSON object: ", parsed.status().message()));
   }
+  const Struct& job = *parsed;
   const std::string kind = StringField(job, "kind");
   if (Field(job, "kind") != nullptr && kind != "Job") {
     return absl::InvalidArgumentError(

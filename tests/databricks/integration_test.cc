@@ -5,9 +5,11 @@
 #include <atomic>
 #include <thread>
 
+#include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "databricks_plugin.h"
+#include "flyteplug/v1/phase_info.pb.h"
 #include "gtest/gtest.h"
 #include "test_support.h"
 
@@ -63,7 +65,10 @@ class IntegrationTest : public ::testing::Test {
                                T,
                                absl::StatusOr<
                                    flyteplug::abi::flyteplug::v1::PhaseInfo>>) {
-        if (value.ok()) outputs_.push_back(value->DebugString());
+        if (value.ok()) {
+          outputs_.push_back(
+              abi_test::LiteDebugString<flyteplug::v1::PhaseInfo>(*value));
+        }
       }
     }
     return value;

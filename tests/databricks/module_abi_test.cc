@@ -4,10 +4,12 @@
 
 #include <cstring>
 
+#include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
 #include "flyteplug/plugin.h"
+#include "flyteplug/v1/phase_info.pb.h"
 #include "gtest/gtest.h"
 #include "test_support.h"
 
@@ -166,7 +168,8 @@ TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
         << sink.message;
     flyteplug::abi::flyteplug::v1::PhaseInfo info;
     ASSERT_TRUE(info.ParseFromString(Take(&phase_buffer)));
-    outputs_.push_back(info.DebugString());
+    outputs_.push_back(
+        abi_test::LiteDebugString<flyteplug::v1::PhaseInfo>(info));
     EXPECT_EQ(info.phase(), phase);
     ASSERT_EQ(info.logs_size(), 1);
     EXPECT_EQ(info.logs(0).uri(),

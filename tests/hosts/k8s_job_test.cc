@@ -5,9 +5,10 @@
 #include <sstream>
 #include <string>
 
+#include "abi_json.h"
 #include "arg_template.h"
 #include "flyteplug/abi/google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
 #include "job_config.h"
 #include "job_manifest.h"
@@ -24,10 +25,8 @@ flyteplug::abi::flyteplug::v1::TaskContext ExampleContext() {
   std::stringstream buffer;
   buffer << in.rdbuf();
   flyteplug::abi::flyteplug::v1::TaskContext context;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(buffer.str(),
-                                                            &context, options);
+  auto status = flyteplug::abi_test::LiteFromJson<flyteplug::v1::TaskContext>(
+      buffer.str(), &context, /*ignore_unknown_fields=*/false);
   EXPECT_TRUE(status.ok()) << status.message();
   return context;
 }

@@ -4,9 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
 
 namespace flyteplug::spark {
@@ -33,8 +34,8 @@ TaskContext Context(absl::string_view json = R"({
     "generatedName": "gen-name", "uniqueNodeId": "unique-n0",
     "namespace": "ns"}})") {
   TaskContext context;
-  const auto status =
-      google::protobuf::util::JsonStringToMessage(std::string(json), &context);
+  const auto status = abi_test::LiteFromJson<flyteplug::v1::TaskContext>(
+      json, &context, /*ignore_unknown_fields=*/false);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return context;
 }

@@ -7,8 +7,10 @@
 #include <sstream>
 #include <vector>
 
+#include "abi_json.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
 #include "manifest_validator.h"
 #include "rapidjson/prettywriter.h"
@@ -131,21 +133,18 @@ flyteplug::abi::flyteplug::v1::TaskContext ContextFromJson(
     absl::string_view json) {
   setenv("TEST_VAR_FROM_ENV_KEY", "envVal", 1);
   flyteplug::abi::flyteplug::v1::TaskContext context;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(std::string(json),
-                                                            &context, options);
+  auto status =
+      abi_test::LiteFromJson<flyteplug::v1::TaskContext>(json, &context);
   EXPECT_TRUE(status.ok()) << status;
   return context;
 }
 
 flyteplug::abi::google::protobuf::Struct StructFromJson(
     absl::string_view json) {
-  flyteplug::abi::google::protobuf::Struct value;
-  auto status =
-      google::protobuf::util::JsonStringToMessage(std::string(json), &value);
-  EXPECT_TRUE(status.ok()) << status;
-  return value;
+  auto value = sdk::StructFromJson(json);
+  EXPECT_TRUE(value.ok()) << value.status();
+  return value.ok() ? *std::move(value)
+                    : flyteplug::abi::google::protobuf::Struct();
 }
 
 flyteplug::abi::flyteplug::v1::TaskContext WorkedExampleContext() {
@@ -170,10 +169,8 @@ flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
                              "executionId": {"project": "flytesnacks", "domain": "development", "name": "abc123"}}}},
              "io": {"inputPath": "s3://bucket/inputs.pb", "outputPrefix": "s3://bucket/out",
                     "rawOutputPrefix": "s3://bucket/raw", "checkpointPrefix": "s3://bucket/ckpt"}})json");
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      text, context.mutable_task_template(), options);
+  auto status = abi_test::LiteFromJson<flyteidl::core::TaskTemplate>(
+      text, context.mutable_task_template());
   EXPECT_TRUE(status.ok()) << status;
   return context;
 }

@@ -8,10 +8,10 @@
 // boundary (turned into FLYTEPLUG_INTERNAL). Translation logic stays plain
 // C++ that tests call directly.
 //
-// Link requirement: flyteidl and flyteplug messages come from the project's
-// one shared generated library (target flyteplug::proto). Never compile your
-// own copy of these .proto files into a module: two copies registering the
-// same file abort the process when the second module loads.
+// Messages: the module-side lite copies (flyteplug/sdk/messages.h, target
+// flyteplug::abi_proto, linked by this library): private to the module and
+// wire-identical to the public schema. Never link flyteplug::proto (the
+// host's full-runtime code) into a module.
 #ifndef FLYTEPLUG_SDK_SDK_H_
 #define FLYTEPLUG_SDK_SDK_H_
 

@@ -1,5 +1,5 @@
-// JSON text <-> the module-side google.protobuf.Struct (flyteplug::sdk::Struct),
-// with protobuf's canonical JSON mapping.
+// JSON text <-> the module-side google.protobuf.Struct
+// (flyteplug::sdk::Struct), with protobuf's canonical JSON mapping.
 //
 // The module-side Struct is lite code (no descriptors, no JSON support). The
 // conversion goes through the system libprotobuf's own google.protobuf.Struct,
