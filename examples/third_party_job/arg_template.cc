@@ -8,9 +8,10 @@ namespace k8s_job {
 namespace {
 
 // Returns true and sets `*value` if `name` is a known template variable.
-bool Lookup(absl::string_view name, const flyteplug::v1::TaskContext& context,
+bool Lookup(absl::string_view name,
+            const flyteplug::abi::flyteplug::v1::TaskContext& context,
             std::string* value) {
-  const flyteplug::v1::TaskIO& io = context.io();
+  const flyteplug::abi::flyteplug::v1::TaskIO& io = context.io();
   struct Entry {
     absl::string_view name;
     const std::string& value;
@@ -37,8 +38,9 @@ bool Lookup(absl::string_view name, const flyteplug::v1::TaskContext& context,
 
 }  // namespace
 
-std::string RenderArg(absl::string_view arg,
-                      const flyteplug::v1::TaskContext& context) {
+std::string RenderArg(
+    absl::string_view arg,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   std::string out;
   out.reserve(arg.size());
   while (!arg.empty()) {

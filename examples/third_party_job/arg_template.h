@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 
 namespace k8s_job {
 
@@ -16,8 +16,9 @@ namespace k8s_job {
 // io path (PrevCheckpointPrefix renders `""` when empty, as Flyte does).
 // Anything else, including unterminated `{{`, is copied unchanged.
 // Pure function; thread-safe.
-std::string RenderArg(absl::string_view arg,
-                      const flyteplug::v1::TaskContext& context);
+std::string RenderArg(
+    absl::string_view arg,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context);
 
 }  // namespace k8s_job
 

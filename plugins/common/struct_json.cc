@@ -10,8 +10,9 @@ constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
 
 }  // namespace
 
-rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
-                             rapidjson::Document::AllocatorType& allocator) {
+rapidjson::Value ToRapidJson(
+    const flyteplug::abi::google::protobuf::Struct& value,
+    rapidjson::Document::AllocatorType& allocator) {
   rapidjson::Value object(rapidjson::kObjectType);
   for (const auto& [key, field] : value.fields()) {
     object.AddMember(
@@ -23,10 +24,11 @@ rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
   return object;
 }
 
-rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
-                             rapidjson::Document::AllocatorType& allocator) {
+rapidjson::Value ToRapidJson(
+    const flyteplug::abi::google::protobuf::Value& value,
+    rapidjson::Document::AllocatorType& allocator) {
   switch (value.kind_case()) {
-    case google::protobuf::Value::kNumberValue: {
+    case flyteplug::abi::google::protobuf::Value::kNumberValue: {
       double number = value.number_value();
       if (!std::isfinite(number)) return rapidjson::Value(rapidjson::kNullType);
       if (std::trunc(number) == number &&
@@ -35,16 +37,16 @@ rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
       }
       return rapidjson::Value(number);
     }
-    case google::protobuf::Value::kStringValue: {
+    case flyteplug::abi::google::protobuf::Value::kStringValue: {
       const std::string& s = value.string_value();
       return rapidjson::Value(
           s.data(), static_cast<rapidjson::SizeType>(s.size()), allocator);
     }
-    case google::protobuf::Value::kBoolValue:
+    case flyteplug::abi::google::protobuf::Value::kBoolValue:
       return rapidjson::Value(value.bool_value());
-    case google::protobuf::Value::kStructValue:
+    case flyteplug::abi::google::protobuf::Value::kStructValue:
       return ToRapidJson(value.struct_value(), allocator);
-    case google::protobuf::Value::kListValue: {
+    case flyteplug::abi::google::protobuf::Value::kListValue: {
       rapidjson::Value array(rapidjson::kArrayType);
       const auto& list = value.list_value().values();
       array.Reserve(static_cast<rapidjson::SizeType>(list.size()), allocator);
@@ -52,28 +54,28 @@ rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
         array.PushBack(ToRapidJson(item, allocator), allocator);
       return array;
     }
-    case google::protobuf::Value::kNullValue:
-    case google::protobuf::Value::KIND_NOT_SET:
+    case flyteplug::abi::google::protobuf::Value::kNullValue:
+    case flyteplug::abi::google::protobuf::Value::KIND_NOT_SET:
       break;
   }
   return rapidjson::Value(rapidjson::kNullType);
 }
 
-const char* DescribeKind(const google::protobuf::Value& value) {
+const char* DescribeKind(const flyteplug::abi::google::protobuf::Value& value) {
   switch (value.kind_case()) {
-    case google::protobuf::Value::kNullValue:
+    case flyteplug::abi::google::protobuf::Value::kNullValue:
       return "null";
-    case google::protobuf::Value::kNumberValue:
+    case flyteplug::abi::google::protobuf::Value::kNumberValue:
       return "a number";
-    case google::protobuf::Value::kStringValue:
+    case flyteplug::abi::google::protobuf::Value::kStringValue:
       return "a string";
-    case google::protobuf::Value::kBoolValue:
+    case flyteplug::abi::google::protobuf::Value::kBoolValue:
       return "a boolean";
-    case google::protobuf::Value::kStructValue:
+    case flyteplug::abi::google::protobuf::Value::kStructValue:
       return "an object";
-    case google::protobuf::Value::kListValue:
+    case flyteplug::abi::google::protobuf::Value::kListValue:
       return "a list";
-    case google::protobuf::Value::KIND_NOT_SET:
+    case flyteplug::abi::google::protobuf::Value::KIND_NOT_SET:
       break;
   }
   return "nothing";

@@ -3,7 +3,7 @@
 #ifndef FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
 #define FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
 
-#include "google/protobuf/struct.pb.h"
+#include "flyteplug/abi/google/protobuf/struct.pb.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::plugins {
@@ -12,14 +12,16 @@ namespace flyteplug::plugins {
 // Numbers that are whole and within +-2^53 become integers (a Struct carries
 // every number as a double, so `1` arrives as 1.0 and must leave as `1`);
 // other numbers stay doubles; NaN and infinities become null. Thread-safe.
-rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
-                             rapidjson::Document::AllocatorType& allocator);
-rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
-                             rapidjson::Document::AllocatorType& allocator);
+rapidjson::Value ToRapidJson(
+    const flyteplug::abi::google::protobuf::Value& value,
+    rapidjson::Document::AllocatorType& allocator);
+rapidjson::Value ToRapidJson(
+    const flyteplug::abi::google::protobuf::Struct& value,
+    rapidjson::Document::AllocatorType& allocator);
 
 // Names the kind of `value` for error messages: "null", "a number",
 // "a string", "a boolean", "an object", "a list" or "nothing".
-const char* DescribeKind(const google::protobuf::Value& value);
+const char* DescribeKind(const flyteplug::abi::google::protobuf::Value& value);
 
 }  // namespace flyteplug::plugins
 

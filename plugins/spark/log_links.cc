@@ -9,7 +9,7 @@
 namespace flyteplug::spark {
 namespace {
 
-using ::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
 
 // The links of one tasklog.TemplateLogPlugin for one input.
 class PluginEmitter {

@@ -17,7 +17,7 @@ namespace {
 
 using json::Value;
 using EnvList = std::vector<std::pair<std::string, std::string>>;
-using flyteidl::core::Resources;
+using flyteplug::abi::flyteidl::core::Resources;
 
 absl::Status BadSpec(absl::string_view message) {
   return absl::InvalidArgumentError(message);
@@ -52,7 +52,8 @@ std::string FallbackContainerName(absl::string_view generated_name) {
 }
 
 // Renders {{.Input}}-style templates in a string array in place.
-void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
+void RenderStrings(Value* array,
+                   const flyteplug::abi::flyteplug::v1::TaskContext& context,
                    json::Allocator& allocator) {
   if (array == nullptr || !array->IsArray()) return;
   for (Value& item : array->GetArray()) {
@@ -63,11 +64,12 @@ void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
 }
 
 // Flyte's DecorateEnvVars (the part the Spark plugin sees).
-EnvList DecorationEnv(const flyteplug::v1::TaskContext& context,
+EnvList DecorationEnv(const flyteplug::abi::flyteplug::v1::TaskContext& context,
                       const K8sPluginConfig& k8s) {
   EnvList env;
-  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
-  const flyteidl::core::TaskExecutionIdentifier& id =
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      context.metadata();
+  const flyteplug::abi::flyteidl::core::TaskExecutionIdentifier& id =
       metadata.task_execution_id();
   if (id.has_node_execution_id() && id.node_execution_id().has_execution_id()) {
     const auto& execution = id.node_execution_id().execution_id();
@@ -175,10 +177,10 @@ void CollectResourceNames(const Value& container, std::set<std::string>* out) {
 
 // Flyte's AddFlyteCustomizationsToContainer as far as it shapes what the
 // Spark plugin reads: templates rendered, env decorated, `gpu` renamed.
-void CustomizeContainer(Value& container,
-                        const flyteplug::v1::TaskContext& context,
-                        const EnvList& decorations, const K8sPluginConfig& k8s,
-                        json::Allocator& allocator) {
+void CustomizeContainer(
+    Value& container, const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const EnvList& decorations, const K8sPluginConfig& k8s,
+    json::Allocator& allocator) {
   RenderStrings(json::Find(container, "command"), context, allocator);
   RenderStrings(json::Find(container, "args"), context, allocator);
   Value& env = json::Ensure(container, "env", rapidjson::kArrayType, allocator);
@@ -255,7 +257,8 @@ std::map<std::string, std::string> ReadStringMap(const Value* object) {
 
 // Flyte's UpdatePod.
 void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
-               bool interruptible, const flyteplug::v1::TaskContext& context,
+               bool interruptible,
+               const flyteplug::abi::flyteplug::v1::TaskContext& context,
                const K8sPluginConfig& k8s, json::Allocator& allocator) {
   const Value* restart = json::Find(spec, "restartPolicy");
   if (restart == nullptr || json::IsEmpty(*restart)) {
@@ -395,9 +398,9 @@ Value MergeContainersOntoTemplate(const Value* template_list,
   return merged;
 }
 
-absl::Status MergeWithBasePodTemplate(const flyteidl::core::K8sPod& base,
-                                      FlytePod& pod,
-                                      json::Allocator& allocator) {
+absl::Status MergeWithBasePodTemplate(
+    const flyteplug::abi::flyteidl::core::K8sPod& base, FlytePod& pod,
+    json::Allocator& allocator) {
   Value template_spec = plugins::ToRapidJson(base.pod_spec(), allocator);
   if (absl::Status s = CheckPodSpec(template_spec, "base pod template");
       !s.ok()) {
@@ -449,10 +452,9 @@ void AppendToleration(Value& spec, Value toleration,
 }
 
 // Flyte's ApplyGPUNodeSelectors.
-void ApplyGpuNodeSelectors(Value& spec,
-                           const flyteidl::core::GPUAccelerator& gpu,
-                           const K8sPluginConfig& k8s,
-                           json::Allocator& allocator) {
+void ApplyGpuNodeSelectors(
+    Value& spec, const flyteplug::abi::flyteidl::core::GPUAccelerator& gpu,
+    const K8sPluginConfig& k8s, json::Allocator& allocator) {
   if (!PodUsesResource(spec, k8s.gpu_resource_name, nullptr)) return;
   Value& affinity =
       json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator);
@@ -466,7 +468,7 @@ void ApplyGpuNodeSelectors(Value& spec,
         allocator);
   }
   switch (gpu.partition_size_value_case()) {
-    case flyteidl::core::GPUAccelerator::kUnpartitioned:
+    case flyteplug::abi::flyteidl::core::GPUAccelerator::kUnpartitioned:
       if (!gpu.unpartitioned()) return;
       if (!k8s.gpu_unpartitioned_node_selector_requirement.IsNull()) {
         AddRequiredNodeSelectorRequirement(
@@ -485,7 +487,7 @@ void ApplyGpuNodeSelectors(Value& spec,
                          allocator);
       }
       return;
-    case flyteidl::core::GPUAccelerator::kPartitionSize:
+    case flyteplug::abi::flyteidl::core::GPUAccelerator::kPartitionSize:
       AddRequiredNodeSelectorRequirement(
           affinity,
           Requirement(k8s.gpu_partition_size_node_label, "In",
@@ -536,9 +538,9 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
   }
 }
 
-void RenderContainerTemplates(Value& spec,
-                              const flyteplug::v1::TaskContext& context,
-                              json::Allocator& allocator) {
+void RenderContainerTemplates(
+    Value& spec, const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    json::Allocator& allocator) {
   for (const char* list : {"containers", "initContainers"}) {
     Value* containers = json::Find(spec, list);
     if (containers == nullptr || !containers->IsArray()) continue;
@@ -562,18 +564,21 @@ Value* FindContainer(Value& spec, absl::string_view name) {
   return nullptr;
 }
 
-absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
-                                      const K8sPluginConfig& k8s,
-                                      bool interruptible,
-                                      json::Allocator& allocator) {
-  const flyteidl::core::TaskTemplate& task = context.task_template();
-  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
+absl::StatusOr<FlytePod> ToK8sPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible,
+    json::Allocator& allocator) {
+  const flyteplug::abi::flyteidl::core::TaskTemplate& task =
+      context.task_template();
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      context.metadata();
   FlytePod pod;
 
   // BuildRawPod.
   switch (task.target_case()) {
-    case flyteidl::core::TaskTemplate::kContainer: {
-      const flyteidl::core::Container& source = task.container();
+    case flyteplug::abi::flyteidl::core::TaskTemplate::kContainer: {
+      const flyteplug::abi::flyteidl::core::Container& source =
+          task.container();
       std::string name = IsDnsLabel(metadata.generated_name())
                              ? metadata.generated_name()
                              : FallbackContainerName(metadata.generated_name());
@@ -621,8 +626,8 @@ absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
       pod.primary_container_name = std::move(name);
       break;
     }
-    case flyteidl::core::TaskTemplate::kK8SPod: {
-      const flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
+    case flyteplug::abi::flyteidl::core::TaskTemplate::kK8SPod: {
+      const flyteplug::abi::flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
       if (!k8s_pod.has_pod_spec()) {
         return BadSpec(
             "Pod tasks with task type version > 1 should specify their target "
@@ -652,9 +657,11 @@ absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
           "invalid TaskSpecification, unable to determine Pod configuration");
   }
 
-  const flyteplug::v1::TaskOverrides& overrides = metadata.overrides();
+  const flyteplug::abi::flyteplug::v1::TaskOverrides& overrides =
+      metadata.overrides();
   if (overrides.has_pod_template() && overrides.pod_template().has_pod_spec()) {
-    const flyteidl::core::K8sPod& override_pod = overrides.pod_template();
+    const flyteplug::abi::flyteidl::core::K8sPod& override_pod =
+        overrides.pod_template();
     for (const auto& [k, v] : override_pod.metadata().labels()) {
       pod.labels[k] = v;
     }
@@ -730,7 +737,7 @@ absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
     }
   }
   // Extended resources: execution overrides replace the task's per field.
-  flyteidl::core::GPUAccelerator gpu =
+  flyteplug::abi::flyteidl::core::GPUAccelerator gpu =
       task.extended_resources().gpu_accelerator();
   if (overrides.extended_resources().has_gpu_accelerator()) {
     gpu = overrides.extended_resources().gpu_accelerator();

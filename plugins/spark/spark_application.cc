@@ -48,7 +48,8 @@ const char* TypeName(int32_t application_type) {
 }
 
 // Flyte's serviceAccountName(metadata).
-std::string ServiceAccount(const flyteplug::v1::TaskExecutionMetadata& md) {
+std::string ServiceAccount(
+    const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& md) {
   const std::string& run_as =
       md.security_context().run_as().k8s_service_account();
   if (!run_as.empty()) return run_as;
@@ -290,7 +291,8 @@ std::string SparkApplicationBuilder::BuildIdentityResource() {
 }
 
 absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
-    const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    int64_t now_unix_nanos) const {
   rapidjson::Document manifest;
   if (absl::Status s =
           BuildResourceDocument(context, now_unix_nanos, &manifest);
@@ -301,12 +303,14 @@ absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
 }
 
 absl::Status SparkApplicationBuilder::BuildResourceDocument(
-    const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos,
-    rapidjson::Document* manifest) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    int64_t now_unix_nanos, rapidjson::Document* manifest) const {
   const SparkPluginConfig& spark = config_.spark;
   const K8sPluginConfig& k8s = config_.k8s;
-  const flyteidl::core::TaskTemplate& task = context.task_template();
-  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
+  const flyteplug::abi::flyteidl::core::TaskTemplate& task =
+      context.task_template();
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      context.metadata();
 
   if (!task.has_custom()) {
     return absl::InvalidArgumentError(

@@ -9,8 +9,8 @@
 namespace flyteplug::spark {
 namespace {
 
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using flyteplug::abi::google::protobuf::Struct;
+using flyteplug::abi::google::protobuf::Value;
 
 constexpr absl::string_view kPrefix =
     "invalid TaskSpecification, failed to unmarshal custom into SparkJob: ";
