@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/boundary/dlerror.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/negotiation.h"
 #include "flyteplug/sdk/boundary/sized_struct.h"
@@ -17,6 +18,7 @@ namespace flyteplug::loader {
 namespace {
 
 using sdk::boundary::AbiStatus;
+using sdk::boundary::TakeDlerror;
 
 // Upper bounds that catch garbage before it is dereferenced further.
 constexpr uint32_t kMaxTaskTypes = 256;
@@ -48,15 +50,6 @@ bool BoundedString(const char* s, std::string* out) {
   if (n > kMaxStringBytes) return false;
   out->assign(s, n);
   return true;
-}
-
-// Copies the thread's dlerror() message and releases glibc's buffer for it
-// (a second dlerror() call frees it), so nothing stays allocated per thread.
-std::string TakeDlerror() {
-  const char* err = ::dlerror();
-  std::string message = err == nullptr ? "no dlerror() message" : err;
-  ::dlerror();
-  return message;
 }
 
 // dlopens `path` into `*handle` and resolves the entry symbol.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/dlerror.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/negotiation.h"
 #include "flyteplug/sdk/boundary/status.h"
@@ -64,14 +65,15 @@ absl::StatusOr<ModuleUnderTest> ModuleUnderTest::Open(const std::string& path) {
   ::dlerror();
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
-    const char* why = ::dlerror();
     return absl::NotFoundError(
-        absl::StrCat("dlopen ", path, ": ", why == nullptr ? "failed" : why));
+        absl::StrCat("dlopen ", path, ": ", boundary::TakeDlerror()));
   }
+  ::dlerror();
   void* entry = ::dlsym(handle, FLYTEPLUG_ENTRY_SYMBOL_V1);
   if (entry == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat(path, " does not export ", FLYTEPLUG_ENTRY_SYMBOL_V1));
+    return absl::NotFoundError(absl::StrCat(path, " does not export ",
+                                            FLYTEPLUG_ENTRY_SYMBOL_V1, ": ",
+                                            boundary::TakeDlerror()));
   }
   return FromEntry(reinterpret_cast<flyteplug_entry_v1_fn>(entry));
 }
