@@ -5,6 +5,7 @@
 #
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
 #   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/sdk.h}
+#   P/include/flyteplug/sdk/{boundary,testing}/*.h  boundary kit, fake host
 #   P/include/{flyteidl,flyteplug}/**.pb.h   host-side generated headers
 #   P/include/flyteplug/abi/**.pb.h          module-side (lite) generated headers
 #   P/share/flyteplug/proto/**.proto         the public .proto schema
@@ -12,6 +13,7 @@
 #   P/lib/libflyteplug_abi_proto.a           module-side generated code (lite, static)
 #   P/lib/libflyteplug_loader.so*            the loader (RPATH $ORIGIN)
 #   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
+#   P/lib/libflyteplug_sdk_testing.a         FakeHost, ModuleUnderTest
 #   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
 #   P/lib/cmake/flyteplug/                   find_package(flyteplug)
 #   P/lib/pkgconfig/flyteplug-{loader,plugin}.pc
@@ -43,6 +45,7 @@ foreach(_pair IN ITEMS
         "flyteplug_abi_proto:abi_proto"
         "flyteplug_plugin_api:plugin_api"
         "flyteplug_sdk:sdk"
+        "flyteplug_sdk_testing:sdk_testing"
         "flyteplug_loader:loader"
         "flyteplug_loader_client:loader_client")
   string(REPLACE ":" ";" _pair "${_pair}")
