@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "flyteplug/sdk/json.h"
+
 namespace flyteplug::plugins {
 namespace {
 
@@ -62,17 +64,17 @@ rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
 const char* DescribeKind(const google::protobuf::Value& value) {
   switch (value.kind_case()) {
     case google::protobuf::Value::kNullValue:
-      return "null";
+      return sdk::json::TypeName(rapidjson::kNullType);
     case google::protobuf::Value::kNumberValue:
-      return "a number";
+      return sdk::json::TypeName(rapidjson::kNumberType);
     case google::protobuf::Value::kStringValue:
-      return "a string";
+      return sdk::json::TypeName(rapidjson::kStringType);
     case google::protobuf::Value::kBoolValue:
-      return "a boolean";
+      return sdk::json::TypeName(rapidjson::kTrueType);
     case google::protobuf::Value::kStructValue:
-      return "an object";
+      return sdk::json::TypeName(rapidjson::kObjectType);
     case google::protobuf::Value::kListValue:
-      return "a list";
+      return sdk::json::TypeName(rapidjson::kArrayType);
     case google::protobuf::Value::KIND_NOT_SET:
       break;
   }

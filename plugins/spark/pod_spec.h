@@ -16,10 +16,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "config.h"
+#include "flyteplug/sdk/json.h"
 #include "flyteplug/v1/task_context.pb.h"
-#include "json_util.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 
 // ToK8sPodSpec's result.
 struct FlytePod {

@@ -117,8 +117,10 @@ TEST_F(ModuleAbiTest, UnknownKeyIsAWarningNamingThePath) {
   ASSERT_EQ(Init(R"({"databricks":{"databricksInstanse":"x"}})", &sink),
             FLYTEPLUG_OK)
       << sink.message;
-  EXPECT_NE(host_.AllLogs().find("2: databricks: unknown configuration key "
-                                 "plugins.databricks.databricksInstanse"),
+  EXPECT_NE(host_.AllLogs().find(
+                "2: databricks: configuration: "
+                "plugins.databricks.databricksInstanse: unknown key, did you "
+                "mean 'databricksInstance'?"),
             std::string::npos)
       << host_.AllLogs();
 }

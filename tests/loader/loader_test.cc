@@ -263,7 +263,7 @@ TEST(LoaderTest, UnknownKeysAreWarnedThroughTheHost) {
   ASSERT_TRUE(client.ok()) << client.status();
   std::string all;
   for (const auto& line : host.lines()) all += line + "\n";
-  EXPECT_THAT(all, HasSubstr("config: bogus: unknown top-level key"));
+  EXPECT_THAT(all, HasSubstr("config: bogus: unknown key, ignored"));
   EXPECT_THAT(all, HasSubstr("config: tasks.task-plugins.extra"));
   EXPECT_THAT(all, HasSubstr("config: plugins.zzz"));
   EXPECT_THAT(all, Not(HasSubstr("plugins.alpha")));
