@@ -52,8 +52,8 @@ TEST(Utf8Test, SnippetCutsOnACharacterBoundary) {
   EXPECT_EQ(Snippet("short", 10), "short");
   EXPECT_EQ(Snippet("abcdef", 3), "abc...");
   // "\xC3\xA9" is one character: a cut inside it backs off before it.
-  EXPECT_EQ(Snippet("ab\xC3\xA9cd", 3), "ab...");
-  EXPECT_EQ(Snippet("ab\xC3\xA9cd", 4), "ab\xC3\xA9...");
+  EXPECT_EQ(Snippet("ab\xC3\xA9" "cd", 3), "ab...");
+  EXPECT_EQ(Snippet("ab\xC3\xA9" "cd", 4), "ab\xC3\xA9...");
 }
 
 }  // namespace
