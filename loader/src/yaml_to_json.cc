@@ -13,8 +13,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "flyteplug/sdk/json_writer.h"
 #include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
 #include "yaml-cpp/yaml.h"
 
 namespace flyteplug::loader {
@@ -338,7 +339,10 @@ absl::StatusOr<std::string> YamlToJson(absl::string_view yaml,
     return absl::InvalidArgumentError(
         absl::StrCat(source_name, ": invalid YAML: ", e.what()));
   }
-  return sdk::json::Write(doc);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  doc.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace flyteplug::loader
