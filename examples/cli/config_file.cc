@@ -1,7 +1,5 @@
 #include "config_file.h"
 
-#include <cstdio>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -24,13 +22,8 @@ bool IsYamlPath(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::string> LoadConfigAsJson(const std::string& path) {
-  std::vector<std::string> warnings;
-  absl::StatusOr<std::string> json = LoadConfigAsJson(path, &warnings);
-  for (const std::string& warning : warnings) {
-    std::fprintf(stderr, "flyteplug: warning: %s\n", warning.c_str());
-  }
-  std::fflush(stderr);
-  return json;
+  // The loader warns about the same keys when it opens: print them once.
+  return LoadConfigAsJson(path, nullptr);
 }
 
 absl::StatusOr<std::string> LoadConfigAsJson(

@@ -17,8 +17,8 @@ namespace flyteplug::cli {
 // Errors: NotFound/PermissionDenied when the file cannot be read,
 // InvalidArgument for a document that is not valid or not an object (YAML
 // errors carry the line and column); every message starts with the path.
-// Keys of the host-owned layout that look misspelled (reported by the loader)
-// are printed to stderr as warnings, one line each, naming the closest key.
+// Unknown keys are not reported here: the loader reports each one once (with
+// the closest known key) when it opens with this configuration.
 absl::StatusOr<std::string> LoadConfigAsJson(const std::string& path);
 
 // As above, but appends the misspelled-key warnings ("<path>: <key path>:

@@ -4,52 +4,55 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "flyteplug/abi/google/protobuf/struct.pb.h"
-#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/json.h"
+#include "rapidjson/document.h"
+#include "rapidjson/error/en.h"
 
 namespace k8s_job {
+namespace {
 
-absl::StatusOr<JobConfig> ParseJobConfig(absl::string_view config_json) {
+using ::flyteplug::sdk::ConfigReader;
+using ::rapidjson::Value;
+
+absl::Status ReadTtl(const Value& value, const std::string& path,
+                     std::optional<int64_t>* out) {
+  const double number = value.IsNumber() ? value.GetDouble() : -1;
+  if (!value.IsNumber() || number < 0 || number > 1e9 ||
+      std::floor(number) != number) {
+    return flyteplug::sdk::json::TypeError(
+        path, "a whole number of seconds >= 0", value);
+  }
+  *out = static_cast<int64_t>(number);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<JobConfig> ParseJobConfig(absl::string_view config_json,
+                                         std::vector<std::string>* warnings) {
   JobConfig config;
   if (config_json.empty()) return config;
-  auto parsed = flyteplug::sdk::StructFromJson(config_json);
-  if (!parsed.ok()) {
+  rapidjson::Document document;
+  document.Parse<flyteplug::sdk::json::kParseFlags>(config_json.data(),
+                                                    config_json.size());
+  if (document.HasParseError()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "configuration: not a JSON object: ", parsed.status().message()));
+        "configuration: not valid JSON at offset ", document.GetErrorOffset(),
+        ": ", rapidjson::GetParseError_En(document.GetParseError())));
   }
-  const flyteplug::abi::google::protobuf::Struct& root = *parsed;
-  auto section_it = root.fields().find(kConfigSection);
-  if (section_it == root.fields().end()) return config;
   const std::string where = absl::StrCat("plugins.", kConfigSection);
-  if (section_it->second.kind_case() !=
-      flyteplug::abi::google::protobuf::Value::kStructValue) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": expected an object"));
-  }
-  for (const auto& [key, value] : section_it->second.struct_value().fields()) {
-    if (key == "default-service-account") {
-      if (value.kind_case() !=
-          flyteplug::abi::google::protobuf::Value::kStringValue) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ".", key, ": expected a string"));
-      }
-      config.default_service_account = value.string_value();
-    } else if (key == "ttl-seconds-after-finished") {
-      double number = value.number_value();
-      if (value.kind_case() !=
-              flyteplug::abi::google::protobuf::Value::kNumberValue ||
-          number < 0 || number > 1e9 || std::floor(number) != number) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, ".", key, ": expected a whole number of seconds >= 0"));
-      }
-      config.ttl_seconds_after_finished = static_cast<int64_t>(number);
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ".", key,
-                       ": unknown key (known: default-service-account, "
-                       "ttl-seconds-after-finished)"));
-    }
-  }
+  ConfigReader section(where, warnings);
+  section.String("default-service-account", &config.default_service_account)
+      .On("ttl-seconds-after-finished",
+          [&config](const Value& value, const std::string& path) {
+            return ReadTtl(value, path, &config.ttl_seconds_after_finished);
+          });
+  ConfigReader root("plugins", warnings);
+  root.On(kConfigSection, [&section](const Value& value, const std::string&) {
+    return section.Read(&value);
+  });
+  if (absl::Status s = root.Read(&document); !s.ok()) return s;
   return config;
 }
 

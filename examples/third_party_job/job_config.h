@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -27,10 +28,14 @@ struct JobConfig {
 };
 
 // Parses the JSON object the host passes to `init` ({"k8s-job": {...}}; the
-// section may be absent, then every default applies). Returns
-// InvalidArgument naming the key for an unknown key or a value of the wrong
-// type. Pure function; thread-safe.
-absl::StatusOr<JobConfig> ParseJobConfig(absl::string_view config_json);
+// section may be absent, then every default applies) with the SDK's
+// configuration rules (flyteplug/sdk/config_reader.h): keys match
+// case-insensitively, null keeps the default. Returns InvalidArgument naming
+// the key for a value of the wrong type or a duplicate key; appends one
+// warning per unknown key to *warnings (may be nullptr). Pure function;
+// thread-safe.
+absl::StatusOr<JobConfig> ParseJobConfig(absl::string_view config_json,
+                                         std::vector<std::string>* warnings);
 
 }  // namespace k8s_job
 

@@ -4,8 +4,10 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/sdk.h"
 #include "job_config.h"
 #include "job_manifest.h"
@@ -62,8 +64,15 @@ const flyteplug::sdk::ModuleDefinition& Definition() {
     d->config_sections = {kConfigSection};
     d->make_k8s = [](const flyteplug::sdk::InitContext& init)
         -> absl::StatusOr<std::unique_ptr<flyteplug::sdk::K8sResourcePlugin>> {
-      auto config = ParseJobConfig(init.config);
+      std::vector<std::string> warnings;
+      auto config = ParseJobConfig(init.config, &warnings);
       if (!config.ok()) return config.status();
+      for (const std::string& warning : warnings) {
+        if (init.host != nullptr) {
+          init.host->Log(FLYTEPLUG_LOG_WARNING,
+                         absl::StrCat("k8s-job: configuration: ", warning));
+        }
+      }
       return std::make_unique<JobPlugin>(init.host, *std::move(config));
     };
     return d;

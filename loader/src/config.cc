@@ -1,48 +1,52 @@
 #include "config.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "config_keys.h"
+#include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
 
 namespace flyteplug::loader {
 namespace {
 
-const char* TypeName(const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "boolean";
-    case rapidjson::kObjectType:
-      return "object";
-    case rapidjson::kArrayType:
-      return "array";
-    case rapidjson::kStringType:
-      return "string";
-    default:
-      return "number";
+using ::flyteplug::sdk::ConfigReader;
+using ::rapidjson::Value;
+
+constexpr absl::string_view kPrefix = "config: ";
+
+// Registers `keys` except those in `read` as keys propeller uses and
+// flyteplug does not: accepted, with a warning that nothing reads them.
+void AcceptIgnored(const std::vector<std::string>& keys,
+                   const std::vector<std::string>& read,
+                   std::vector<std::string>* warnings, ConfigReader* reader) {
+  for (const std::string& key : keys) {
+    bool is_read = false;
+    for (const std::string& r : read) is_read = is_read || r == key;
+    if (is_read) continue;
+    reader->On(key, [warnings](const Value&, const std::string& path) {
+      warnings->push_back(
+          absl::StrCat(path, ": not read by flyteplug, ignored"));
+      return absl::OkStatus();
+    });
   }
 }
 
-absl::Status WrongType(absl::string_view path, absl::string_view expected,
-                       const rapidjson::Value& got) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "config: ", path, ": expected ", expected, ", got ", TypeName(got)));
-}
-
-std::string Serialize(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string Key(const rapidjson::Value& name) {
-  return std::string(name.GetString(), name.GetStringLength());
+absl::Status ReadModuleIds(const Value& value, const std::string& path,
+                           std::vector<std::string>* out) {
+  if (absl::Status s = sdk::ReadStringList(value, path, out); !s.ok()) {
+    return s;
+  }
+  for (size_t i = 0; i < out->size(); ++i) {
+    if ((*out)[i].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, "[", i, "]: empty module id"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -51,90 +55,44 @@ absl::StatusOr<LoaderConfig> LoaderConfig::Parse(absl::string_view json) {
   LoaderConfig config;
   if (absl::StripAsciiWhitespace(json).empty()) return config;
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("config: invalid JSON at offset ", doc.GetErrorOffset(),
+        absl::StrCat(kPrefix, "invalid JSON at offset ", doc.GetErrorOffset(),
                      ": ", rapidjson::GetParseError_En(doc.GetParseError())));
   }
-  if (!doc.IsObject()) return WrongType("(top level)", "an object", doc);
-
-  for (auto& member : doc.GetObject()) {
-    std::string key = Key(member.name);
-    if (key == "tasks") {
-      if (!member.value.IsObject()) {
-        return WrongType("tasks", "an object", member.value);
-      }
-      for (auto& task_member : member.value.GetObject()) {
-        std::string task_key = Key(task_member.name);
-        if (task_key != "task-plugins") {
-          config.fixed_warnings_.push_back(absl::StrCat(
-              "config: tasks.", task_key, ": unknown key, ignored"));
-          continue;
-        }
-        const rapidjson::Value& tp = task_member.value;
-        if (!tp.IsObject()) {
-          return WrongType("tasks.task-plugins", "an object", tp);
-        }
-        for (auto& tp_member : tp.GetObject()) {
-          std::string tp_key = Key(tp_member.name);
-          const rapidjson::Value& v = tp_member.value;
-          if (tp_key == "enabled-plugins") {
-            if (v.IsNull()) continue;
-            if (!v.IsArray()) {
-              return WrongType("tasks.task-plugins.enabled-plugins",
-                               "an array of module ids", v);
-            }
-            for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
-              if (!v[i].IsString()) {
-                return WrongType(
-                    absl::StrCat("tasks.task-plugins.enabled-plugins[", i, "]"),
-                    "a string", v[i]);
-              }
-              std::string id(v[i].GetString(), v[i].GetStringLength());
-              if (id.empty()) {
-                return absl::InvalidArgumentError(
-                    absl::StrCat("config: tasks.task-plugins.enabled-plugins[",
-                                 i, "]: empty module id"));
-              }
-              config.enabled_plugins_.push_back(std::move(id));
-            }
-          } else if (tp_key == "default-for-task-types") {
-            if (v.IsNull()) continue;
-            if (!v.IsObject()) {
-              return WrongType("tasks.task-plugins.default-for-task-types",
-                               "an object (task type -> module id)", v);
-            }
-            for (auto& entry : v.GetObject()) {
-              std::string type = Key(entry.name);
-              if (!entry.value.IsString()) {
-                return WrongType(
-                    absl::StrCat("tasks.task-plugins.default-for-task-types.",
-                                 type),
-                    "a string (module id)", entry.value);
-              }
-              config.default_for_task_types_[type] = std::string(
-                  entry.value.GetString(), entry.value.GetStringLength());
-            }
-          } else {
-            config.fixed_warnings_.push_back(
-                absl::StrCat("config: tasks.task-plugins.", tp_key,
-                             ": unknown key, ignored"));
-          }
-        }
-      }
-    } else if (key == "plugins") {
-      if (!member.value.IsObject()) {
-        return WrongType("plugins", "an object", member.value);
-      }
-      for (auto& section : member.value.GetObject()) {
-        config.sections_.emplace_back(Key(section.name),
-                                      Serialize(section.value));
-      }
-    } else {
-      config.fixed_warnings_.push_back(
-          absl::StrCat("config: ", key, ": unknown top-level key, ignored"));
-    }
+  std::vector<std::string>* warnings = &config.fixed_warnings_;
+  ConfigReader task_plugins("tasks.task-plugins", warnings);
+  task_plugins
+      .On("enabled-plugins",
+          [&config](const Value& v, const std::string& path) {
+            return ReadModuleIds(v, path, &config.enabled_plugins_);
+          })
+      .StringMap("default-for-task-types", &config.default_for_task_types_);
+  ConfigReader tasks("tasks", warnings);
+  tasks.On("task-plugins", [&task_plugins](const Value& v, const std::string&) {
+    return task_plugins.Read(&v);
+  });
+  AcceptIgnored(TasksKeys(), {"task-plugins"}, warnings, &tasks);
+  ConfigReader root("", warnings);
+  root.On("tasks", [&tasks](const Value& v,
+                            const std::string&) { return tasks.Read(&v); })
+      .On("plugins", [&config](const Value& v, const std::string& path) {
+        return sdk::ForEachMapEntry(
+            v, path,
+            [&config](absl::string_view name, const Value& section,
+                      const std::string&) {
+              config.sections_.emplace_back(std::string(name),
+                                            sdk::json::Write(section));
+              return absl::OkStatus();
+            });
+      });
+  AcceptIgnored(TopLevelKeys(), {"tasks", "plugins"}, warnings, &root);
+  if (absl::Status s = root.Read(&doc); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat(kPrefix, s.message()));
+  }
+  for (std::string& warning : config.fixed_warnings_) {
+    warning = absl::StrCat(kPrefix, warning);
   }
   return config;
 }
@@ -145,11 +103,9 @@ std::string LoaderConfig::SectionsJson(
   bool first = true;
   for (const std::string& wanted : sections) {
     for (const auto& [name, json] : sections_) {
-      if (name != wanted) continue;
-      rapidjson::StringBuffer key;
-      rapidjson::Writer<rapidjson::StringBuffer> writer(key);
-      writer.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-      absl::StrAppend(&out, first ? "" : ",", key.GetString(), ":", json);
+      if (!absl::EqualsIgnoreCase(name, wanted)) continue;
+      absl::StrAppend(&out, first ? "" : ",", sdk::json::Quote(wanted), ":",
+                      json);
       first = false;
       break;
     }
@@ -161,12 +117,21 @@ std::string LoaderConfig::SectionsJson(
 std::vector<std::string> LoaderConfig::UnknownKeyWarnings(
     const std::set<std::string>& requested_sections) const {
   std::vector<std::string> warnings = fixed_warnings_;
+  std::vector<std::string> known(requested_sections.begin(),
+                                 requested_sections.end());
+  for (const std::string& section : PluginSections()) known.push_back(section);
   for (const auto& [name, json] : sections_) {
-    if (requested_sections.count(name) == 0) {
-      warnings.push_back(absl::StrCat("config: plugins.", name,
-                                      ": no loaded module reads this "
-                                      "section, ignored"));
+    bool requested = false;
+    for (const std::string& r : requested_sections) {
+      requested = requested || absl::EqualsIgnoreCase(name, r);
     }
+    if (requested) continue;
+    std::optional<std::string> closest = sdk::ClosestKey(name, known);
+    warnings.push_back(absl::StrCat(
+        kPrefix, "plugins.", name, ": no loaded module reads this section",
+        closest.has_value() && !absl::EqualsIgnoreCase(*closest, name)
+            ? absl::StrCat(", did you mean '", *closest, "'?")
+            : ", ignored"));
   }
   return warnings;
 }

@@ -2,16 +2,12 @@
 
 #include <algorithm>
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
+#include "flyteplug/sdk/json.h"
 
 namespace flyteplug::loader {
-namespace {
 
-// Keys flyteplug reads, plus the propeller keys that share these levels and
-// that flyteplug knowingly ignores (so they are never "corrected").
 const std::vector<std::string>& TopLevelKeys() {
   static const auto* keys = new std::vector<std::string>{
       "tasks",   "plugins", "propeller", "storage",
@@ -49,14 +45,7 @@ const std::vector<std::string>& PluginSections() {
   return *keys;
 }
 
-// Lower case, '_' -> '-', then '-' dropped: spellings that differ only so.
-std::string Normalize(absl::string_view key) {
-  std::string out = absl::AsciiStrToLower(key);
-  out.erase(std::remove_if(out.begin(), out.end(),
-                           [](char c) { return c == '-' || c == '_'; }),
-            out.end());
-  return out;
-}
+namespace {
 
 void Check(const rapidjson::Value& object, const std::string& path,
            const std::vector<std::string>& known,
@@ -65,7 +54,11 @@ void Check(const rapidjson::Value& object, const std::string& path,
   for (const auto& member : object.GetObject()) {
     const std::string key(member.name.GetString(),
                           member.name.GetStringLength());
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    if (std::any_of(known.begin(), known.end(), [&key](const std::string& k) {
+          return absl::EqualsIgnoreCase(k, key);
+        })) {
+      continue;
+    }
     std::optional<std::string> closest = ClosestKey(key, known);
     if (!closest.has_value()) continue;
     const std::string where = path.empty() ? key : absl::StrCat(path, ".", key);
@@ -77,49 +70,15 @@ void Check(const rapidjson::Value& object, const std::string& path,
 const rapidjson::Value* Member(const rapidjson::Value& object,
                                const char* name) {
   if (!object.IsObject()) return nullptr;
-  auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? nullptr : &it->value;
+  for (const auto& member : object.GetObject()) {
+    if (absl::EqualsIgnoreCase(sdk::json::StringOf(member.name), name)) {
+      return &member.value;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
-
-size_t EditDistance(absl::string_view a, absl::string_view b) {
-  // Optimal string alignment: three rows of the Damerau-Levenshtein matrix.
-  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1),
-      current(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      current[j] = std::min(
-          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        current[j] = std::min(current[j], before[j - 2] + 1);
-      }
-    }
-    before.swap(previous);
-    previous.swap(current);
-  }
-  return previous[b.size()];
-}
-
-std::optional<std::string> ClosestKey(absl::string_view key,
-                                      const std::vector<std::string>& known) {
-  const size_t limit = std::max<size_t>(1, std::min<size_t>(3, key.size() / 3));
-  const std::string normalized = Normalize(key);
-  std::optional<std::string> best;
-  size_t best_distance = limit + 1;
-  for (const std::string& candidate : known) {
-    if (Normalize(candidate) == normalized) return candidate;
-    const size_t distance = EditDistance(key, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
 
 std::vector<std::string> MisspelledConfigKeys(const rapidjson::Value& root) {
   std::vector<std::string> messages;

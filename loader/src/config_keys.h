@@ -8,21 +8,23 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "flyteplug/sdk/config_reader.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::loader {
 
-// Edit distance between `a` and `b`, byte-wise: insertions, deletions,
-// substitutions and transpositions of adjacent bytes each count as one
-// (optimal string alignment distance).
-size_t EditDistance(absl::string_view a, absl::string_view b);
+// The misspelling rule is the SDK's (flyteplug/sdk/config_reader.h).
+using ::flyteplug::sdk::ClosestKey;
+using ::flyteplug::sdk::EditDistance;
 
-// The candidate closest to `key` by edit distance, if it is close enough to
-// be a plausible misspelling: distance <= max(1, min(3, key.size() / 3)),
-// or the two differ only in case, '-' versus '_', or a missing '-'/'_'.
-// Ties go to the first candidate. Pure function.
-std::optional<std::string> ClosestKey(absl::string_view key,
-                                      const std::vector<std::string>& known);
+// The keys of the host-owned levels: what flyteplug reads plus the propeller
+// keys sharing these levels that flyteplug knowingly ignores (so they are
+// never "corrected").
+const std::vector<std::string>& TopLevelKeys();
+const std::vector<std::string>& TasksKeys();
+const std::vector<std::string>& TaskPluginsKeys();
+// Plugin sections: the shipped modules' and Flyte's well-known ones.
+const std::vector<std::string>& PluginSections();
 
 // Checks the propeller-layout keys the host owns: the top level (`tasks`,
 // `plugins`), `tasks.*`, `tasks.task-plugins.*` and the section names under

@@ -4,7 +4,7 @@
 # defined. `cmake --install <build> --prefix P` produces:
 #
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
-#   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/sdk.h}
+#   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h}
 #   P/include/flyteplug/sdk/{boundary,testing}/*.h  boundary kit, fake host
 #   P/include/{flyteidl,flyteplug}/**.pb.h   host-side generated headers
 #   P/include/flyteplug/abi/**.pb.h          module-side (lite) generated headers
@@ -14,6 +14,7 @@
 #   P/lib/libflyteplug_loader.so*            the loader (RPATH $ORIGIN)
 #   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
 #   P/lib/libflyteplug_sdk_testing.a         FakeHost, ModuleUnderTest
+#   P/lib/libflyteplug_sdk_json.a            its JSON and configuration layer
 #   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
 #   P/lib/cmake/flyteplug/                   find_package(flyteplug)
 #   P/lib/pkgconfig/flyteplug-{loader,plugin}.pc
@@ -44,6 +45,7 @@ foreach(_pair IN ITEMS
         "flyteplug_proto:proto"
         "flyteplug_abi_proto:abi_proto"
         "flyteplug_plugin_api:plugin_api"
+        "flyteplug_sdk_json:json"
         "flyteplug_sdk:sdk"
         "flyteplug_sdk_testing:sdk_testing"
         "flyteplug_loader:loader"

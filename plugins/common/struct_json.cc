@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "flyteplug/sdk/json.h"
+
 namespace flyteplug::plugins {
 namespace {
 
@@ -64,17 +66,17 @@ rapidjson::Value ToRapidJson(
 const char* DescribeKind(const flyteplug::abi::google::protobuf::Value& value) {
   switch (value.kind_case()) {
     case flyteplug::abi::google::protobuf::Value::kNullValue:
-      return "null";
+      return sdk::json::TypeName(rapidjson::kNullType);
     case flyteplug::abi::google::protobuf::Value::kNumberValue:
-      return "a number";
+      return sdk::json::TypeName(rapidjson::kNumberType);
     case flyteplug::abi::google::protobuf::Value::kStringValue:
-      return "a string";
+      return sdk::json::TypeName(rapidjson::kStringType);
     case flyteplug::abi::google::protobuf::Value::kBoolValue:
-      return "a boolean";
+      return sdk::json::TypeName(rapidjson::kTrueType);
     case flyteplug::abi::google::protobuf::Value::kStructValue:
-      return "an object";
+      return sdk::json::TypeName(rapidjson::kObjectType);
     case flyteplug::abi::google::protobuf::Value::kListValue:
-      return "a list";
+      return sdk::json::TypeName(rapidjson::kArrayType);
     case flyteplug::abi::google::protobuf::Value::KIND_NOT_SET:
       break;
   }

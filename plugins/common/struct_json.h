@@ -19,8 +19,9 @@ rapidjson::Value ToRapidJson(
     const flyteplug::abi::google::protobuf::Struct& value,
     rapidjson::Document::AllocatorType& allocator);
 
-// Names the kind of `value` for error messages: "null", "a number",
-// "a string", "a boolean", "an object", "a list" or "nothing".
+// Names the kind of `value` for error messages, as sdk::json::TypeName names
+// the JSON type it becomes ("null", "a number", "a string", "a boolean",
+// "an object", "an array"), or "nothing" when no kind is set.
 const char* DescribeKind(const flyteplug::abi::google::protobuf::Value& value);
 
 }  // namespace flyteplug::plugins

@@ -59,19 +59,21 @@ struct DatabricksConfig {
   std::string ca_bundle;
 };
 
-// The parse result: the configuration and the unknown keys seen (as dotted
-// paths, e.g. "plugins.databricks.databricksInstanse") for the caller to warn
-// about.
+// The parse result: the configuration and one warning per unknown key, for
+// the caller to log (e.g. "plugins.databricks.databricksInstanse: unknown
+// key, did you mean 'databricksInstance'?").
 struct ParsedConfig {
   DatabricksConfig config;
-  std::vector<std::string> unknown_keys;
+  std::vector<std::string> warnings;
 };
 
 // Parses the module's init configuration: a JSON object whose "databricks"
-// key holds the section (absent or empty input: all defaults). Errors are
-// INVALID_ARGUMENT naming the path and what was wrong, e.g.
+// key holds the section (absent or empty input: all defaults), with
+// sdk::ConfigReader's rules (docs/configuration.md): keys match
+// case-insensitively, null keeps the default, duplicate keys are errors.
+// Errors are INVALID_ARGUMENT naming the path and what was wrong, e.g.
 // "plugins.databricks.webApi.readRateLimiter.qps: expected a number > 0,
-// got \"ten\"". Durations accept Go-style strings ("500ms", "10s", "1m30s")
+// got a string". Durations accept Go-style strings ("500ms", "10s", "1m30s")
 // or a number of seconds. Pure function; thread-safe.
 absl::StatusOr<ParsedConfig> ParseConfig(absl::string_view init_config_json);
 

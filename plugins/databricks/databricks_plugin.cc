@@ -5,9 +5,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "flyteplug/sdk/utf8.h"
 #include "http_error.h"
 #include "instance.h"
-#include "json_util.h"
 #include "request_builder.h"
 #include "run_status.h"
 
@@ -33,11 +35,10 @@ absl::StatusOr<std::unique_ptr<DatabricksPlugin>> DatabricksPlugin::Create(
     const flyteplug::sdk::Host* host, absl::string_view config_json) {
   absl::StatusOr<ParsedConfig> parsed = ParseConfig(config_json);
   if (!parsed.ok()) return parsed.status();
-  for (const std::string& key : parsed->unknown_keys) {
+  for (const std::string& warning : parsed->warnings) {
     if (host != nullptr) {
       host->Log(FLYTEPLUG_LOG_WARNING,
-                absl::StrCat("databricks: unknown configuration key ", key,
-                             " (ignored)"));
+                absl::StrCat("databricks: configuration: ", warning));
     }
   }
   const DatabricksConfig& c = parsed->config;
@@ -128,7 +129,8 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
   if (!response.ok()) return Redact(response.status(), token);
 
   rapidjson::Document doc;
-  doc.Parse<kJsonParseFlags>(response->body.data(), response->body.size());
+  doc.Parse<sdk::json::kParseFlags>(response->body.data(),
+                                    response->body.size());
   ResourceMeta meta;
   meta.instance = request->instance;
   auto run_id = doc.IsObject() ? doc.FindMember("run_id") : doc.MemberEnd();
@@ -137,7 +139,7 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
     return absl::UnavailableError(
         Redact(absl::StrCat("databricks runs/submit: HTTP ", response->status,
                             " response has no integer run_id: '",
-                            Snippet(response->body, 120), "'"),
+                            sdk::Snippet(response->body, 120), "'"),
                token));
   }
   if (request->task_token.has_value()) {
@@ -235,9 +237,10 @@ absl::StatusOr<std::string> DatabricksPlugin::RenderCreateRequest(
   headers.AddMember("Content-Type", "application/json", a);
   out.AddMember("headers", std::move(headers), a);
   rapidjson::Document body(&a);
-  body.Parse<kJsonParseFlags>(request->body.data(), request->body.size());
+  body.Parse<sdk::json::kParseFlags>(request->body.data(),
+                                     request->body.size());
   out.AddMember("body", static_cast<rapidjson::Value&>(body), a);
-  std::string json = ToJson(out);
+  std::string json = sdk::json::Write(out);
   if (request->task_token.has_value()) {
     json = Redact(json, *request->task_token);
   }

@@ -4,7 +4,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/utf8.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::databricks {
@@ -28,7 +29,7 @@ std::string Tidy(absl::string_view text) {
     out.push_back(c);
     if (out.size() >= kMaxMessage + 4) break;
   }
-  return Snippet(out, kMaxMessage);
+  return sdk::Snippet(out, kMaxMessage);
 }
 
 // Text between the first `open` and the following `close`
@@ -68,7 +69,7 @@ ServerError ParseErrorBody(absl::string_view body) {
   if (trimmed.empty()) return error;
   if (trimmed.front() == '{') {
     rapidjson::Document doc;
-    doc.Parse<kJsonParseFlags>(trimmed.data(), trimmed.size());
+    doc.Parse<sdk::json::kParseFlags>(trimmed.data(), trimmed.size());
     if (!doc.HasParseError() && doc.IsObject()) {
       auto code = doc.FindMember("error_code");
       if (code != doc.MemberEnd()) {

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "arg_template.h"
+#include "flyteplug/sdk/json.h"
 #include "instance.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -17,28 +18,13 @@
 namespace flyteplug::databricks {
 namespace {
 
+namespace json = ::flyteplug::sdk::json;
 using flyteplug::abi::google::protobuf::Struct;
 using flyteplug::abi::google::protobuf::Value;
-using Allocator = rapidjson::Document::AllocatorType;
+using json::Allocator;
 
 constexpr absl::string_view kCustom = "taskTemplate.custom";
 constexpr absl::string_view kConf = "taskTemplate.custom.databricksConf";
-
-rapidjson::Value Str(absl::string_view s, Allocator& a) {
-  return rapidjson::Value(s.data(), static_cast<rapidjson::SizeType>(s.size()),
-                          a);
-}
-
-absl::string_view KindName(const Value& v) { return plugins::DescribeKind(v); }
-
-absl::string_view KindName(const rapidjson::Value& v) {
-  if (v.IsNull()) return "null";
-  if (v.IsBool()) return "a boolean";
-  if (v.IsNumber()) return "a number";
-  if (v.IsString()) return "a string";
-  if (v.IsObject()) return "an object";
-  return "a list";
-}
 
 // The custom field spelled `camel` (proto3 JSON name) or `snake` (proto
 // field name); null when absent.
@@ -52,6 +38,13 @@ const Value* Field(const Struct& s, absl::string_view camel,
   return nullptr;
 }
 
+absl::Status CustomTypeError(absl::string_view field,
+                             absl::string_view expected, const Value& got) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(kCustom, ".", field, ": expected ", expected, ", got ",
+                   plugins::DescribeKind(got)));
+}
+
 // Reads an optional string field of `custom`.
 absl::StatusOr<std::string> StringField(const Struct& custom,
                                         absl::string_view camel,
@@ -59,8 +52,7 @@ absl::StatusOr<std::string> StringField(const Struct& custom,
   const Value* v = Field(custom, camel, snake);
   if (v == nullptr || v->kind_case() == Value::kNullValue) return std::string();
   if (v->kind_case() != Value::kStringValue) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kCustom, ".", camel, ": expected a string, got ", KindName(*v)));
+    return CustomTypeError(camel, "a string", *v);
   }
   return v->string_value();
 }
@@ -75,21 +67,6 @@ bool Truthy(const rapidjson::Value* v) {
   return !v->Empty();
 }
 
-rapidjson::Value* Member(rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
-// Sets `key` to `value`, in place when present, else appended.
-void Set(rapidjson::Value& object, const char* key, rapidjson::Value value,
-         Allocator& a) {
-  if (rapidjson::Value* existing = Member(object, key)) {
-    *existing = std::move(value);
-    return;
-  }
-  object.AddMember(rapidjson::Value(key, a), std::move(value), a);
-}
-
 // Removes `key` and returns its value (null when absent).
 rapidjson::Value Pop(rapidjson::Value& object, const char* key) {
   rapidjson::Value out;
@@ -101,28 +78,369 @@ rapidjson::Value Pop(rapidjson::Value& object, const char* key) {
   return out;
 }
 
-absl::Status Expect(bool ok, absl::string_view path, absl::string_view what,
-                    const rapidjson::Value& got) {
-  if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": expected ", what, ", got ", KindName(got)));
+// A type error on a databricksConf member (`suffix` starts with '.').
+absl::Status ConfTypeError(absl::string_view suffix, absl::string_view expected,
+                           const rapidjson::Value& got) {
+  return json::TypeError(absl::StrCat(kConf, suffix), expected, got);
+}
+
+// Returns `object[key]` as an object, creating it when absent or null; a
+// type error naming `path` when it holds something else.
+absl::StatusOr<rapidjson::Value*> EnsureObject(rapidjson::Value& object,
+                                               absl::string_view key,
+                                               absl::string_view path,
+                                               Allocator& a) {
+  rapidjson::Value& member =
+      json::Ensure(object, key, rapidjson::kObjectType, a);
+  if (!member.IsObject()) return json::TypeError(path, "an object", member);
+  return &member;
 }
 
 // Merges `env` into the string map `target` (Flyte's values win).
 void MergeEnv(const std::vector<std::pair<std::string, std::string>>& env,
               rapidjson::Value& target, Allocator& a) {
   for (const auto& [key, value] : env) {
-    if (rapidjson::Value* existing = Member(target, key.c_str())) {
-      *existing = Str(value, a);
-    } else {
-      target.AddMember(Str(key, a), Str(value, a), a);
-    }
+    json::Set(target, key, json::String(value, a), a);
   }
 }
 
 std::string Hex(const unsigned char* data, size_t size) {
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(data), size));
+}
+
+// The workspace and the token of the request: task values (the token only
+// when the configuration allows it), else the configuration's.
+absl::Status ResolveWorkspace(const Struct& custom,
+                              const DatabricksConfig& config,
+                              absl::string_view env_instance,
+                              SubmitRequest* request) {
+  absl::StatusOr<std::string> task_instance =
+      StringField(custom, "databricksInstance", "databricks_instance");
+  if (!task_instance.ok()) return task_instance.status();
+  absl::StatusOr<std::string> instance =
+      ResolveInstance(*task_instance, config.databricks_instance, env_instance);
+  if (!instance.ok()) return instance.status();
+  request->instance = *instance;
+  request->url = absl::StrCat(request->instance, kJobsApiPrefix, "/submit");
+
+  absl::StatusOr<std::string> task_token =
+      StringField(custom, "databricksToken", "databricks_token");
+  if (!task_token.ok()) return task_token.status();
+  if (task_token->empty()) return absl::OkStatus();
+  if (config.allow_token_in_task) {
+    request->task_token = *task_token;
+  } else {
+    request->warnings.push_back(
+        "taskTemplate.custom.databricksToken is set but ignored "
+        "(plugins.databricks.allowTokenInTask is false); the token comes "
+        "from the secret plugins.databricks.databricksTokenKey");
+  }
+  return absl::OkStatus();
+}
+
+// The job spec: databricksConf as JSON, into `body`.
+absl::Status JobSpecFromConf(const Struct& custom, rapidjson::Document* body) {
+  const Value* conf = Field(custom, "databricksConf", "databricks_conf");
+  if (conf == nullptr || conf->kind_case() == Value::kNullValue) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kConf,
+                     ": missing; set databricks_conf in the task's Databricks "
+                     "config"));
+  }
+  if (conf->kind_case() != Value::kStructValue) {
+    return CustomTypeError("databricksConf", "an object", *conf);
+  }
+  static_cast<rapidjson::Value&>(*body) =
+      plugins::ToRapidJson(conf->struct_value(), body->GetAllocator());
+  return absl::OkStatus();
+}
+
+// What the task's container contributes: image, env (with
+// FLYTE_FAIL_ON_ERROR=true) and rendered args.
+struct ContainerParts {
+  std::string image;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::string> args;
+};
+
+absl::StatusOr<ContainerParts> ReadContainer(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
+  const auto& task = context.task_template();
+  if (!task.has_container()) {
+    return absl::InvalidArgumentError(
+        "taskTemplate.container: missing; a Databricks task needs a "
+        "container (image and pyflyte-execute args)");
+  }
+  const auto& container = task.container();
+  ContainerParts parts;
+  parts.image = context.metadata().overrides().container_image();
+  if (parts.image.empty()) parts.image = container.image();
+  for (const auto& kv : container.env()) {
+    parts.env.emplace_back(kv.key(), kv.value());
+  }
+  bool has_fail_flag = false;
+  for (auto& kv : parts.env) {
+    if (kv.first == "FLYTE_FAIL_ON_ERROR") {
+      kv.second = "true";
+      has_fail_flag = true;
+    }
+  }
+  if (!has_fail_flag) parts.env.emplace_back("FLYTE_FAIL_ON_ERROR", "true");
+  parts.args = plugins::RenderArgTemplates(container.args(), context);
+  return parts;
+}
+
+// Which compute the job spec names.
+struct Compute {
+  bool existing_cluster = false;
+  bool serverless = false;  // environment_key / environments, no cluster
+};
+
+absl::StatusOr<Compute> ChooseCompute(const rapidjson::Value& body) {
+  auto present = [&body](const char* key) {
+    const rapidjson::Value* v = json::Find(body, key);
+    return v != nullptr && !v->IsNull();
+  };
+  Compute compute;
+  compute.existing_cluster = present("existing_cluster_id");
+  const bool has_cluster = compute.existing_cluster || present("new_cluster");
+  compute.serverless =
+      !has_cluster && (Truthy(json::Find(body, "environment_key")) ||
+                       Truthy(json::Find(body, "environments")));
+  if (!has_cluster && !compute.serverless) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kConf,
+        ": no compute configuration found; provide one of "
+        "existing_cluster_id, new_cluster, environment_key, environments"));
+  }
+  return compute;
+}
+
+// The run's task: `kind` ("notebook_task" or "spark_python_task"), its
+// payload, and the git_source to send (null: none).
+struct RunTask {
+  const char* kind = nullptr;
+  rapidjson::Value payload{rapidjson::kObjectType};
+  rapidjson::Value git_source;
+};
+
+absl::Status NotebookTask(const Struct& custom, const std::string& path,
+                          rapidjson::Value user_git_source, Allocator& a,
+                          RunTask* task) {
+  task->kind = "notebook_task";
+  task->payload.AddMember("notebook_path", json::String(path, a), a);
+  const Value* params =
+      Field(custom, "notebookBaseParameters", "notebook_base_parameters");
+  if (params != nullptr && params->kind_case() != Value::kNullValue) {
+    if (params->kind_case() != Value::kStructValue) {
+      return CustomTypeError("notebookBaseParameters", "an object", *params);
+    }
+    if (params->struct_value().fields_size() > 0) {
+      task->payload.AddMember("base_parameters",
+                              plugins::ToRapidJson(params->struct_value(), a),
+                              a);
+    }
+  }
+  if (user_git_source.IsObject()) {
+    task->payload.AddMember("source", "GIT", a);
+    task->git_source = std::move(user_git_source);
+  }
+  return absl::OkStatus();
+}
+
+// flytekit's spark_python_task: the entrypoint (the task's python_file, the
+// configured entrypointFile, or flytekit's own from the pinned repository)
+// with the container args as parameters.
+absl::Status SparkPythonTask(const Struct& custom,
+                             const DatabricksConfig& config,
+                             const ContainerParts& container, bool serverless,
+                             rapidjson::Value user_python_file,
+                             rapidjson::Value user_git_source, Allocator& a,
+                             RunTask* task) {
+  task->kind = "spark_python_task";
+  std::string python_file;
+  bool default_repo = false;
+  if (!user_python_file.IsNull()) {
+    if (!user_python_file.IsString() ||
+        user_python_file.GetStringLength() == 0) {
+      return ConfTypeError(".python_file", "a non-empty string",
+                           user_python_file);
+    }
+    python_file = user_python_file.GetString();
+  } else if (!config.entrypoint_file.empty()) {
+    python_file = config.entrypoint_file;
+  } else {
+    python_file =
+        serverless ? kDefaultServerlessEntrypoint : kDefaultEntrypoint;
+    default_repo = true;
+  }
+  if (user_git_source.IsObject()) {
+    task->git_source = std::move(user_git_source);
+  } else if (default_repo) {
+    task->git_source.SetObject();
+    task->git_source.AddMember("git_url", kDefaultGitUrl, a);
+    task->git_source.AddMember("git_provider", kDefaultGitProvider, a);
+    task->git_source.AddMember("git_commit", kDefaultGitCommit, a);
+  }
+  task->payload.AddMember("python_file", json::String(python_file, a), a);
+  if (task->git_source.IsObject()) task->payload.AddMember("source", "GIT", a);
+  rapidjson::Value parameters(rapidjson::kArrayType);
+  for (const std::string& arg : container.args) {
+    parameters.PushBack(json::String(arg, a), a);
+  }
+  if (serverless) {
+    absl::StatusOr<std::string> provider =
+        StringField(custom, "databricksServiceCredentialProvider",
+                    "databricks_service_credential_provider");
+    if (!provider.ok()) return provider.status();
+    if (!provider->empty()) {
+      parameters.PushBack(
+          json::String(absl::StrCat("--flyte-credential-provider=", *provider),
+                       a),
+          a);
+    }
+  }
+  task->payload.AddMember("parameters", std::move(parameters), a);
+  return absl::OkStatus();
+}
+
+// Takes git_source and python_file out of the job spec and builds the
+// notebook task (when the task names a notebook) or the Python task.
+absl::StatusOr<RunTask> BuildRunTask(const Struct& custom,
+                                     const DatabricksConfig& config,
+                                     const ContainerParts& container,
+                                     bool serverless,
+                                     rapidjson::Document* body) {
+  Allocator& a = body->GetAllocator();
+  rapidjson::Value user_git_source = Pop(*body, "git_source");
+  rapidjson::Value user_python_file = Pop(*body, "python_file");
+  if (!user_git_source.IsNull() && !user_git_source.IsObject()) {
+    return ConfTypeError(".git_source", "an object", user_git_source);
+  }
+  absl::StatusOr<std::string> notebook_path =
+      StringField(custom, "notebookPath", "notebook_path");
+  if (!notebook_path.ok()) return notebook_path.status();
+  RunTask task;
+  absl::Status status =
+      notebook_path->empty()
+          ? SparkPythonTask(custom, config, container, serverless,
+                            std::move(user_python_file),
+                            std::move(user_git_source), a, &task)
+          : NotebookTask(custom, *notebook_path, std::move(user_git_source), a,
+                         &task);
+  if (!status.ok()) return status;
+  return task;
+}
+
+// The entry of `environments` whose environment_key is `key`, appended
+// ({"environment_key": key, "spec": {"client": "1"}}) when none is.
+absl::StatusOr<rapidjson::Value*> FindOrAddEnvironment(
+    rapidjson::Document* body, const std::string& key) {
+  Allocator& a = body->GetAllocator();
+  rapidjson::Value& environments =
+      json::Ensure(*body, "environments", rapidjson::kArrayType, a);
+  if (!environments.IsArray()) {
+    return ConfTypeError(".environments", "an array", environments);
+  }
+  rapidjson::Value* entry = nullptr;
+  for (rapidjson::SizeType i = 0; i < environments.Size(); ++i) {
+    rapidjson::Value& e = environments[i];
+    if (!e.IsObject()) {
+      return ConfTypeError(absl::StrCat(".environments[", i, "]"), "an object",
+                           e);
+    }
+    const rapidjson::Value* k = json::Find(e, "environment_key");
+    if (k != nullptr && k->IsString() && key == json::StringOf(*k)) entry = &e;
+  }
+  if (entry != nullptr) return entry;
+  rapidjson::Value e(rapidjson::kObjectType);
+  e.AddMember("environment_key", json::String(key, a), a);
+  rapidjson::Value spec(rapidjson::kObjectType);
+  spec.AddMember("client", "1", a);
+  e.AddMember("spec", std::move(spec), a);
+  environments.PushBack(std::move(e), a);
+  return &environments[environments.Size() - 1];
+}
+
+// Serverless: the tasks[] form, whose environment carries Flyte's env vars.
+absl::Status AddServerlessTask(const ContainerParts& container, RunTask task,
+                               bool notebook, rapidjson::Document* body) {
+  Allocator& a = body->GetAllocator();
+  rapidjson::Value key_value = Pop(*body, "environment_key");
+  std::string key = "default";
+  if (Truthy(&key_value)) {
+    if (!key_value.IsString()) {
+      return ConfTypeError(".environment_key", "a string", key_value);
+    }
+    key = key_value.GetString();
+  }
+  absl::StatusOr<rapidjson::Value*> entry = FindOrAddEnvironment(body, key);
+  if (!entry.ok()) return entry.status();
+  const std::string env_path = absl::StrCat(kConf, ".environments[", key, "]");
+  absl::StatusOr<rapidjson::Value*> spec =
+      EnsureObject(**entry, "spec", absl::StrCat(env_path, ".spec"), a);
+  if (!spec.ok()) return spec.status();
+  absl::StatusOr<rapidjson::Value*> vars =
+      EnsureObject(**spec, "environment_vars",
+                   absl::StrCat(env_path, ".spec.environment_vars"), a);
+  if (!vars.ok()) return vars.status();
+  MergeEnv(container.env, **vars, a);
+  rapidjson::Value task_entry(rapidjson::kObjectType);
+  task_entry.AddMember(
+      "task_key",
+      rapidjson::StringRef(notebook ? "flyte_notebook_task" : "flyte_task"), a);
+  task_entry.AddMember(rapidjson::Value(task.kind, a), std::move(task.payload),
+                       a);
+  task_entry.AddMember("environment_key", json::String(key, a), a);
+  rapidjson::Value tasks(rapidjson::kArrayType);
+  tasks.PushBack(std::move(task_entry), a);
+  json::Set(*body, "tasks", std::move(tasks), a);
+  return absl::OkStatus();
+}
+
+// flytekit's new_cluster fill-ins: docker_image from the container image,
+// spark_conf from the task's sparkConf (each only when not set), and Flyte's
+// env vars merged into spark_env_vars.
+absl::Status FillNewCluster(const Struct& custom,
+                            const ContainerParts& container,
+                            rapidjson::Document* body) {
+  Allocator& a = body->GetAllocator();
+  rapidjson::Value* new_cluster = json::Find(*body, "new_cluster");
+  if (!new_cluster->IsObject()) {
+    return ConfTypeError(".new_cluster", "an object", *new_cluster);
+  }
+  const rapidjson::Value* docker = json::Find(*new_cluster, "docker_image");
+  if (docker == nullptr || !docker->IsObject() ||
+      !Truthy(json::Find(*docker, "url"))) {
+    if (container.image.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kConf,
+          ".new_cluster.docker_image: not set and taskTemplate.container"
+          ".image is empty"));
+    }
+    rapidjson::Value d(rapidjson::kObjectType);
+    d.AddMember("url", json::String(container.image, a), a);
+    json::Set(*new_cluster, "docker_image", std::move(d), a);
+  }
+  if (!Truthy(json::Find(*new_cluster, "spark_conf"))) {
+    const Value* spark_conf = Field(custom, "sparkConf", "spark_conf");
+    rapidjson::Value conf(rapidjson::kObjectType);
+    if (spark_conf != nullptr &&
+        spark_conf->kind_case() == Value::kStructValue) {
+      conf = plugins::ToRapidJson(spark_conf->struct_value(), a);
+    } else if (spark_conf != nullptr &&
+               spark_conf->kind_case() != Value::kNullValue) {
+      return CustomTypeError("sparkConf", "an object", *spark_conf);
+    }
+    json::Set(*new_cluster, "spark_conf", std::move(conf), a);
+  }
+  absl::StatusOr<rapidjson::Value*> vars =
+      EnsureObject(*new_cluster, "spark_env_vars",
+                   absl::StrCat(kConf, ".new_cluster.spark_env_vars"), a);
+  if (!vars.ok()) return vars.status();
+  MergeEnv(container.env, **vars, a);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -163,7 +481,6 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
     const DatabricksConfig& config, absl::string_view env_instance) {
   const auto& task = context.task_template();
-  SubmitRequest request;
   if (!task.has_custom()) {
     return absl::InvalidArgumentError(
         absl::StrCat(kCustom,
@@ -171,290 +488,37 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
                      "databricksConf"));
   }
   const Struct& custom = task.custom();
-
-  // Instance and token.
-  absl::StatusOr<std::string> task_instance =
-      StringField(custom, "databricksInstance", "databricks_instance");
-  if (!task_instance.ok()) return task_instance.status();
-  absl::StatusOr<std::string> instance =
-      ResolveInstance(*task_instance, config.databricks_instance, env_instance);
-  if (!instance.ok()) return instance.status();
-  request.instance = *instance;
-  request.url = absl::StrCat(request.instance, kJobsApiPrefix, "/submit");
-
-  absl::StatusOr<std::string> task_token =
-      StringField(custom, "databricksToken", "databricks_token");
-  if (!task_token.ok()) return task_token.status();
-  if (!task_token->empty()) {
-    if (config.allow_token_in_task) {
-      request.task_token = *task_token;
-    } else {
-      request.warnings.push_back(
-          "taskTemplate.custom.databricksToken is set but ignored "
-          "(plugins.databricks.allowTokenInTask is false); the token comes "
-          "from the secret plugins.databricks.databricksTokenKey");
-    }
-  }
-
-  // databricksConf.
-  const Value* conf_value = Field(custom, "databricksConf", "databricks_conf");
-  if (conf_value == nullptr || conf_value->kind_case() == Value::kNullValue) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kConf,
-                     ": missing; set databricks_conf in the task's Databricks "
-                     "config"));
-  }
-  if (conf_value->kind_case() != Value::kStructValue) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kConf, ": expected an object, got ", KindName(*conf_value)));
+  SubmitRequest request;
+  if (absl::Status s = ResolveWorkspace(custom, config, env_instance, &request);
+      !s.ok()) {
+    return s;
   }
   rapidjson::Document body;
   Allocator& a = body.GetAllocator();
-  static_cast<rapidjson::Value&>(body) =
-      flyteplug::plugins::ToRapidJson(conf_value->struct_value(), a);
+  if (absl::Status s = JobSpecFromConf(custom, &body); !s.ok()) return s;
+  absl::StatusOr<ContainerParts> container = ReadContainer(context);
+  if (!container.ok()) return container.status();
+  absl::StatusOr<Compute> compute = ChooseCompute(body);
+  if (!compute.ok()) return compute.status();
+  absl::StatusOr<RunTask> run_task =
+      BuildRunTask(custom, config, *container, compute->serverless, &body);
+  if (!run_task.ok()) return run_task.status();
+  rapidjson::Value git_source = std::move(run_task->git_source);
 
-  // Container: image, args, env.
-  if (!task.has_container()) {
-    return absl::InvalidArgumentError(
-        "taskTemplate.container: missing; a Databricks task needs a "
-        "container (image and pyflyte-execute args)");
-  }
-  const auto& container = task.container();
-  std::string image = context.metadata().overrides().container_image();
-  if (image.empty()) image = container.image();
-  std::vector<std::pair<std::string, std::string>> env;
-  for (const auto& kv : container.env()) env.emplace_back(kv.key(), kv.value());
-  bool has_fail_flag = false;
-  for (auto& kv : env) {
-    if (kv.first == "FLYTE_FAIL_ON_ERROR") {
-      kv.second = "true";
-      has_fail_flag = true;
-    }
-  }
-  if (!has_fail_flag) env.emplace_back("FLYTE_FAIL_ON_ERROR", "true");
-  std::vector<std::string> args =
-      flyteplug::plugins::RenderArgTemplates(container.args(), context);
-
-  // Compute. (Pointers into `body` are not kept: adding or removing members
-  // moves them.)
-  auto present = [&body](const char* key) {
-    rapidjson::Value* v = Member(body, key);
-    return v != nullptr && !v->IsNull();
-  };
-  const bool has_existing_cluster = present("existing_cluster_id");
-  const bool has_cluster = has_existing_cluster || present("new_cluster");
-  const bool serverless =
-      !has_cluster && (Truthy(Member(body, "environment_key")) ||
-                       Truthy(Member(body, "environments")));
-  if (!has_cluster && !serverless) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        kConf,
-        ": no compute configuration found; provide one of "
-        "existing_cluster_id, new_cluster, environment_key, environments"));
-  }
-
-  // Entrypoint and git_source.
-  rapidjson::Value user_git_source = Pop(body, "git_source");
-  rapidjson::Value user_python_file = Pop(body, "python_file");
-  if (!user_git_source.IsNull() && !user_git_source.IsObject()) {
-    return Expect(false, absl::StrCat(kConf, ".git_source"), "an object",
-                  user_git_source);
-  }
-  absl::StatusOr<std::string> notebook_path =
-      StringField(custom, "notebookPath", "notebook_path");
-  if (!notebook_path.ok()) return notebook_path.status();
-  bool notebook = !notebook_path->empty();
-
-  rapidjson::Value git_source;  // null: none sent
-  rapidjson::Value task_payload(rapidjson::kObjectType);
-  const char* task_kind = nullptr;
-  if (notebook) {
-    task_kind = "notebook_task";
-    task_payload.AddMember("notebook_path", Str(*notebook_path, a), a);
-    const Value* params =
-        Field(custom, "notebookBaseParameters", "notebook_base_parameters");
-    if (params != nullptr && params->kind_case() != Value::kNullValue) {
-      if (params->kind_case() != Value::kStructValue) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(kCustom,
-                         ".notebookBaseParameters: expected an "
-                         "object, got ",
-                         KindName(*params)));
-      }
-      if (params->struct_value().fields_size() > 0) {
-        task_payload.AddMember(
-            "base_parameters",
-            flyteplug::plugins::ToRapidJson(params->struct_value(), a), a);
-      }
-    }
-    if (user_git_source.IsObject()) {
-      task_payload.AddMember("source", "GIT", a);
-      git_source = std::move(user_git_source);
+  if (compute->serverless) {
+    const bool notebook = absl::string_view(run_task->kind) == "notebook_task";
+    if (absl::Status s = AddServerlessTask(*container, *std::move(run_task),
+                                           notebook, &body);
+        !s.ok()) {
+      return s;
     }
   } else {
-    task_kind = "spark_python_task";
-    std::string python_file;
-    bool default_repo = false;
-    if (!user_python_file.IsNull()) {
-      if (!user_python_file.IsString() ||
-          user_python_file.GetStringLength() == 0) {
-        return Expect(false, absl::StrCat(kConf, ".python_file"),
-                      "a non-empty string", user_python_file);
-      }
-      python_file = user_python_file.GetString();
-    } else if (!config.entrypoint_file.empty()) {
-      python_file = config.entrypoint_file;
-    } else {
-      python_file =
-          serverless ? kDefaultServerlessEntrypoint : kDefaultEntrypoint;
-      default_repo = true;
-    }
-    if (user_git_source.IsObject()) {
-      git_source = std::move(user_git_source);
-    } else if (default_repo) {
-      git_source.SetObject();
-      git_source.AddMember("git_url", kDefaultGitUrl, a);
-      git_source.AddMember("git_provider", kDefaultGitProvider, a);
-      git_source.AddMember("git_commit", kDefaultGitCommit, a);
-    }
-    task_payload.AddMember("python_file", Str(python_file, a), a);
-    if (git_source.IsObject()) task_payload.AddMember("source", "GIT", a);
-    rapidjson::Value parameters(rapidjson::kArrayType);
-    for (const std::string& arg : args) parameters.PushBack(Str(arg, a), a);
-    if (serverless) {
-      absl::StatusOr<std::string> provider =
-          StringField(custom, "databricksServiceCredentialProvider",
-                      "databricks_service_credential_provider");
-      if (!provider.ok()) return provider.status();
-      if (!provider->empty()) {
-        parameters.PushBack(
-            Str(absl::StrCat("--flyte-credential-provider=", *provider), a), a);
+    if (!compute->existing_cluster) {
+      if (absl::Status s = FillNewCluster(custom, *container, &body); !s.ok()) {
+        return s;
       }
     }
-    task_payload.AddMember("parameters", std::move(parameters), a);
-  }
-
-  if (serverless) {
-    // tasks[] form with an environment carrying Flyte's env vars.
-    rapidjson::Value key_value = Pop(body, "environment_key");
-    std::string key = "default";
-    if (Truthy(&key_value)) {
-      if (!key_value.IsString()) {
-        return Expect(false, absl::StrCat(kConf, ".environment_key"),
-                      "a string", key_value);
-      }
-      key = key_value.GetString();
-    }
-    rapidjson::Value* environments = Member(body, "environments");
-    if (environments == nullptr || environments->IsNull()) {
-      Set(body, "environments", rapidjson::Value(rapidjson::kArrayType), a);
-      environments = Member(body, "environments");
-    }
-    if (!environments->IsArray()) {
-      return Expect(false, absl::StrCat(kConf, ".environments"), "a list",
-                    *environments);
-    }
-    rapidjson::Value* entry = nullptr;
-    for (rapidjson::SizeType i = 0; i < environments->Size(); ++i) {
-      rapidjson::Value& e = (*environments)[i];
-      if (!e.IsObject()) {
-        return Expect(false, absl::StrCat(kConf, ".environments[", i, "]"),
-                      "an object", e);
-      }
-      rapidjson::Value* k = Member(e, "environment_key");
-      if (k != nullptr && k->IsString() && key == k->GetString()) entry = &e;
-    }
-    if (entry == nullptr) {
-      rapidjson::Value e(rapidjson::kObjectType);
-      e.AddMember("environment_key", Str(key, a), a);
-      rapidjson::Value spec(rapidjson::kObjectType);
-      spec.AddMember("client", "1", a);
-      e.AddMember("spec", std::move(spec), a);
-      environments->PushBack(std::move(e), a);
-      entry = &(*environments)[environments->Size() - 1];
-    }
-    rapidjson::Value* spec = Member(*entry, "spec");
-    if (spec == nullptr || spec->IsNull()) {
-      Set(*entry, "spec", rapidjson::Value(rapidjson::kObjectType), a);
-      spec = Member(*entry, "spec");
-    }
-    if (!spec->IsObject()) {
-      return Expect(false, absl::StrCat(kConf, ".environments[", key, "].spec"),
-                    "an object", *spec);
-    }
-    rapidjson::Value* vars = Member(*spec, "environment_vars");
-    if (vars == nullptr || vars->IsNull()) {
-      Set(*spec, "environment_vars", rapidjson::Value(rapidjson::kObjectType),
-          a);
-      vars = Member(*spec, "environment_vars");
-    }
-    if (!vars->IsObject()) {
-      return Expect(
-          false,
-          absl::StrCat(kConf, ".environments[", key, "].spec.environment_vars"),
-          "an object", *vars);
-    }
-    MergeEnv(env, *vars, a);
-    rapidjson::Value task_entry(rapidjson::kObjectType);
-    task_entry.AddMember(
-        "task_key",
-        rapidjson::StringRef(notebook ? "flyte_notebook_task" : "flyte_task"),
-        a);
-    task_entry.AddMember(rapidjson::Value(task_kind, a),
-                         std::move(task_payload), a);
-    task_entry.AddMember("environment_key", Str(key, a), a);
-    rapidjson::Value tasks(rapidjson::kArrayType);
-    tasks.PushBack(std::move(task_entry), a);
-    Set(body, "tasks", std::move(tasks), a);
-  } else {
-    if (!has_existing_cluster) {
-      // new_cluster: fill image, Spark conf and env vars.
-      rapidjson::Value* new_cluster = Member(body, "new_cluster");
-      if (!new_cluster->IsObject()) {
-        return Expect(false, absl::StrCat(kConf, ".new_cluster"), "an object",
-                      *new_cluster);
-      }
-      rapidjson::Value* docker = Member(*new_cluster, "docker_image");
-      bool docker_ok = docker != nullptr && docker->IsObject() &&
-                       Truthy(Member(*docker, "url"));
-      if (!docker_ok) {
-        if (image.empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              kConf,
-              ".new_cluster.docker_image: not set and taskTemplate.container"
-              ".image is empty"));
-        }
-        rapidjson::Value d(rapidjson::kObjectType);
-        d.AddMember("url", Str(image, a), a);
-        Set(*new_cluster, "docker_image", std::move(d), a);
-      }
-      if (!Truthy(Member(*new_cluster, "spark_conf"))) {
-        const Value* spark_conf = Field(custom, "sparkConf", "spark_conf");
-        rapidjson::Value conf(rapidjson::kObjectType);
-        if (spark_conf != nullptr &&
-            spark_conf->kind_case() == Value::kStructValue) {
-          conf = flyteplug::plugins::ToRapidJson(spark_conf->struct_value(), a);
-        } else if (spark_conf != nullptr &&
-                   spark_conf->kind_case() != Value::kNullValue) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(kCustom, ".sparkConf: expected an object, got ",
-                           KindName(*spark_conf)));
-        }
-        Set(*new_cluster, "spark_conf", std::move(conf), a);
-      }
-      rapidjson::Value* vars = Member(*new_cluster, "spark_env_vars");
-      if (vars == nullptr || vars->IsNull()) {
-        Set(*new_cluster, "spark_env_vars",
-            rapidjson::Value(rapidjson::kObjectType), a);
-        vars = Member(*new_cluster, "spark_env_vars");
-      }
-      if (!vars->IsObject()) {
-        return Expect(false, absl::StrCat(kConf, ".new_cluster.spark_env_vars"),
-                      "an object", *vars);
-      }
-      MergeEnv(env, *vars, a);
-    }
-    Set(body, task_kind, std::move(task_payload), a);
+    json::Set(body, run_task->kind, std::move(run_task->payload), a);
   }
   if (git_source.IsObject()) {
     body.AddMember("git_source", std::move(git_source), a);
@@ -463,7 +527,7 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
   absl::StatusOr<std::string> token = IdempotencyToken(context);
   if (!token.ok()) return token.status();
   request.idempotency_token = *token;
-  Set(body, "idempotency_token", Str(*token, a), a);
+  json::Set(body, "idempotency_token", json::String(*token, a), a);
 
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

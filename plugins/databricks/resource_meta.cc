@@ -1,10 +1,30 @@
 #include "resource_meta.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "flyteplug/sdk/utf8.h"
 #include "instance.h"
-#include "json_util.h"
 
 namespace flyteplug::databricks {
+
+bool ReadId(const rapidjson::Value& value, uint64_t* id) {
+  if (value.IsUint64()) {
+    *id = value.GetUint64();
+    return true;
+  }
+  if (value.IsString()) {
+    absl::string_view text(value.GetString(), value.GetStringLength());
+    if (text.empty() || text.size() > 20) return false;
+    for (char c : text) {
+      if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return absl::SimpleAtoi(text, id);
+  }
+  return false;
+}
 
 std::string EncodeResourceMeta(const ResourceMeta& meta) {
   rapidjson::Document doc(rapidjson::kObjectType);
@@ -12,16 +32,16 @@ std::string EncodeResourceMeta(const ResourceMeta& meta) {
   doc.AddMember("instance", rapidjson::Value(meta.instance.c_str(), a), a);
   std::string id = absl::StrCat(meta.run_id);
   doc.AddMember("run_id", rapidjson::Value(id.c_str(), a), a);
-  return ToJson(doc);
+  return sdk::json::Write(doc);
 }
 
 absl::StatusOr<ResourceMeta> DecodeResourceMeta(absl::string_view json) {
   rapidjson::Document doc;
-  doc.Parse<kJsonParseFlags>(json.data(), json.size());
+  doc.Parse<sdk::json::kParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "resource_meta: not a JSON object as written by create (got ",
-        json.size(), " bytes: '", Snippet(json, 80), "')"));
+        json.size(), " bytes: '", sdk::Snippet(json, 80), "')"));
   }
   ResourceMeta meta;
   auto run_id = doc.FindMember("run_id");

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rapidjson/document.h"
 
 namespace flyteplug::databricks {
 
@@ -24,6 +25,11 @@ std::string EncodeResourceMeta(const ResourceMeta& meta);
 // (read as an exact 64-bit value, never a double). The instance is validated
 // again (http:// only for loopback). INVALID_ARGUMENT naming the field.
 absl::StatusOr<ResourceMeta> DecodeResourceMeta(absl::string_view json);
+
+// Reads a Databricks run id: a non-negative 64-bit JSON integer (exact:
+// RapidJSON's Uint64, never a double) or a decimal string. False for anything
+// else, fractional and out-of-range numbers included.
+bool ReadId(const rapidjson::Value& value, uint64_t* id);
 
 }  // namespace flyteplug::databricks
 

@@ -2,7 +2,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "flyteplug/sdk/utf8.h"
+#include "resource_meta.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -48,38 +51,40 @@ absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
                                               absl::string_view instance,
                                               uint64_t run_id) {
   rapidjson::Document doc;
-  doc.Parse<kJsonParseFlags>(body.data(), body.size());
+  doc.Parse<sdk::json::kParseFlags>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::UnavailableError(
         absl::StrCat("databricks runs/get: response for run ", run_id,
-                     " is not a JSON object: '", Snippet(body, 120), "'"));
+                     " is not a JSON object: '", sdk::Snippet(body, 120), "'"));
   }
   RunState state;
   state.instance = std::string(instance);
   state.run_id = absl::StrCat(run_id);
   state.job_id = IdMember(doc, "job_id");
-  state.run_name = StringMember(doc, "run_name");
-  state.run_page_url = StringMember(doc, "run_page_url");
+  state.run_name = sdk::json::StringMember(doc, "run_name");
+  state.run_page_url = sdk::json::StringMember(doc, "run_page_url");
   auto st = doc.FindMember("state");
   if (st != doc.MemberEnd() && st->value.IsObject()) {
-    state.life_cycle_state = StringMember(st->value, "life_cycle_state");
-    state.result_state = StringMember(st->value, "result_state");
-    state.state_message = StringMember(st->value, "state_message");
+    state.life_cycle_state =
+        sdk::json::StringMember(st->value, "life_cycle_state");
+    state.result_state = sdk::json::StringMember(st->value, "result_state");
+    state.state_message = sdk::json::StringMember(st->value, "state_message");
   }
   auto status = doc.FindMember("status");
   if (status != doc.MemberEnd() && status->value.IsObject()) {
     auto details = status->value.FindMember("termination_details");
     if (details != status->value.MemberEnd() && details->value.IsObject()) {
-      state.termination_code = StringMember(details->value, "code");
-      state.termination_type = StringMember(details->value, "type");
+      state.termination_code = sdk::json::StringMember(details->value, "code");
+      state.termination_type = sdk::json::StringMember(details->value, "type");
       if (state.state_message.empty()) {
-        state.state_message = StringMember(details->value, "message");
+        state.state_message =
+            sdk::json::StringMember(details->value, "message");
       }
     }
     if (state.life_cycle_state.empty()) {
       // Newer `status` object: WAITING is its name for WAITING_FOR_RETRY;
       // a terminated run's outcome is in termination_details.code.
-      state.life_cycle_state = StringMember(status->value, "state");
+      state.life_cycle_state = sdk::json::StringMember(status->value, "state");
       if (state.life_cycle_state == "TERMINATED" &&
           state.result_state.empty()) {
         const std::string& code = state.termination_code;
@@ -101,7 +106,7 @@ absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
     return absl::UnavailableError(
         absl::StrCat("databricks runs/get: response for run ", run_id,
                      " has no state.life_cycle_state (nor status.state): '",
-                     Snippet(body, 120), "'"));
+                     sdk::Snippet(body, 120), "'"));
   }
   return state;
 }
@@ -118,16 +123,16 @@ std::string SerializeRunState(const RunState& state) {
                          static_cast<rapidjson::SizeType>(value.size()), a),
         a);
   }
-  return ToJson(doc);
+  return sdk::json::Write(doc);
 }
 
 absl::StatusOr<RunState> DeserializeRunState(absl::string_view json) {
   rapidjson::Document doc;
-  doc.Parse<kJsonParseFlags>(json.data(), json.size());
+  doc.Parse<sdk::json::kParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::InvalidArgumentError(
         absl::StrCat("resource: not a JSON object as returned by get: '",
-                     Snippet(json, 80), "'"));
+                     sdk::Snippet(json, 80), "'"));
   }
   RunState state;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {

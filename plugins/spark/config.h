@@ -110,19 +110,19 @@ struct ModuleConfig {
 
 // Parses the module's configuration: `config_json` is the JSON object the
 // host passes to init, {"spark": {...}, "k8s": {...}} (either section may be
-// absent; an empty string means no configuration). Keys match
-// case-insensitively (as Flyte's loader does); a null value keeps the
-// default. `spark-config-default` also accepts the Helm chart's list of
-// single-entry maps; numbers and booleans are accepted where Flyte decodes
-// strings weakly.
+// absent; an empty string means no configuration), with sdk::ConfigReader's
+// rules (docs/configuration.md): keys match case-insensitively, a null value
+// keeps the default, duplicate keys and values of the wrong type are errors,
+// every map-valued key also takes a list of maps or [].
 //
-// Unknown keys are appended to *unknown_keys (may be nullptr) as paths, e.g.
-// "plugins.spark.foo". Errors: InvalidArgumentError naming the path
+// One warning per unknown key is appended to *warnings (may be nullptr),
+// e.g. "plugins.spark.sprak-version: unknown key, did you mean
+// 'spark-version'?". Errors: InvalidArgumentError naming the path
 // ("plugins.k8s.default-tolerations: expected an array, got an object") for
-// malformed JSON, a value of the wrong type or a document nested deeper
-// than 64 levels. Thread-safe; no I/O.
+// malformed JSON or invalid UTF-8, a value of the wrong type, a duplicate key
+// or a document nested deeper than 64 levels. Thread-safe; no I/O.
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
-    absl::string_view config_json, std::vector<std::string>* unknown_keys);
+    absl::string_view config_json, std::vector<std::string>* warnings);
 
 }  // namespace flyteplug::spark
 

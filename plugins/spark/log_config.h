@@ -72,23 +72,21 @@ struct SparkLogsConfig {
 // }}/pod?namespace={{ .namespace }}
 SparkLogsConfig DefaultSparkLogsConfig();
 
-// Parses `plugins.spark.logs` over the defaults: a key that is absent or null
-// keeps its default (as Flyte's config loader does); `templates` replaces the
-// list; `dynamic-log-links` entries are added to the (empty) default map.
-// `logs` may be nullptr or null (defaults). Key names match
-// case-insensitively, as Flyte's decoder does. Scalars are decoded weakly
-// like Flyte's (booleans from "true"/"1"/numbers, strings from numbers and
-// booleans); `messageFormat` accepts a number (0..2) or a name
-// ("UNKNOWN"/"CSV"/"JSON", any case); a single string is accepted where a
-// list of URIs is expected, as one URI (never split on commas, which URIs may
-// contain). Strings must be valid UTF-8.
+// Parses `plugins.spark.logs` over the defaults with sdk::ConfigReader's
+// rules (docs/configuration.md): keys match case-insensitively, a null value
+// keeps the default, values are never converted between types. `templates`
+// replaces the list; `dynamic-log-links` entries are added to the (empty)
+// default map. `logs` may be nullptr or null (defaults). `messageFormat`
+// accepts a number (0..2) or a name ("UNKNOWN"/"CSV"/"JSON", any case).
+// Strings must be valid UTF-8.
 //
-// Unknown keys are appended to *unknown_keys (may be nullptr) as JSON paths,
-// e.g. "plugins.spark.logs.mixed.foo". Errors: InvalidArgumentError naming the
-// path (e.g. "plugins.spark.logs.mixed.kubernetes-enabled: expected a boolean,
-// got an array"). Thread-safe; no I/O.
+// One warning per unknown key is appended to *warnings (may be nullptr),
+// e.g. "plugins.spark.logs.mixed.foo: unknown key, ignored". Errors:
+// InvalidArgumentError naming the path (e.g.
+// "plugins.spark.logs.mixed.kubernetes-enabled: expected a boolean, got an
+// array"). Thread-safe; no I/O.
 absl::StatusOr<SparkLogsConfig> ParseSparkLogsConfig(
-    const rapidjson::Value* logs, std::vector<std::string>* unknown_keys);
+    const rapidjson::Value* logs, std::vector<std::string>* warnings);
 
 }  // namespace flyteplug::spark
 

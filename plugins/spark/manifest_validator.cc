@@ -5,12 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "embedded_schema.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
 #include "rapidjson/error/en.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 // "/spec/driver/cores" -> "spec.driver.cores"; array indices as [i].
@@ -27,13 +28,6 @@ std::string DottedPath(const Pointer& pointer) {
     }
   }
   return out.empty() ? "<root>" : out;
-}
-
-std::string Compact(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace
@@ -106,7 +100,8 @@ std::optional<ManifestValidator::Violation> ManifestValidator::FindViolation(
       }
     } else if (const rapidjson::Value* constraint =
                    json::Find(*schema_node, keyword)) {
-      detail = absl::StrCat("violates ", keyword, " ", Compact(*constraint));
+      detail =
+          absl::StrCat("violates ", keyword, " ", json::Write(*constraint));
     }
   }
   if (detail.empty()) detail = absl::StrCat("violates '", keyword, "'");
@@ -116,7 +111,7 @@ std::optional<ManifestValidator::Violation> ManifestValidator::FindViolation(
     bool scalar = document_node->IsNumber() || document_node->IsBool() ||
                   document_node->IsNull();
     absl::StrAppend(&detail, " (got ",
-                    scalar ? Compact(*document_node)
+                    scalar ? json::Write(*document_node)
                            : std::string(json::TypeName(*document_node)),
                     ")");
   }

@@ -5,9 +5,12 @@
 #define FLYTEPLUG_PLUGINS_SPARK_POD_OVERLAY_H_
 
 #include "config.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_merge.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 
 // Flyte's MergeOverlayPodSpecOntoBase: `overlay` is merged onto `base` with
 // override + append-slice semantics, then the containers (and init

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "arg_template.h"
+#include "flyteplug/sdk/json_merge.h"
 #include "pod_spec_check.h"
 #include "quantity.h"
 #include "struct_json.h"

@@ -17,9 +17,11 @@
 #include "absl/strings/string_view.h"
 #include "config.h"
 #include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 
 // ToK8sPodSpec's result.
 struct FlytePod {

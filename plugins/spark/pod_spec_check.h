@@ -5,9 +5,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 
 // Checks that the parts of a PodSpec the module reads have the right JSON
 // types (containers and init containers with their name, image, args,

@@ -6,7 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_merge.h"
+#include "flyteplug/sdk/json_writer.h"
 #include "pod_overlay.h"
 #include "pod_spec.h"
 #include "pod_spec_check.h"
@@ -16,6 +18,8 @@
 #include "struct_json.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 using json::Value;
@@ -299,7 +303,7 @@ absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
       !s.ok()) {
     return s;
   }
-  return json::WriteSorted(manifest);
+  return json::Write(manifest);
 }
 
 absl::Status SparkApplicationBuilder::BuildResourceDocument(

@@ -10,15 +10,14 @@ namespace flyteplug::spark {
 
 absl::StatusOr<std::unique_ptr<SparkPlugin>> SparkPlugin::Create(
     const sdk::InitContext& init) {
-  std::vector<std::string> unknown_keys;
+  std::vector<std::string> warnings;
   absl::StatusOr<ModuleConfig> config =
-      ParseModuleConfig(init.config, &unknown_keys);
+      ParseModuleConfig(init.config, &warnings);
   if (!config.ok()) return config.status();
   if (init.host != nullptr) {
-    for (const std::string& key : unknown_keys) {
-      init.host->Log(
-          FLYTEPLUG_LOG_WARNING,
-          absl::StrCat("spark: unknown configuration key ", key, " (ignored)"));
+    for (const std::string& warning : warnings) {
+      init.host->Log(FLYTEPLUG_LOG_WARNING,
+                     absl::StrCat("spark: configuration: ", warning));
     }
   }
   absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> builder =

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "log_utf8.h"
+#include "flyteplug/sdk/utf8.h"
 #include "rapidjson/encodedstream.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/memorystream.h"
@@ -150,7 +150,7 @@ class Handler
     if (field == Field::kNone) return true;
     const absl::string_view value(str, length);
     // Only the kept strings are checked: they go into protobuf strings.
-    if (!IsValidUtf8(value)) {
+    if (!sdk::IsValidUtf8(value)) {
       return Fail(absl::StrCat(kWhat, " ", PathOf(field),
                                ": string is not valid UTF-8"));
     }

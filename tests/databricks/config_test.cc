@@ -22,7 +22,7 @@ TEST(ConfigTest, DefaultsMatchFlyte) {
     EXPECT_EQ(c.write_rate_limit.burst, 100);
     EXPECT_EQ(c.request_timeout, absl::Seconds(60));
     EXPECT_EQ(c.retry.max_total_time, absl::Minutes(5));
-    EXPECT_TRUE(parsed->unknown_keys.empty());
+    EXPECT_TRUE(parsed->warnings.empty());
   }
 }
 
@@ -61,17 +61,20 @@ TEST(ConfigTest, ReadsEveryKey) {
   EXPECT_EQ(c.read_rate_limit.burst, 7);
   EXPECT_EQ(c.write_rate_limit.qps, 0.5);
   EXPECT_EQ(c.write_rate_limit.burst, 1);
-  EXPECT_TRUE(parsed->unknown_keys.empty());
+  EXPECT_TRUE(parsed->warnings.empty());
 }
 
 TEST(ConfigTest, UnknownKeysAreReportedWithTheirPath) {
   auto parsed = ParseConfig(
       R"({"databricks":{"databricksInstanse":"x","webApi":{"readRateLimiter":{"qsp":1}}},"k8s":{}})");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  ASSERT_EQ(parsed->unknown_keys.size(), 2u);
-  EXPECT_EQ(parsed->unknown_keys[0], "plugins.databricks.databricksInstanse");
-  EXPECT_EQ(parsed->unknown_keys[1],
-            "plugins.databricks.webApi.readRateLimiter.qsp");
+  ASSERT_EQ(parsed->warnings.size(), 2u);
+  EXPECT_EQ(parsed->warnings[0],
+            "plugins.databricks.databricksInstanse: unknown key, did you mean "
+            "'databricksInstance'?");
+  EXPECT_EQ(parsed->warnings[1],
+            "plugins.databricks.webApi.readRateLimiter.qsp: unknown key, did "
+            "you mean 'qps'?");
 }
 
 TEST(ConfigTest, WrongTypesNameThePath) {
@@ -80,7 +83,8 @@ TEST(ConfigTest, WrongTypesNameThePath) {
     const char* path;
   } cases[] = {
       {R"({"databricks":{"databricksInstance":5}})",
-       "plugins.databricks.databricksInstance: expected a string, got 5"},
+       "plugins.databricks.databricksInstance: expected a string, got a "
+       "number"},
       {R"({"databricks":{"databricksTokenKey":""}})",
        "plugins.databricks.databricksTokenKey"},
       {R"({"databricks":{"allowTokenInTask":"yes"}})",
@@ -113,12 +117,51 @@ TEST(ConfigTest, WrongTypesNameThePath) {
   }
 }
 
+// Flyte reads its configuration through viper, which matches keys in any
+// case: so does this module (it used to be case-sensitive).
+TEST(ConfigTest, KeysMatchInAnyCase) {
+  auto parsed =
+      ParseConfig(R"({"Databricks":{"DATABRICKSINSTANCE":"acme.example.com",)"
+                  R"("webapi":{"readratelimiter":{"QPS":3}}}})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.databricks_instance, "acme.example.com");
+  EXPECT_EQ(parsed->config.read_rate_limit.qps, 3);
+  EXPECT_TRUE(parsed->warnings.empty());
+}
+
+// null keeps the default (it used to be a type error here).
+TEST(ConfigTest, NullKeepsTheDefault) {
+  auto parsed = ParseConfig(
+      R"({"databricks":{"databricksTokenKey":null,"requestTimeout":null,)"
+      R"("retry":{"maxAttempts":null},"webApi":null}})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.databricks_token_key, "FLYTE_DATABRICKS_API_TOKEN");
+  EXPECT_EQ(parsed->config.request_timeout, absl::Seconds(60));
+  EXPECT_EQ(parsed->config.retry.max_attempts, 8);
+}
+
+// A key given twice (in any case) is an error naming the path (it used to be
+// accepted, the last value winning).
+TEST(ConfigTest, DuplicateKeysAreErrors) {
+  for (const char* json :
+       {R"({"databricks":{"caBundle":"a","caBundle":"b"}})",
+        R"({"databricks":{"caBundle":"a","CABUNDLE":"b"}})"}) {
+    auto parsed = ParseConfig(json);
+    ASSERT_FALSE(parsed.ok()) << json;
+    EXPECT_NE(parsed.status().message().find("plugins.databricks."),
+              std::string::npos);
+    EXPECT_NE(parsed.status().message().find("duplicate key"),
+              std::string::npos)
+        << parsed.status();
+  }
+}
+
 TEST(ConfigTest, DeepNestingIsAnErrorNotACrash) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   auto parsed = ParseConfig(R"({"databricks":{"webApi":)" + deep + "}}");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().message(),
-            "plugins.databricks.webApi: expected an object, got a list");
+            "plugins.databricks.webApi: expected an object, got an array");
   EXPECT_FALSE(ParseConfig(deep).ok());
 }
 

@@ -34,12 +34,21 @@ class IntegrationTest : public ::testing::Test {
     }
   }
 
-  // Short timeouts and backoff so the suite stays fast.
+  // Short timeouts and backoff so the suite stays fast. `extra` may replace
+  // requestTimeout or retry (a key given twice is an error).
   std::unique_ptr<DatabricksPlugin> MakePlugin(absl::string_view extra = "") {
+    auto unless_in_extra = [extra](absl::string_view key,
+                                   absl::string_view member) {
+      return absl::StrContains(extra, absl::StrCat("\"", key, "\""))
+                 ? std::string()
+                 : absl::StrCat(",", member);
+    };
     std::string config = absl::StrCat(
-        R"({"databricks":{"connectTimeout":"1s","requestTimeout":"2s",)"
-        R"("retry":{"maxAttempts":4,"initialBackoff":"10ms","maxBackoff":"50ms",)"
-        R"("maxTotalTime":"5s"})",
+        R"({"databricks":{"connectTimeout":"1s")",
+        unless_in_extra("requestTimeout", R"("requestTimeout":"2s")"),
+        unless_in_extra("retry",
+                        R"("retry":{"maxAttempts":4,"initialBackoff":"10ms",)"
+                        R"("maxBackoff":"50ms","maxTotalTime":"5s"})"),
         extra, "}}");
     auto plugin = DatabricksPlugin::Create(&sdk_host_, config);
     EXPECT_TRUE(plugin.ok()) << plugin.status();

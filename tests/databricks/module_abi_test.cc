@@ -113,10 +113,11 @@ TEST_F(ModuleAbiTest, UnknownKeyIsAWarningNamingThePath) {
   ASSERT_EQ(Init(R"({"databricks":{"databricksInstanse":"x"}})", &sink),
             FLYTEPLUG_OK)
       << sink.message();
-  EXPECT_NE(
-      host_.LogText().find("WARNING: databricks: unknown configuration key "
-                           "plugins.databricks.databricksInstanse"),
-      std::string::npos)
+  EXPECT_NE(host_.LogText().find(
+                "WARNING: databricks: configuration: "
+                "plugins.databricks.databricksInstanse: unknown key, did you "
+                "mean 'databricksInstance'?"),
+            std::string::npos)
       << host_.LogText();
 }
 

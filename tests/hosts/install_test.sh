@@ -39,6 +39,8 @@ for f in \
   include/flyteplug/plugin.h include/flyteplug/sdk/sdk.h \
   include/flyteplug/sdk/boundary/status.h \
   include/flyteplug/sdk/testing/fake_host.h lib/libflyteplug_sdk_testing.a \
+  include/flyteplug/sdk/json.h include/flyteplug/sdk/config_reader.h \
+  lib/libflyteplug_sdk_json.a \
   include/flyteplug/loader.h \
   include/flyteidl/core/tasks.pb.h include/flyteidl/plugins/spark.pb.h \
   include/flyteplug/v1/task_context.pb.h include/flyteplug/v1/phase_info.pb.h \

@@ -164,7 +164,8 @@ TEST(BuildJob, ConfigDefaultsApply) {
   flyteplug::abi::flyteplug::v1::TaskContext context = ExampleContext();
   context.mutable_metadata()->clear_k8s_service_account();
   auto config = ParseJobConfig(
-      R"({"k8s-job":{"default-service-account":"batch","ttl-seconds-after-finished":60}})");
+      R"({"k8s-job":{"default-service-account":"batch","ttl-seconds-after-finished":60}})",
+      nullptr);
   ASSERT_TRUE(config.ok()) << config.status();
   auto job = BuildJob(context, *config);
   ASSERT_TRUE(job.ok());
@@ -175,19 +176,33 @@ TEST(BuildJob, ConfigDefaultsApply) {
 }
 
 TEST(ParseJobConfig, ErrorsNameTheKey) {
-  EXPECT_TRUE(ParseJobConfig("").ok());
-  EXPECT_TRUE(ParseJobConfig("{}").ok());
-  auto bad = ParseJobConfig(R"({"k8s-job":{"default-service-acount":"x"}})");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(
-      bad.status().message().find("plugins.k8s-job.default-service-acount"),
-      absl::string_view::npos);
-  bad = ParseJobConfig(R"({"k8s-job":{"ttl-seconds-after-finished":-1}})");
+  EXPECT_TRUE(ParseJobConfig("", nullptr).ok());
+  EXPECT_TRUE(ParseJobConfig("{}", nullptr).ok());
+  auto bad = ParseJobConfig(R"({"k8s-job":{"ttl-seconds-after-finished":-1}})",
+                            nullptr);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("ttl-seconds-after-finished"),
             absl::string_view::npos);
-  EXPECT_FALSE(ParseJobConfig("[1,2]").ok());
-  EXPECT_FALSE(ParseJobConfig(R"({"k8s-job":3})").ok());
+  EXPECT_FALSE(ParseJobConfig("[1,2]", nullptr).ok());
+  EXPECT_FALSE(ParseJobConfig(R"({"k8s-job":3})", nullptr).ok());
+}
+
+// The SDK's configuration rules: an unknown key is a warning naming the
+// closest known key, keys match in any case, null keeps the default.
+TEST(ParseJobConfig, UnknownKeyIsAWarningWithTheClosestKey) {
+  std::vector<std::string> warnings;
+  auto config = ParseJobConfig(
+      R"({"k8s-job":{"default-service-acount":"x",
+          "TTL-Seconds-After-Finished":5,
+          "default-service-account":null}})",
+      &warnings);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ttl_seconds_after_finished, 5);
+  EXPECT_EQ(config->default_service_account, "");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "plugins.k8s-job.default-service-acount: unknown key, did you "
+            "mean 'default-service-account'?");
 }
 
 struct PhaseCase {

@@ -43,14 +43,14 @@ TEST(LoaderConfigTest, ReadsPropellerLayout) {
 
 TEST(LoaderConfigTest, TypeErrorsNamePaths) {
   EXPECT_THAT(LoaderConfig::Parse("[]").status().message(),
-              HasSubstr("(top level): expected an object, got array"));
+              HasSubstr("(top level): expected an object, got an array"));
   EXPECT_THAT(LoaderConfig::Parse(R"({"tasks": 1})").status().message(),
-              HasSubstr("tasks: expected an object, got number"));
+              HasSubstr("tasks: expected an object, got a number"));
   EXPECT_THAT(LoaderConfig::Parse(
                   R"({"tasks":{"task-plugins":{"enabled-plugins":[1]}}})")
                   .status()
                   .message(),
-              HasSubstr("enabled-plugins[0]: expected a string, got number"));
+              HasSubstr("enabled-plugins[0]: expected a string, got a number"));
   EXPECT_THAT(LoaderConfig::Parse("{} x").status().message(),
               HasSubstr("invalid JSON"));
 }

@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
 #include "gtest/gtest.h"
-#include "json_util.h"
 #include "spark_application.h"
 #include "test_util.h"
 
 namespace flyteplug::spark::testing {
 namespace {
+
+namespace json = ::flyteplug::sdk::json;
 
 using rapidjson::Value;
 
@@ -121,24 +124,22 @@ TEST(SparkBuildResource, WorkedExample) {
   EXPECT_EQ(Str(driver["env"][7]["value"]), "1");
   ASSERT_EQ(driver["tolerations"].Size(), 1u);
   EXPECT_EQ(Str(driver["tolerations"][0]["value"]), "default");
-  EXPECT_EQ(json::WriteSorted(driver["nodeSelector"]),
-            R"({"x/default":"true"})");
+  EXPECT_EQ(json::Write(driver["nodeSelector"]), R"({"x/default":"true"})");
   const Value& driver_terms =
       At(driver, {"affinity", "nodeAffinity",
                   "requiredDuringSchedulingIgnoredDuringExecution",
                   "nodeSelectorTerms"});
   ASSERT_EQ(driver_terms.Size(), 1u);
   EXPECT_EQ(
-      json::WriteSorted(driver_terms[0]["matchExpressions"]),
+      json::Write(driver_terms[0]["matchExpressions"]),
       R"([{"key":"x/default","operator":"In","values":["true"]},)"
       R"({"key":"x/non-interruptible","operator":"In","values":["true"]}])");
   EXPECT_EQ(Str(driver["schedulerName"]), "custom-scheduler");
   EXPECT_TRUE(driver["hostNetwork"].GetBool());
   EXPECT_EQ(At(driver, {"podSecurityContext", "runAsUser"}).GetInt(), 1000);
   EXPECT_EQ(At(driver, {"dnsConfig", "nameservers"}).Size(), 2u);
-  EXPECT_EQ(json::WriteSorted(driver["annotations"]),
-            R"({"annotation-1":"val1"})");
-  EXPECT_EQ(json::WriteSorted(driver["labels"]), R"({"label-1":"val1"})");
+  EXPECT_EQ(json::Write(driver["annotations"]), R"({"annotation-1":"val1"})");
+  EXPECT_EQ(json::Write(driver["labels"]), R"({"label-1":"val1"})");
 
   const Value& executor = spec["executor"];
   EXPECT_EQ(executor["instances"].GetInt(), 3);
@@ -148,13 +149,13 @@ TEST(SparkBuildResource, WorkedExample) {
   ASSERT_EQ(executor["tolerations"].Size(), 2u);
   EXPECT_EQ(Str(executor["tolerations"][0]["value"]), "interruptible");
   EXPECT_EQ(Str(executor["tolerations"][1]["value"]), "default");
-  EXPECT_EQ(json::WriteSorted(executor["nodeSelector"]),
+  EXPECT_EQ(json::Write(executor["nodeSelector"]),
             R"({"x/default":"true","x/interruptible":"true"})");
   const Value& executor_terms =
       At(executor, {"affinity", "nodeAffinity",
                     "requiredDuringSchedulingIgnoredDuringExecution",
                     "nodeSelectorTerms"});
-  EXPECT_EQ(json::WriteSorted(executor_terms[0]["matchExpressions"]),
+  EXPECT_EQ(json::Write(executor_terms[0]["matchExpressions"]),
             R"([{"key":"x/default","operator":"In","values":["true"]},)"
             R"({"key":"x/interruptible","operator":"In","values":["true"]}])");
   EXPECT_EQ(EnvNames(executor["env"]), EnvNames(driver["env"]));
@@ -234,14 +235,14 @@ TEST(SparkBuildResource, LabelAndAnnotationPrecedence) {
       context);
   // Object: defaults < TaskMetadata.metadata < execution.
   EXPECT_EQ(
-      json::WriteSorted(At(app, {"metadata", "annotations"})),
+      json::Write(At(app, {"metadata", "annotations"})),
       R"({"a":"task-metadata","b":"execution","c":"execution","d":"default"})");
   // Pods: defaults < objectMeta < execution < role overlay; the task
   // metadata's K8sObjectMetadata does not reach the pods.
   EXPECT_EQ(
-      json::WriteSorted(At(app, {"spec", "driver", "annotations"})),
+      json::Write(At(app, {"spec", "driver", "annotations"})),
       R"({"a":"default","b":"execution","c":"driver-pod","d":"default"})");
-  EXPECT_EQ(json::WriteSorted(At(app, {"spec", "executor", "annotations"})),
+  EXPECT_EQ(json::Write(At(app, {"spec", "executor", "annotations"})),
             R"({"a":"default","b":"execution","c":"execution","d":"default"})");
 }
 
@@ -410,8 +411,8 @@ TEST(SparkBuildResource, EnforcedAffinityReachesOverlayTerms) {
                "nodeSelectorTerms"});
   ASSERT_EQ(terms.Size(), 2u);
   for (const Value& term : terms.GetArray()) {
-    EXPECT_TRUE(absl::StrContains(json::WriteSorted(term), "x/interruptible"))
-        << json::WriteSorted(term);
+    EXPECT_TRUE(absl::StrContains(json::Write(term), "x/interruptible"))
+        << json::Write(term);
   }
 }
 

@@ -1,13 +1,13 @@
 // plugins.spark / plugins.k8s parsing: defaults, Flyte's key names, the Helm
-// list form, weak typing, unknown keys and type errors naming the path.
+// list form, strict typing, unknown keys and type errors naming the path.
 #include "config.h"
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "flyteplug/sdk/json_writer.h"
 #include "gtest/gtest.h"
-#include "json_util.h"
 
 namespace flyteplug::spark {
 namespace {
@@ -53,12 +53,12 @@ TEST(SparkConfig, ParsesEveryKey) {
   std::vector<std::string> unknown;
   absl::StatusOr<ModuleConfig> config = ParseModuleConfig(R"json({
     "spark": {
-      "spark-config-default": {"spark.a": "1", "spark.b": 2, "spark.c": true},
+      "spark-config-default": {"spark.a": "1", "spark.b": "2", "spark.c": "true"},
       "spark-history-server-url": "https://history.example.com",
       "features": [{"name": "f", "spark-config": {"k": "v"}}],
       "spark-version": "3.4.0",
-      "validate-manifest": "false",
-      "propagate-container-resources": 1,
+      "validate-manifest": false,
+      "propagate-container-resources": true,
       "Enable-Pod-Template": true
     },
     "k8s": {
@@ -66,7 +66,7 @@ TEST(SparkConfig, ParsesEveryKey) {
       "default-labels": {"l": "v"},
       "default-env-vars": {"E": "1"},
       "default-env-vars-from-env": {"F": "HOME"},
-      "default-cpus": 2,
+      "default-cpus": "2",
       "default-memory": "2Gi",
       "default-tolerations": [{"key": "t", "operator": "Exists"}],
       "default-node-selector": {"n": "s"},
@@ -113,7 +113,7 @@ TEST(SparkConfig, ParsesEveryKey) {
   EXPECT_EQ(k8s.default_env_vars_from_env.at("F"), "HOME");
   EXPECT_EQ(k8s.default_tolerations.Size(), 1u);
   EXPECT_EQ(k8s.scheduler_name, "sched");
-  EXPECT_EQ(json::WriteSorted(k8s.non_interruptible_node_selector_requirement),
+  EXPECT_EQ(sdk::json::Write(k8s.non_interruptible_node_selector_requirement),
             R"({"key":"n","operator":"DoesNotExist"})");
   EXPECT_EQ(k8s.resource_tolerations.MemberCount(), 1u);
   ASSERT_TRUE(k8s.enable_host_networking_pod.has_value());
@@ -147,9 +147,96 @@ TEST(SparkConfig, UnknownKeysAreReportedWithTheirPath) {
           "k8s": {"not-a-key": true}, "ray": {}})",
       &unknown);
   ASSERT_TRUE(config.ok()) << config.status();
+  // plugins.ray is the loader's to report: it never reaches the module.
   EXPECT_EQ(unknown, (std::vector<std::string>{
-                         "plugins.spark.features[0].bar", "plugins.spark.foo",
-                         "plugins.k8s.not-a-key", "plugins.ray"}));
+                         "plugins.spark.foo: unknown key, ignored",
+                         "plugins.spark.features[0].bar: unknown key, ignored",
+                         "plugins.k8s.not-a-key: unknown key, ignored"}));
+}
+
+TEST(SparkConfig, UnknownKeyNamesTheClosestKnownKey) {
+  std::vector<std::string> unknown;
+  absl::StatusOr<ModuleConfig> config = ParseModuleConfig(
+      R"({"spark": {"spark-verison": "3.4.0"},
+          "k8s": {"default-env-var": {"A": "b"}}})",
+      &unknown);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(unknown, (std::vector<std::string>{
+                         "plugins.spark.spark-verison: unknown key, did you "
+                         "mean 'spark-version'?",
+                         "plugins.k8s.default-env-var: unknown key, did you "
+                         "mean 'default-env-vars'?"}));
+}
+
+TEST(SparkConfig, KeysMatchInAnyCaseAndNullKeepsTheDefault) {
+  std::vector<std::string> unknown;
+  absl::StatusOr<ModuleConfig> config = ParseModuleConfig(
+      R"({"SPARK": {"Spark-Version": "3.1.0", "validate-manifest": null},
+          "k8s": {"Default-CPUs": "3", "default-memory": null}})",
+      &unknown);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(unknown.empty());
+  EXPECT_EQ(config->spark.spark_version, "3.1.0");
+  EXPECT_TRUE(config->spark.validate_manifest);
+  EXPECT_EQ(config->k8s.default_cpus, "3");
+  EXPECT_EQ(config->k8s.default_memory, "1024Mi");
+}
+
+// Flyte's weak decoding where a map is expected: the Helm charts' list of
+// one-entry maps, and [] for an empty map, for every map-valued key (only
+// spark-config-default took the list form before).
+TEST(SparkConfig, EveryMapKeyTakesAListOfMapsOrAnEmptyList) {
+  absl::StatusOr<ModuleConfig> config = ParseModuleConfig(
+      R"({"k8s": {"default-env-vars": [{"A": "1"}, {"B": "2"}],
+                  "default-annotations": [],
+                  "resource-tolerations": [{"gpu": [{"key": "g"}]}]},
+          "spark": {"features": [{"name": "f", "spark-config": [{"k": "v"}]}]}})",
+      nullptr);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->k8s.default_env_vars,
+            (std::map<std::string, std::string>{{"A", "1"}, {"B", "2"}}));
+  EXPECT_TRUE(config->k8s.default_annotations.empty());
+  EXPECT_EQ(sdk::json::Write(config->k8s.resource_tolerations),
+            R"({"gpu":[{"key":"g"}]})");
+  EXPECT_EQ(config->spark.features[0].spark_config.at("k"), "v");
+}
+
+// Values are never converted between types (booleans and numbers used to be
+// accepted as strings, and strings as booleans).
+TEST(SparkConfig, ValuesAreNotConvertedBetweenTypes) {
+  struct Case {
+    const char* config;
+    const char* message;
+  } cases[] = {
+      {R"({"spark": {"validate-manifest": "true"}})",
+       "plugins.spark.validate-manifest: expected a boolean, got a string"},
+      {R"({"spark": {"validate-manifest": 1}})",
+       "plugins.spark.validate-manifest: expected a boolean, got a number"},
+      {R"({"k8s": {"default-cpus": 2}})",
+       "plugins.k8s.default-cpus: expected a string, got a number"},
+      {R"({"spark": {"spark-config-default": {"spark.c": true}}})",
+       "plugins.spark.spark-config-default.spark.c: expected a string, got a "
+       "boolean"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<ModuleConfig> config = ParseModuleConfig(c.config, nullptr);
+    ASSERT_FALSE(config.ok()) << c.config;
+    EXPECT_EQ(config.status().message(), c.message) << c.config;
+  }
+}
+
+TEST(SparkConfig, DuplicateKeysAreErrors) {
+  for (const char* json :
+       {R"({"k8s": {"default-cpus": "1", "default-cpus": "2"}})",
+        R"({"k8s": {"default-cpus": "1", "DEFAULT-CPUS": "2"}})",
+        R"({"k8s": {"default-env-vars": {"A": "1", "A": "2"}}})"}) {
+    absl::StatusOr<ModuleConfig> config = ParseModuleConfig(json, nullptr);
+    ASSERT_FALSE(config.ok()) << json;
+    EXPECT_TRUE(absl::StrContains(config.status().message(), "duplicate key"))
+        << config.status();
+    EXPECT_TRUE(absl::StrContains(config.status().message(), "plugins.k8s."))
+        << config.status();
+  }
 }
 
 TEST(SparkConfig, WrongTypesNameThePath) {
@@ -159,18 +246,18 @@ TEST(SparkConfig, WrongTypesNameThePath) {
   } cases[] = {
       {R"({"spark": []})", "plugins.spark: expected an object, got an array"},
       {R"({"spark": {"spark-config-default": "x"}})",
-       "plugins.spark.spark-config-default: expected an object or a list of "
-       "objects, got a string"},
+       "plugins.spark.spark-config-default: expected a map or a list of maps, "
+       "got a string"},
       {R"({"spark": {"spark-config-default": [{"a": {"b": 1}}]}})",
        "plugins.spark.spark-config-default[0].a: expected a string, got an "
        "object"},
       {R"({"spark": {"features": {}}})",
        "plugins.spark.features: expected an array, got an object"},
-      {R"({"spark": {"features": [{"spark-config": []}]}})",
-       "plugins.spark.features[0].spark-config: expected an object, got an "
-       "array"},
+      {R"({"spark": {"features": [{"spark-config": "x"}]}})",
+       "plugins.spark.features[0].spark-config: expected a map or a list of "
+       "maps, got a string"},
       {R"({"spark": {"validate-manifest": "maybe"}})",
-       "plugins.spark.validate-manifest: expected a boolean, got \"maybe\""},
+       "plugins.spark.validate-manifest: expected a boolean, got a string"},
       {R"({"k8s": {"default-tolerations": {"key": "x"}}})",
        "plugins.k8s.default-tolerations: expected an array, got an object"},
       {R"({"k8s": {"default-tolerations": ["x"]}})",

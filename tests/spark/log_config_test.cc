@@ -85,7 +85,7 @@ TEST(LogConfigTest, ParsesEveryKeyOfEveryKind) {
       {"name": "t", "displayName": "Tmpl", "templateUris": ["a", "b"],
        "dynamicTemplateUris": ["d"], "messageFormat": 1, "scheme": "Pod",
        "showWhilePending": true, "hideOnceFinished": true},
-      {"displayName": "Second", "templateUris": "single"}
+      {"displayName": "Second", "templateUris": ["single"]}
     ],
     "dynamic-log-links": {
       "vscode": {"displayName": "VS Code", "templateUris": ["v1", "v2"],
@@ -169,29 +169,33 @@ TEST(LogConfigTest, KeysMatchCaseInsensitively) {
   EXPECT_EQ(c->all_user.templates[0].display_name, "x");
 }
 
-TEST(LogConfigTest, DecodesScalarsWeaklyLikeFlyte) {
+// messageFormat is an enum: its number or its name in any case.
+TEST(LogConfigTest, MessageFormatTakesANameInAnyCaseOrANumber) {
   absl::StatusOr<SparkLogsConfig> c = Parse(
-      R"({"user": {"kubernetes-enabled": "true", "cloudwatch-enabled": 1,
-                   "stackdriver-enabled": "F", "kubernetes-url": 8080,
-                   "gcp-project": true,
-                   "templates": [{"messageFormat": "json"},
-                                 {"messageFormat": "2"},
-                                 {"messageFormat": "Csv",
-                                  "showWhilePending": "1",
-                                  "hideOnceFinished": ""}]}})",
+      R"({"user": {"templates": [{"messageFormat": "json"},
+                                 {"messageFormat": 2},
+                                 {"messageFormat": "Csv"}]}})",
       nullptr);
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_TRUE(c->user.kubernetes_enabled);
-  EXPECT_TRUE(c->user.cloudwatch_enabled);
-  EXPECT_FALSE(c->user.stackdriver_enabled);
-  EXPECT_EQ(c->user.kubernetes_url, "8080");
-  EXPECT_EQ(c->user.gcp_project, "1");
   ASSERT_EQ(c->user.templates.size(), 3u);
   EXPECT_EQ(c->user.templates[0].message_format, TaskLog::JSON);
   EXPECT_EQ(c->user.templates[1].message_format, TaskLog::JSON);
   EXPECT_EQ(c->user.templates[2].message_format, TaskLog::CSV);
-  EXPECT_TRUE(c->user.templates[2].show_while_pending);
-  EXPECT_FALSE(c->user.templates[2].hide_once_finished);
+}
+
+// Scalars are no longer decoded weakly (they used to be: "true", 1 and "1"
+// as booleans, numbers and booleans as strings, a string as a one-URI list).
+TEST(LogConfigTest, ScalarsAreNotConvertedBetweenTypes) {
+  for (const char* json :
+       {R"({"user": {"kubernetes-enabled": "true"}})",
+        R"({"user": {"cloudwatch-enabled": 1}})",
+        R"({"user": {"kubernetes-url": 8080}})",
+        R"({"user": {"gcp-project": true}})",
+        R"({"user": {"templates": [{"messageFormat": "2"}]}})",
+        R"({"user": {"templates": [{"templateUris": "a"}]}})"}) {
+    absl::StatusOr<SparkLogsConfig> c = Parse(json, nullptr);
+    EXPECT_FALSE(c.ok()) << json;
+  }
 }
 
 TEST(LogConfigTest, ReportsUnknownKeysAsPaths) {
@@ -204,10 +208,13 @@ TEST(LogConfigTest, ReportsUnknownKeysAsPaths) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(unknown,
             std::vector<std::string>(
-                {"plugins.spark.logs.extra", "plugins.spark.logs.mixed.foo",
-                 "plugins.spark.logs.mixed.bar",
-                 "plugins.spark.logs.mixed.templates[1].linkType",
-                 "plugins.spark.logs.mixed.dynamic-log-links.vscode.ready"}));
+                {"plugins.spark.logs.extra: unknown key, ignored",
+                 "plugins.spark.logs.mixed.foo: unknown key, ignored",
+                 "plugins.spark.logs.mixed.bar: unknown key, ignored",
+                 "plugins.spark.logs.mixed.templates[1].linkType: unknown key, "
+                 "ignored",
+                 "plugins.spark.logs.mixed.dynamic-log-links.vscode.ready: "
+                 "unknown key, ignored"}));
   // A nullptr sink is allowed.
   EXPECT_TRUE(Parse(R"({"extra": 1})", nullptr).ok());
 }
@@ -285,9 +292,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"mixed": {"templates": [{"name": []}]}})",
                 "plugins.spark.logs.mixed.templates[0].name: expected a "
                 "string"},
-        BadCase{R"({"mixed": {"dynamic-log-links": []}})",
-                "plugins.spark.logs.mixed.dynamic-log-links: expected an "
-                "object"},
+        BadCase{R"({"mixed": {"dynamic-log-links": "x"}})",
+                "plugins.spark.logs.mixed.dynamic-log-links: expected a map "
+                "or a list of maps, got a string"},
         BadCase{R"({"mixed": {"dynamic-log-links": {"v": 1}}})",
                 "plugins.spark.logs.mixed.dynamic-log-links.v: expected an "
                 "object, got a number"},

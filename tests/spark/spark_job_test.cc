@@ -79,7 +79,7 @@ TEST(SparkJob, TypeErrorsNameTheField) {
       {R"({"mainApplicationFile": 3})",
        "custom.mainApplicationFile: expected a string, got a number"},
       {R"({"mainClass": ["a"]})",
-       "custom.mainClass: expected a string, got a list"},
+       "custom.mainClass: expected a string, got an array"},
       {R"({"sparkConf": "a=b"})",
        "custom.sparkConf: expected an object, got a string"},
       {R"({"hadoopConf": {"k": true}})",

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "flyteplug/sdk/utf8.h"
 #include "gtest/gtest.h"
 #include "log_config.h"
-#include "log_utf8.h"
 #include "rapidjson/document.h"
 #include "task_phase.h"
 
@@ -65,10 +65,10 @@ TEST(TaskPhaseRobustnessTest, MutatedResourcesNeverCrash) {
     if (info.ok()) {
       ++ok;
       // Everything returned can be serialized: protobuf strings are UTF-8.
-      ASSERT_TRUE(IsValidUtf8(info->error().message()));
+      ASSERT_TRUE(sdk::IsValidUtf8(info->error().message()));
       for (const auto& log : info->logs()) {
-        ASSERT_TRUE(IsValidUtf8(log.uri())) << log.uri();
-        ASSERT_TRUE(IsValidUtf8(log.name())) << log.name();
+        ASSERT_TRUE(sdk::IsValidUtf8(log.uri())) << log.uri();
+        ASSERT_TRUE(sdk::IsValidUtf8(log.name())) << log.name();
       }
     } else {
       ASSERT_EQ(info.status().code(), absl::StatusCode::kInvalidArgument)

@@ -1,0 +1,76 @@
+// JSON values for module code: finding, setting and creating members, naming
+// JSON types and the one "expected X, got Y" error. Used by the loader, the
+// shipped modules and third-party modules alike (target flyteplug::json).
+//
+// Every function that allocates takes the allocator of the document that owns
+// the values it touches; values are never shared between documents.
+// Thread-compatible: no shared state.
+#ifndef FLYTEPLUG_SDK_JSON_H_
+#define FLYTEPLUG_SDK_JSON_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "rapidjson/document.h"
+
+namespace flyteplug::sdk::json {
+
+using Value = rapidjson::Value;
+using Allocator = rapidjson::Document::AllocatorType;
+
+// Parse flags for every parse of outside input: iterative (nesting depth
+// cannot exhaust the stack) and UTF-8 validated (strings may end up in
+// protobuf `string` fields, which must hold valid UTF-8).
+inline constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+// The text of a string value. REQUIRES: value.IsString().
+inline absl::string_view StringOf(const Value& value) {
+  return absl::string_view(value.GetString(), value.GetStringLength());
+}
+
+// The member `key` (exact, byte-wise) of `object`, or nullptr when `object`
+// is not an object or has no such member.
+Value* Find(Value& object, absl::string_view key);
+const Value* Find(const Value& object, absl::string_view key);
+
+// The string member `key` of `object`, or "" when absent or not a string.
+std::string StringMember(const Value& object, absl::string_view key);
+
+// A string value holding a copy of `s`.
+Value String(absl::string_view s, Allocator& allocator);
+
+// Sets `object[key] = value`, replacing an existing member.
+// REQUIRES: object.IsObject().
+void Set(Value& object, absl::string_view key, Value value,
+         Allocator& allocator);
+
+// Returns `object[key]`, first setting it to an empty value of `type` when it
+// is absent or null. REQUIRES: object.IsObject().
+Value& Ensure(Value& object, absl::string_view key, rapidjson::Type type,
+              Allocator& allocator);
+
+// Removes `object[key]` if present.
+void Remove(Value& object, absl::string_view key);
+
+// A map<string,string> as a JSON object.
+Value StringMap(const std::map<std::string, std::string>& map,
+                Allocator& allocator);
+
+// The type's name with its article, for messages: "null", "a boolean",
+// "a number", "a string", "an array", "an object".
+const char* TypeName(rapidjson::Type type);
+inline const char* TypeName(const Value& value) {
+  return TypeName(value.GetType());
+}
+
+// InvalidArgumentError "<path>: expected <expected>, got <TypeName(got)>".
+// The value itself is never printed (it may be a secret).
+absl::Status TypeError(absl::string_view path, absl::string_view expected,
+                       const Value& got);
+
+}  // namespace flyteplug::sdk::json
+
+#endif  // FLYTEPLUG_SDK_JSON_H_

@@ -1,0 +1,85 @@
+// flyteplug/sdk/json.h and json_merge.h: find/set/ensure, type names, the
+// "expected X, got Y" error, mergo-style merging.
+#include "flyteplug/sdk/json.h"
+
+#include "flyteplug/sdk/json_merge.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "gtest/gtest.h"
+
+namespace flyteplug::sdk::json {
+namespace {
+
+rapidjson::Document Parse(const char* text) {
+  rapidjson::Document doc;
+  doc.Parse(text);
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  return doc;
+}
+
+TEST(JsonTest, FindSetEnsureRemove) {
+  rapidjson::Document doc = Parse(R"({"a":1,"b":null})");
+  auto& a = doc.GetAllocator();
+  ASSERT_NE(Find(doc, "a"), nullptr);
+  EXPECT_EQ(Find(doc, "A"), nullptr);  // exact: data keys are case-sensitive
+  EXPECT_EQ(Find(doc["a"], "x"), nullptr);  // not an object
+  Set(doc, "a", String("s", a), a);
+  EXPECT_EQ(StringMember(doc, "a"), "s");
+  EXPECT_EQ(StringMember(doc, "b"), "");
+  Value& b = Ensure(doc, "b", rapidjson::kArrayType, a);  // null: replaced
+  EXPECT_TRUE(b.IsArray());
+  Ensure(doc, "c", rapidjson::kObjectType, a);
+  Remove(doc, "a");
+  Remove(doc, "missing");
+  EXPECT_EQ(Write(doc), R"({"b":[],"c":{}})");
+}
+
+TEST(JsonTest, EnsureKeepsAnExistingValueOfAnyType) {
+  rapidjson::Document doc = Parse(R"({"a":"x"})");
+  Value& v = Ensure(doc, "a", rapidjson::kObjectType, doc.GetAllocator());
+  EXPECT_TRUE(v.IsString());
+}
+
+TEST(JsonTest, TypeNamesAndTypeErrors) {
+  EXPECT_STREQ(TypeName(Parse("null")), "null");
+  EXPECT_STREQ(TypeName(Parse("true")), "a boolean");
+  EXPECT_STREQ(TypeName(Parse("false")), "a boolean");
+  EXPECT_STREQ(TypeName(Parse("1.5")), "a number");
+  EXPECT_STREQ(TypeName(Parse("\"s\"")), "a string");
+  EXPECT_STREQ(TypeName(Parse("[]")), "an array");
+  EXPECT_STREQ(TypeName(Parse("{}")), "an object");
+  absl::Status error = TypeError("a.b[2]", "a string", Parse("\"secret\""));
+  EXPECT_EQ(error.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(error.message(), "a.b[2]: expected a string, got a string");
+  // The value itself is never quoted.
+  error = TypeError("token", "a number", Parse("\"hunter2\""));
+  EXPECT_EQ(error.message().find("hunter2"), absl::string_view::npos);
+}
+
+TEST(JsonTest, StringMapIsAnObject) {
+  rapidjson::Document doc;
+  Value map = StringMap({{"b", "2"}, {"a", "1"}}, doc.GetAllocator());
+  EXPECT_EQ(Write(map), R"({"a":"1","b":"2"})");
+}
+
+TEST(JsonMergeTest, MergesLikeMergoWithOverrideAndAppendSlice) {
+  rapidjson::Document dst =
+      Parse(R"({"a":1,"list":[1],"obj":{"x":"keep","y":"old"},"s":"v"})");
+  rapidjson::Document src = Parse(
+      R"({"a":2,"list":[2],"obj":{"y":"new","z":true},"s":"","n":null,"e":{}})");
+  MergeOverride(dst, src, dst.GetAllocator());
+  EXPECT_EQ(Write(dst),
+            R"({"a":2,"list":[1,2],"obj":{"x":"keep","y":"new","z":true},)"
+            R"("s":"v"})");
+}
+
+TEST(JsonMergeTest, EmptyValues) {
+  for (const char* empty : {"null", "false", "0", "\"\"", "[]", "{}"}) {
+    EXPECT_TRUE(IsEmpty(Parse(empty))) << empty;
+  }
+  for (const char* full : {"true", "1", "\"x\"", "[0]", "{\"a\":null}"}) {
+    EXPECT_FALSE(IsEmpty(Parse(full))) << full;
+  }
+}
+
+}  // namespace
+}  // namespace flyteplug::sdk::json
