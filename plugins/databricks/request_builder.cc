@@ -7,7 +7,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "arg_template.h"
+#include "flyteplug/sdk/arg_template.h"
 #include "instance.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -233,7 +233,7 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
   }
   if (!has_fail_flag) env.emplace_back("FLYTE_FAIL_ON_ERROR", "true");
   std::vector<std::string> args =
-      flyteplug::plugins::RenderArgTemplates(container.args(), context);
+      flyteplug::sdk::RenderArgTemplates(container.args(), context);
 
   // Compute. (Pointers into `body` are not kept: adding or removing members
   // moves them.)

@@ -45,7 +45,7 @@ absl::StatusOr<std::string> Build(absl::string_view config_json,
                                   const flyteplug::v1::TaskContext& context,
                                   int64_t now = kNow);
 
-// Checks `manifest` against plugins/spark/schema/ (and the shared schema
+// Checks `manifest` against plugins/spark/manifest/schema/ (and the shared schema
 // when present); a violation fails the test.
 void ExpectSchemaValid(absl::string_view manifest);
 

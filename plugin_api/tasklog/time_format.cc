@@ -1,11 +1,11 @@
-#include "tasklog_time.h"
+#include "flyteplug/tasklog/time_format.h"
 
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 namespace {
 
 // Reads exactly `width` ASCII digits at text[*pos]; advances *pos.
@@ -157,4 +157,4 @@ std::string FormatRfc3339Utc(int64_t unix_seconds) {
   return out;
 }
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog

@@ -1,11 +1,11 @@
-#include "tasklog_template.h"
+#include "flyteplug/tasklog/template.h"
 
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 namespace {
 
 std::string Render(absl::string_view tmpl, std::vector<TemplateVar> vars) {
@@ -210,4 +210,4 @@ TEST(TasklogTemplateTest, HandlesHostileTemplates) {
 }
 
 }  // namespace
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog

@@ -4,9 +4,9 @@
 #define FLYTEPLUG_PLUGINS_SPARK_LOG_LINKS_H_
 
 #include "flyteidl/core/execution.pb.h"
+#include "flyteplug/tasklog/template.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "log_config.h"
-#include "tasklog_template.h"
 
 namespace flyteplug::spark {
 
@@ -29,7 +29,7 @@ namespace flyteplug::spark {
 // bound from TaskTemplate.config (name = displayName + log name, verbatim).
 // Thread-safe; never fails.
 void AppendTaskLogs(
-    const LogConfig& config, const TaskLogInput& input,
+    const LogConfig& config, const tasklog::TaskLogInput& input,
     google::protobuf::RepeatedPtrField<flyteidl::core::TaskLog>* out);
 
 }  // namespace flyteplug::spark

@@ -272,7 +272,7 @@ class Handler
 
   bool Time(Field field, absl::string_view value, int64_t* out) {
     if (value.empty()) return true;  // read as absent
-    absl::StatusOr<int64_t> seconds = ParseRfc3339ToUnixSeconds(value);
+    absl::StatusOr<int64_t> seconds = tasklog::ParseRfc3339ToUnixSeconds(value);
     if (!seconds.ok()) {
       return Fail(absl::StrCat(kWhat, " ", PathOf(field), ": ",
                                seconds.status().message()));

@@ -1,9 +1,9 @@
-#include "arg_template.h"
+#include "flyteplug/sdk/arg_template.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 
-namespace flyteplug::plugins {
+namespace flyteplug::sdk {
 namespace {
 
 // Returns the replacement for template variable `name` (already stripped of
@@ -77,4 +77,4 @@ std::vector<std::string> RenderArgTemplates(
   return out;
 }
 
-}  // namespace flyteplug::plugins
+}  // namespace flyteplug::sdk

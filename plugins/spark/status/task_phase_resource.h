@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tasklog_time.h"
+#include "flyteplug/tasklog/time_format.h"
 
 namespace flyteplug::spark {
 
@@ -23,14 +23,14 @@ struct ObservedSparkApplication {
   std::string name;            // metadata.name
   std::string namespace_name;  // metadata.namespace
   // metadata.creationTimestamp in Unix seconds; Go's zero time when absent.
-  int64_t creation_unix_seconds = kGoZeroTimeUnixSeconds;
+  int64_t creation_unix_seconds = tasklog::kGoZeroTimeUnixSeconds;
   std::string state;                   // status.applicationState.state
   std::string error_message;           // status.applicationState.errorMessage
   std::string driver_pod_name;         // status.driverInfo.podName
   std::string web_ui_ingress_address;  // status.driverInfo.webUIIngressAddress
   std::string spark_application_id;    // status.sparkApplicationId
   // status.terminationTime in Unix seconds; Go's zero time when absent.
-  int64_t termination_unix_seconds = kGoZeroTimeUnixSeconds;
+  int64_t termination_unix_seconds = tasklog::kGoZeroTimeUnixSeconds;
 };
 
 // Parses `json` (a SparkApplication as the API server returns it) with a

@@ -7,6 +7,14 @@
 #include "absl/strings/str_split.h"
 
 namespace flyteplug::spark {
+
+using ::flyteplug::tasklog::FindTaskConfigKeys;
+using ::flyteplug::tasklog::ReplaceTemplateVars;
+using ::flyteplug::tasklog::TaskConfigVar;
+using ::flyteplug::tasklog::TaskLogInput;
+using ::flyteplug::tasklog::TemplateVar;
+using ::flyteplug::tasklog::TemplateVarsFor;
+
 namespace {
 
 using ::flyteidl::core::TaskLog;

@@ -1,4 +1,4 @@
-#include "tasklog_template.h"
+#include "flyteplug/tasklog/template.h"
 
 #include <cstring>
 #include <utility>
@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 namespace {
 
 constexpr absl::string_view kKelvin = "\xE2\x84\xAA";  // U+212A, folds to k
@@ -310,4 +310,4 @@ std::vector<TemplateVar> TemplateVarsFor(const TaskLogInput& input) {
   return vars;
 }
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog

@@ -1,8 +1,8 @@
 // The log-link template engine of Flyte's tasklog package, reproduced
 // byte for byte: `{{ .var }}` / `{{ $var }}` placeholders, case-insensitive,
 // with whitespace, substituted one variable after another.
-#ifndef FLYTEPLUG_PLUGINS_SPARK_TASKLOG_TEMPLATE_H_
-#define FLYTEPLUG_PLUGINS_SPARK_TASKLOG_TEMPLATE_H_
+#ifndef FLYTEPLUG_TASKLOG_TEMPLATE_H_
+#define FLYTEPLUG_TASKLOG_TEMPLATE_H_
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 #include "flyteidl/core/identifier.pb.h"
 #include "flyteidl/core/tasks.pb.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 
 // One template variable. A plain variable matches Go's regular expression
 // (?i){{\s*[\.$]NAME\s*}}; a task-config variable matches
@@ -87,6 +87,6 @@ struct TaskLogInput {
 // podRFC3339FinishTime, podUnixStartTime, podUnixFinishTime.
 std::vector<TemplateVar> TemplateVarsFor(const TaskLogInput& input);
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog
 
-#endif  // FLYTEPLUG_PLUGINS_SPARK_TASKLOG_TEMPLATE_H_
+#endif  // FLYTEPLUG_TASKLOG_TEMPLATE_H_

@@ -5,12 +5,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "flyteidl/core/execution.pb.h"
+#include "flyteplug/tasklog/template.h"
+#include "flyteplug/tasklog/time_format.h"
 #include "log_links.h"
 #include "task_phase_resource.h"
-#include "tasklog_template.h"
-#include "tasklog_time.h"
 
 namespace flyteplug::spark {
+
+using ::flyteplug::tasklog::FormatRfc3339Utc;
+using ::flyteplug::tasklog::kGoZeroTimeUnixSeconds;
+using ::flyteplug::tasklog::TaskLogInput;
+
 namespace {
 
 using ::flyteidl::core::ExecutionError;

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "flyteplug/tasklog/template.h"
 #include "gtest/gtest.h"
-#include "tasklog_template.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 namespace {
 
 constexpr const char* kTokens[] = {
@@ -118,4 +118,4 @@ TEST(TasklogTemplateDifferentialTest, FindsTheSameTaskConfigKeys) {
 }
 
 }  // namespace
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog

@@ -1,7 +1,7 @@
 // RFC 3339 timestamps as Flyte's Go code reads and writes them for log-link
 // template variables (podRFC3339StartTime and friends).
-#ifndef FLYTEPLUG_PLUGINS_SPARK_TASKLOG_TIME_H_
-#define FLYTEPLUG_PLUGINS_SPARK_TASKLOG_TIME_H_
+#ifndef FLYTEPLUG_TASKLOG_TIME_FORMAT_H_
+#define FLYTEPLUG_TASKLOG_TIME_FORMAT_H_
 
 #include <cstdint>
 #include <string>
@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 
 // Unix seconds of Go's zero time.Time (0001-01-01T00:00:00Z): what
 // `metav1.Time{}.Unix()` returns for an absent Kubernetes timestamp.
@@ -29,6 +29,6 @@ absl::StatusOr<int64_t> ParseRfc3339ToUnixSeconds(absl::string_view text);
 // kGoZeroTimeUnixSeconds gives "0001-01-01T00:00:00Z". Thread-safe.
 std::string FormatRfc3339Utc(int64_t unix_seconds);
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog
 
-#endif  // FLYTEPLUG_PLUGINS_SPARK_TASKLOG_TIME_H_
+#endif  // FLYTEPLUG_TASKLOG_TIME_FORMAT_H_

@@ -1,10 +1,10 @@
-#include "tasklog_time.h"
+#include "flyteplug/tasklog/time_format.h"
 
 #include <cstdint>
 
 #include "gtest/gtest.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::tasklog {
 namespace {
 
 int64_t ParseOk(absl::string_view text) {
@@ -89,4 +89,4 @@ TEST(TasklogTimeTest, FormatAndParseRoundTrip) {
 }
 
 }  // namespace
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::tasklog

@@ -7,7 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "arg_template.h"
+#include "flyteplug/sdk/arg_template.h"
 #include "pod_spec_check.h"
 #include "quantity.h"
 #include "struct_json.h"
@@ -58,7 +58,7 @@ void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
   for (Value& item : array->GetArray()) {
     absl::string_view text(item.GetString(), item.GetStringLength());
     if (text.find("{{") == absl::string_view::npos) continue;
-    item = json::String(plugins::RenderArgTemplate(text, context), allocator);
+    item = json::String(sdk::RenderArgTemplate(text, context), allocator);
   }
 }
 

@@ -1,8 +1,8 @@
 // Renders Flyte's command/argument templates ({{.Input}}, {{.OutputPrefix}},
 // ...) from a TaskContext, as flyteplugins' tasklog-independent
 // `template.Render` does for container and pod tasks.
-#ifndef FLYTEPLUG_PLUGINS_COMMON_ARG_TEMPLATE_H_
-#define FLYTEPLUG_PLUGINS_COMMON_ARG_TEMPLATE_H_
+#ifndef FLYTEPLUG_SDK_ARG_TEMPLATE_H_
+#define FLYTEPLUG_SDK_ARG_TEMPLATE_H_
 
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "flyteplug/v1/task_context.pb.h"
 
-namespace flyteplug::plugins {
+namespace flyteplug::sdk {
 
 // Replaces, case-insensitively and allowing whitespace and either `.` or `$`
 // before the name (`{{ .input }}`, `{{$Input}}`):
@@ -32,6 +32,6 @@ std::vector<std::string> RenderArgTemplates(
     const google::protobuf::RepeatedPtrField<std::string>& args,
     const flyteplug::v1::TaskContext& context);
 
-}  // namespace flyteplug::plugins
+}  // namespace flyteplug::sdk
 
-#endif  // FLYTEPLUG_PLUGINS_COMMON_ARG_TEMPLATE_H_
+#endif  // FLYTEPLUG_SDK_ARG_TEMPLATE_H_
