@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "flyteidl/core/execution.pb.h"
+#include "flyteplug/sdk/phase_info.h"
 #include "flyteplug/tasklog/template.h"
 #include "flyteplug/tasklog/time_format.h"
 #include "log_links.h"
@@ -111,18 +112,6 @@ void AddTaskInfo(const flyteplug::v1::TaskContext& context,
   }
 }
 
-// MaybeUpdatePhaseVersionFromPluginContext.
-void MaybeBumpPhaseVersion(const flyteplug::v1::PluginState& previous,
-                           PhaseInfo* info) {
-  if (info->phase() != flyteplug::v1::RUNNING &&
-      info->phase() == previous.phase() &&
-      info->version() <= previous.phase_version() &&
-      info->reason() != previous.reason()) {
-    // uint32 arithmetic, wrapping like Go's.
-    info->set_version(static_cast<uint32_t>(previous.phase_version() + 1u));
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<PhaseInfo> GetSparkTaskPhase(
@@ -161,17 +150,12 @@ absl::StatusOr<PhaseInfo> GetSparkTaskPhase(
     // state this code does not know.
     info.set_phase(flyteplug::v1::RUNNING);
   }
+  // A k8s resource plugin: Flyte's k8s plugin manager rule, as Flyte
+  // applies it to the Spark plugin (RUNNING never bumps).
   info.set_version(0);
-  MaybeBumpPhaseVersion(context.plugin_state(), &info);
-
-  int64_t seconds = now_unix_nanos / 1000000000;
-  int64_t nanos = now_unix_nanos % 1000000000;
-  if (nanos < 0) {
-    nanos += 1000000000;
-    seconds -= 1;
-  }
-  info.mutable_occurred_at()->set_seconds(seconds);
-  info.mutable_occurred_at()->set_nanos(static_cast<int32_t>(nanos));
+  sdk::UpdatePhaseVersion(context.plugin_state(),
+                          sdk::PhaseVersionRule::kFlyteK8sPluginManager, &info);
+  sdk::SetOccurredAt(now_unix_nanos, &info);
   return info;
 }
 
