@@ -253,16 +253,12 @@ std::map<std::string, std::string> ReadStringMap(const Value* object) {
   return out;
 }
 
-// Flyte's UpdatePod.
-void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
-               bool interruptible, const flyteplug::v1::TaskContext& context,
-               const K8sPluginConfig& k8s, json::Allocator& allocator) {
-  const Value* restart = json::Find(spec, "restartPolicy");
-  if (restart == nullptr || json::IsEmpty(*restart)) {
-    json::Set(spec, "restartPolicy", Value("Never"), allocator);
-  }
-  // Platform tolerations first: resource, interruptible, default; then the
-  // pod's own.
+// UpdatePod's tolerations: the platform's (resource tolerations for the
+// resources the pod uses, interruptible, default), then the pod's own.
+void MergePlatformTolerations(Value& spec,
+                              const std::set<std::string>& resource_names,
+                              bool interruptible, const K8sPluginConfig& k8s,
+                              json::Allocator& allocator) {
   Value tolerations(rapidjson::kArrayType);
   for (const std::string& name : resource_names) {
     if (const Value* list = json::Find(k8s.resource_tolerations, name)) {
@@ -287,21 +283,12 @@ void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
   } else {
     json::Set(spec, "tolerations", std::move(tolerations), allocator);
   }
+}
 
-  const Value* sa = json::Find(spec, "serviceAccountName");
-  if ((sa == nullptr || json::IsEmpty(*sa)) &&
-      !context.metadata().k8s_service_account().empty()) {
-    json::Set(spec, "serviceAccountName",
-              json::String(context.metadata().k8s_service_account(), allocator),
-              allocator);
-  }
-  const Value* scheduler = json::Find(spec, "schedulerName");
-  if ((scheduler == nullptr || json::IsEmpty(*scheduler)) &&
-      !k8s.scheduler_name.empty()) {
-    json::Set(spec, "schedulerName",
-              json::String(k8s.scheduler_name, allocator), allocator);
-  }
-
+// UpdatePod's node selector: the default one, the pod's over it, the
+// interruptible one over both for an interruptible pod.
+void MergeNodeSelector(Value& spec, bool interruptible,
+                       const K8sPluginConfig& k8s, json::Allocator& allocator) {
   std::map<std::string, std::string> selector = k8s.default_node_selector;
   for (auto& [k, v] : ReadStringMap(json::Find(spec, "nodeSelector"))) {
     selector[k] = v;
@@ -315,7 +302,30 @@ void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
     json::Set(spec, "nodeSelector", json::StringMap(selector, allocator),
               allocator);
   }
+}
 
+// Sets `spec[key]` to `value` when it is absent or empty and `value` is not.
+void SetStringIfEmpty(Value& spec, absl::string_view key,
+                      const std::string& value, json::Allocator& allocator) {
+  const Value* current = json::Find(spec, key);
+  if ((current == nullptr || json::IsEmpty(*current)) && !value.empty()) {
+    json::Set(spec, key, json::String(value, allocator), allocator);
+  }
+}
+
+// Flyte's UpdatePod.
+void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
+               bool interruptible, const flyteplug::v1::TaskContext& context,
+               const K8sPluginConfig& k8s, json::Allocator& allocator) {
+  const Value* restart = json::Find(spec, "restartPolicy");
+  if (restart == nullptr || json::IsEmpty(*restart)) {
+    json::Set(spec, "restartPolicy", Value("Never"), allocator);
+  }
+  MergePlatformTolerations(spec, resource_names, interruptible, k8s, allocator);
+  SetStringIfEmpty(spec, "serviceAccountName",
+                   context.metadata().k8s_service_account(), allocator);
+  SetStringIfEmpty(spec, "schedulerName", k8s.scheduler_name, allocator);
+  MergeNodeSelector(spec, interruptible, k8s, allocator);
   struct {
     const char* key;
     const Value* fallback;
@@ -501,6 +511,262 @@ void ApplyGpuNodeSelectors(Value& spec,
   }
 }
 
+// BuildRawPod for a container target: one container named after the
+// execution (a DNS label), with the task's image, command, args, env and
+// resources.
+absl::Status BuildRawContainerPod(const flyteplug::v1::TaskContext& context,
+                                  const K8sPluginConfig& k8s,
+                                  json::Allocator& allocator, FlytePod& pod) {
+  const flyteidl::core::Container& source = context.task_template().container();
+  const std::string& generated_name = context.metadata().generated_name();
+  std::string name = IsDnsLabel(generated_name)
+                         ? generated_name
+                         : FallbackContainerName(generated_name);
+  Value container(rapidjson::kObjectType);
+  container.AddMember("name", json::String(name, allocator), allocator);
+  container.AddMember("image", json::String(source.image(), allocator),
+                      allocator);
+  for (const auto& [key, list] : {std::make_pair("command", &source.command()),
+                                  std::make_pair("args", &source.args())}) {
+    if (list->empty()) continue;
+    Value array(rapidjson::kArrayType);
+    for (const std::string& s : *list) {
+      array.PushBack(json::String(s, allocator), allocator);
+    }
+    container.AddMember(rapidjson::StringRef(key), array, allocator);
+  }
+  if (!source.env().empty()) {
+    Value env(rapidjson::kArrayType);
+    for (const auto& kv : source.env()) {
+      env.PushBack(EnvVar(kv.key(), kv.value(), allocator), allocator);
+    }
+    container.AddMember("env", env, allocator);
+  }
+  Value resources(rapidjson::kObjectType);
+  if (absl::Status s = AddResources(source.resources(), k8s,
+                                    "taskTemplate.container.resources",
+                                    resources, allocator);
+      !s.ok()) {
+    return s;
+  }
+  if (resources.MemberCount() > 0) {
+    container.AddMember("resources", resources, allocator);
+  }
+  container.AddMember("terminationMessagePolicy", "FallbackToLogsOnError",
+                      allocator);
+  if (!k8s.image_pull_policy.empty()) {
+    container.AddMember("imagePullPolicy",
+                        json::String(k8s.image_pull_policy, allocator),
+                        allocator);
+  }
+  Value containers(rapidjson::kArrayType);
+  containers.PushBack(container, allocator);
+  pod.spec.AddMember("containers", containers, allocator);
+  pod.primary_container_name = std::move(name);
+  return absl::OkStatus();
+}
+
+// BuildRawPod for a k8sPod target: its pod spec and metadata, the primary
+// container named by taskTemplate.config["primary_container_name"].
+absl::Status BuildRawK8sPod(const flyteidl::core::TaskTemplate& task,
+                            json::Allocator& allocator, FlytePod& pod) {
+  const flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
+  if (!k8s_pod.has_pod_spec()) {
+    return BadSpec(
+        "Pod tasks with task type version > 1 should specify their target "
+        "as a K8sPod with a defined pod spec");
+  }
+  auto it = task.config().find("primary_container_name");
+  if (it == task.config().end()) {
+    return BadSpec(
+        "invalid TaskSpecification, config missing "
+        "[primary_container_name] key in taskTemplate.config");
+  }
+  pod.primary_container_name = it->second;
+  pod.spec = plugins::ToRapidJson(k8s_pod.pod_spec(), allocator);
+  if (absl::Status s = CheckPodSpec(pod.spec, "taskTemplate.k8sPod.podSpec");
+      !s.ok()) {
+    return s;
+  }
+  pod.labels.insert(k8s_pod.metadata().labels().begin(),
+                    k8s_pod.metadata().labels().end());
+  pod.annotations.insert(k8s_pod.metadata().annotations().begin(),
+                         k8s_pod.metadata().annotations().end());
+  return absl::OkStatus();
+}
+
+// The execution's pod template override (metadata.overrides.podTemplate):
+// replaces the pod spec and primary container name, adds its metadata.
+absl::Status ApplyPodTemplateOverride(
+    const flyteidl::core::K8sPod& override_pod, json::Allocator& allocator,
+    FlytePod& pod) {
+  for (const auto& [k, v] : override_pod.metadata().labels()) {
+    pod.labels[k] = v;
+  }
+  for (const auto& [k, v] : override_pod.metadata().annotations()) {
+    pod.annotations[k] = v;
+  }
+  pod.spec = plugins::ToRapidJson(override_pod.pod_spec(), allocator);
+  if (absl::Status s =
+          CheckPodSpec(pod.spec, "metadata.overrides.podTemplate.podSpec");
+      !s.ok()) {
+    return s;
+  }
+  pod.primary_container_name = override_pod.primary_container_name();
+  return absl::OkStatus();
+}
+
+// Flyte's BuildRawPod, then the execution's pod template override.
+absl::Status BuildRawPod(const flyteplug::v1::TaskContext& context,
+                         const K8sPluginConfig& k8s, json::Allocator& allocator,
+                         FlytePod& pod) {
+  const flyteidl::core::TaskTemplate& task = context.task_template();
+  absl::Status status;
+  switch (task.target_case()) {
+    case flyteidl::core::TaskTemplate::kContainer:
+      status = BuildRawContainerPod(context, k8s, allocator, pod);
+      break;
+    case flyteidl::core::TaskTemplate::kK8SPod:
+      status = BuildRawK8sPod(task, allocator, pod);
+      break;
+    default:
+      return BadSpec(
+          "invalid TaskSpecification, unable to determine Pod configuration");
+  }
+  if (!status.ok()) return status;
+  const flyteplug::v1::TaskOverrides& overrides =
+      context.metadata().overrides();
+  if (overrides.has_pod_template() && overrides.pod_template().has_pod_spec()) {
+    return ApplyPodTemplateOverride(overrides.pod_template(), allocator, pod);
+  }
+  return absl::OkStatus();
+}
+
+// The container loop of ApplyFlytePodConfiguration: every container and
+// init container customised, the primary one with the execution's resource
+// overrides. Returns the resource names the pod uses (with cpu and memory
+// for the primary and init containers). Errors: the primary container is
+// missing, an override quantity is invalid.
+absl::StatusOr<std::set<std::string>> CustomizeContainers(
+    const flyteplug::v1::TaskContext& context, const K8sPluginConfig& k8s,
+    json::Allocator& allocator, FlytePod& pod) {
+  Value override_resources(rapidjson::kObjectType);
+  if (absl::Status s = AddResources(context.metadata().overrides().resources(),
+                                    k8s, "metadata.overrides.resources",
+                                    override_resources, allocator);
+      !s.ok()) {
+    return s;
+  }
+  EnvList decorations = DecorationEnv(context, k8s);
+  std::set<std::string> resource_names;
+  bool found_primary = false;
+  for (const char* list : {"containers", "initContainers"}) {
+    Value* containers = json::Find(pod.spec, list);
+    if (containers == nullptr || !containers->IsArray()) continue;
+    bool init = absl::string_view(list) == "initContainers";
+    for (Value& container : containers->GetArray()) {
+      const Value* name = json::Find(container, "name");
+      bool primary = !init && name != nullptr && name->IsString() &&
+                     pod.primary_container_name == name->GetString();
+      if (primary) {
+        found_primary = true;
+        MergeResourceOverrides(container, override_resources, allocator);
+      }
+      CustomizeContainer(container, context, decorations, k8s, allocator);
+      CollectResourceNames(container, &resource_names);
+      // Primary and init containers get the platform cpu/memory defaults.
+      if (primary || init) {
+        resource_names.insert("cpu");
+        resource_names.insert("memory");
+      }
+    }
+  }
+  if (!found_primary) {
+    return BadSpec(
+        absl::StrCat("invalid TaskSpecification, primary container [",
+                     pod.primary_container_name, "] not defined"));
+  }
+  return resource_names;
+}
+
+// `default-security-context` on a primary container that has none.
+void ApplyDefaultSecurityContext(const K8sPluginConfig& k8s,
+                                 json::Allocator& allocator, FlytePod& pod) {
+  Value* primary = FindContainer(pod.spec, pod.primary_container_name);
+  if (primary == nullptr || k8s.default_security_context.IsNull()) return;
+  const Value* security = json::Find(*primary, "securityContext");
+  if (security == nullptr || security->IsNull()) {
+    json::Set(*primary, "securityContext",
+              Value(k8s.default_security_context, allocator), allocator);
+  }
+}
+
+// Flyte's ApplyFlytePodConfiguration: the named PodTemplate must exist,
+// containers customised, UpdatePod, the default security context, then the
+// base PodTemplate merged underneath.
+absl::Status ApplyFlytePodConfiguration(
+    const flyteplug::v1::TaskContext& context, const K8sPluginConfig& k8s,
+    bool interruptible, json::Allocator& allocator, FlytePod& pod) {
+  const std::string& template_name =
+      context.task_template().metadata().pod_template_name();
+  if (!template_name.empty() && !context.has_base_pod_template()) {
+    return BadSpec(
+        absl::StrCat("PodTemplate '", template_name, "' does not exist"));
+  }
+  absl::StatusOr<std::set<std::string>> resource_names =
+      CustomizeContainers(context, k8s, allocator, pod);
+  if (!resource_names.ok()) return resource_names.status();
+  UpdatePod(pod.spec, *resource_names, interruptible, context, k8s, allocator);
+  ApplyDefaultSecurityContext(k8s, allocator, pod);
+  if (context.has_base_pod_template() &&
+      context.base_pod_template().has_pod_spec()) {
+    return MergeWithBasePodTemplate(context.base_pod_template(), pod,
+                                    allocator);
+  }
+  return absl::OkStatus();
+}
+
+// `add-tolerations-for-extended-resources`: an Exists toleration for each
+// listed resource the pod uses, unless already present.
+void AddExtendedResourceTolerations(const K8sPluginConfig& k8s,
+                                    json::Allocator& allocator, Value& spec) {
+  for (const std::string& name : k8s.add_tolerations_for_extended_resources) {
+    if (!PodUsesResource(spec, name, nullptr)) continue;
+    Value toleration = ToleranceExists(name, allocator);
+    bool present = false;
+    if (const Value* list = json::Find(spec, "tolerations")) {
+      for (const Value& t : list->GetArray()) {
+        present = present || t == toleration;
+      }
+    }
+    if (!present) AppendToleration(spec, std::move(toleration), allocator);
+  }
+}
+
+// Extended resources (the execution's GPU accelerator replaces the task's),
+// the execution's container image override, then the extended-resource
+// tolerations.
+void ApplyExecutionExtras(const flyteplug::v1::TaskContext& context,
+                          const K8sPluginConfig& k8s,
+                          json::Allocator& allocator, FlytePod& pod) {
+  const flyteplug::v1::TaskOverrides& overrides =
+      context.metadata().overrides();
+  flyteidl::core::GPUAccelerator gpu =
+      context.task_template().extended_resources().gpu_accelerator();
+  if (overrides.extended_resources().has_gpu_accelerator()) {
+    gpu = overrides.extended_resources().gpu_accelerator();
+  }
+  ApplyGpuNodeSelectors(pod.spec, gpu, k8s, allocator);
+  if (!overrides.container_image().empty()) {
+    if (Value* primary = FindContainer(pod.spec, pod.primary_container_name)) {
+      json::Set(*primary, "image",
+                json::String(overrides.container_image(), allocator),
+                allocator);
+    }
+  }
+  AddExtendedResourceTolerations(k8s, allocator, pod.spec);
+}
+
 }  // namespace
 
 void AddRequiredNodeSelectorRequirement(Value& affinity,
@@ -566,193 +832,16 @@ absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
                                       const K8sPluginConfig& k8s,
                                       bool interruptible,
                                       json::Allocator& allocator) {
-  const flyteidl::core::TaskTemplate& task = context.task_template();
-  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
   FlytePod pod;
-
-  // BuildRawPod.
-  switch (task.target_case()) {
-    case flyteidl::core::TaskTemplate::kContainer: {
-      const flyteidl::core::Container& source = task.container();
-      std::string name = IsDnsLabel(metadata.generated_name())
-                             ? metadata.generated_name()
-                             : FallbackContainerName(metadata.generated_name());
-      Value container(rapidjson::kObjectType);
-      container.AddMember("name", json::String(name, allocator), allocator);
-      container.AddMember("image", json::String(source.image(), allocator),
-                          allocator);
-      for (const auto& [key, list] :
-           {std::make_pair("command", &source.command()),
-            std::make_pair("args", &source.args())}) {
-        if (list->empty()) continue;
-        Value array(rapidjson::kArrayType);
-        for (const std::string& s : *list) {
-          array.PushBack(json::String(s, allocator), allocator);
-        }
-        container.AddMember(rapidjson::StringRef(key), array, allocator);
-      }
-      if (!source.env().empty()) {
-        Value env(rapidjson::kArrayType);
-        for (const auto& kv : source.env()) {
-          env.PushBack(EnvVar(kv.key(), kv.value(), allocator), allocator);
-        }
-        container.AddMember("env", env, allocator);
-      }
-      Value resources(rapidjson::kObjectType);
-      if (absl::Status s = AddResources(source.resources(), k8s,
-                                        "taskTemplate.container.resources",
-                                        resources, allocator);
-          !s.ok()) {
-        return s;
-      }
-      if (resources.MemberCount() > 0) {
-        container.AddMember("resources", resources, allocator);
-      }
-      container.AddMember("terminationMessagePolicy", "FallbackToLogsOnError",
-                          allocator);
-      if (!k8s.image_pull_policy.empty()) {
-        container.AddMember("imagePullPolicy",
-                            json::String(k8s.image_pull_policy, allocator),
-                            allocator);
-      }
-      Value containers(rapidjson::kArrayType);
-      containers.PushBack(container, allocator);
-      pod.spec.AddMember("containers", containers, allocator);
-      pod.primary_container_name = std::move(name);
-      break;
-    }
-    case flyteidl::core::TaskTemplate::kK8SPod: {
-      const flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
-      if (!k8s_pod.has_pod_spec()) {
-        return BadSpec(
-            "Pod tasks with task type version > 1 should specify their target "
-            "as a K8sPod with a defined pod spec");
-      }
-      auto it = task.config().find("primary_container_name");
-      if (it == task.config().end()) {
-        return BadSpec(
-            "invalid TaskSpecification, config missing "
-            "[primary_container_name] key in taskTemplate.config");
-      }
-      pod.primary_container_name = it->second;
-      pod.spec = plugins::ToRapidJson(k8s_pod.pod_spec(), allocator);
-      if (absl::Status s =
-              CheckPodSpec(pod.spec, "taskTemplate.k8sPod.podSpec");
-          !s.ok()) {
-        return s;
-      }
-      pod.labels.insert(k8s_pod.metadata().labels().begin(),
-                        k8s_pod.metadata().labels().end());
-      pod.annotations.insert(k8s_pod.metadata().annotations().begin(),
-                             k8s_pod.metadata().annotations().end());
-      break;
-    }
-    default:
-      return BadSpec(
-          "invalid TaskSpecification, unable to determine Pod configuration");
+  if (absl::Status s = BuildRawPod(context, k8s, allocator, pod); !s.ok()) {
+    return s;
   }
-
-  const flyteplug::v1::TaskOverrides& overrides = metadata.overrides();
-  if (overrides.has_pod_template() && overrides.pod_template().has_pod_spec()) {
-    const flyteidl::core::K8sPod& override_pod = overrides.pod_template();
-    for (const auto& [k, v] : override_pod.metadata().labels()) {
-      pod.labels[k] = v;
-    }
-    for (const auto& [k, v] : override_pod.metadata().annotations()) {
-      pod.annotations[k] = v;
-    }
-    pod.spec = plugins::ToRapidJson(override_pod.pod_spec(), allocator);
-    if (absl::Status s =
-            CheckPodSpec(pod.spec, "metadata.overrides.podTemplate.podSpec");
-        !s.ok()) {
-      return s;
-    }
-    pod.primary_container_name = override_pod.primary_container_name();
-  }
-
-  // ApplyFlytePodConfiguration.
-  const std::string& template_name = task.metadata().pod_template_name();
-  if (!template_name.empty() && !context.has_base_pod_template()) {
-    return BadSpec(
-        absl::StrCat("PodTemplate '", template_name, "' does not exist"));
-  }
-  Value override_resources(rapidjson::kObjectType);
-  if (absl::Status s = AddResources(overrides.resources(), k8s,
-                                    "metadata.overrides.resources",
-                                    override_resources, allocator);
+  if (absl::Status s = ApplyFlytePodConfiguration(context, k8s, interruptible,
+                                                  allocator, pod);
       !s.ok()) {
     return s;
   }
-  EnvList decorations = DecorationEnv(context, k8s);
-  std::set<std::string> resource_names;
-  bool found_primary = false;
-  for (const char* list : {"containers", "initContainers"}) {
-    Value* containers = json::Find(pod.spec, list);
-    if (containers == nullptr || !containers->IsArray()) continue;
-    bool init = absl::string_view(list) == "initContainers";
-    for (Value& container : containers->GetArray()) {
-      const Value* name = json::Find(container, "name");
-      bool primary = !init && name != nullptr && name->IsString() &&
-                     pod.primary_container_name == name->GetString();
-      if (primary) {
-        found_primary = true;
-        MergeResourceOverrides(container, override_resources, allocator);
-      }
-      CustomizeContainer(container, context, decorations, k8s, allocator);
-      CollectResourceNames(container, &resource_names);
-      // Primary and init containers get the platform cpu/memory defaults.
-      if (primary || init) {
-        resource_names.insert("cpu");
-        resource_names.insert("memory");
-      }
-    }
-  }
-  if (!found_primary) {
-    return BadSpec(
-        absl::StrCat("invalid TaskSpecification, primary container [",
-                     pod.primary_container_name, "] not defined"));
-  }
-  UpdatePod(pod.spec, resource_names, interruptible, context, k8s, allocator);
-  if (Value* primary = FindContainer(pod.spec, pod.primary_container_name)) {
-    const Value* security = json::Find(*primary, "securityContext");
-    if ((security == nullptr || security->IsNull()) &&
-        !k8s.default_security_context.IsNull()) {
-      json::Set(*primary, "securityContext",
-                Value(k8s.default_security_context, allocator), allocator);
-    }
-  }
-  if (context.has_base_pod_template() &&
-      context.base_pod_template().has_pod_spec()) {
-    if (absl::Status s = MergeWithBasePodTemplate(context.base_pod_template(),
-                                                  pod, allocator);
-        !s.ok()) {
-      return s;
-    }
-  }
-  // Extended resources: execution overrides replace the task's per field.
-  flyteidl::core::GPUAccelerator gpu =
-      task.extended_resources().gpu_accelerator();
-  if (overrides.extended_resources().has_gpu_accelerator()) {
-    gpu = overrides.extended_resources().gpu_accelerator();
-  }
-  ApplyGpuNodeSelectors(pod.spec, gpu, k8s, allocator);
-  if (!overrides.container_image().empty()) {
-    if (Value* primary = FindContainer(pod.spec, pod.primary_container_name)) {
-      json::Set(*primary, "image",
-                json::String(overrides.container_image(), allocator),
-                allocator);
-    }
-  }
-  for (const std::string& name : k8s.add_tolerations_for_extended_resources) {
-    if (!PodUsesResource(pod.spec, name, nullptr)) continue;
-    Value toleration = ToleranceExists(name, allocator);
-    bool present = false;
-    if (const Value* list = json::Find(pod.spec, "tolerations")) {
-      for (const Value& t : list->GetArray())
-        present = present || t == toleration;
-    }
-    if (!present) AppendToleration(pod.spec, std::move(toleration), allocator);
-  }
+  ApplyExecutionExtras(context, k8s, allocator, pod);
   return pod;
 }
 

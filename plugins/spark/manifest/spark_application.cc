@@ -23,17 +23,6 @@ using json::Value;
 constexpr char kDriverTemplateContainer[] = "spark-kubernetes-driver";
 constexpr char kExecutorTemplateContainer[] = "spark-kubernetes-executor";
 
-// One role (driver or executor) being built.
-struct Role {
-  Role(bool is_driver, const RolePod* role_pod)
-      : driver(is_driver), pod(role_pod) {}
-
-  bool driver;
-  const RolePod* pod;
-  Value spec{rapidjson::kObjectType};  // SparkPodSpec
-  std::string template_container;      // for podTemplateContainerName
-};
-
 const char* TypeName(int32_t application_type) {
   switch (application_type) {
     case 1:
@@ -145,6 +134,414 @@ Value RoleMetadataMap(
     for (const auto& [k, v] : *role) merged[k] = v;
   }
   return json::StringMap(merged, allocator);
+}
+
+// Everything the steps of one build read. Borrowed for the build.
+struct BuildInputs {
+  const flyteplug::v1::TaskContext& context;
+  const SparkPluginConfig& spark;
+  const K8sPluginConfig& k8s;
+  json::Allocator& allocator;
+};
+
+// One role (driver or executor) being built.
+struct Role {
+  Role(bool is_driver, const RolePod& role_overlay, bool is_interruptible)
+      : driver(is_driver),
+        overlay(role_overlay),
+        interruptible(is_interruptible) {}
+
+  const char* name() const { return driver ? "driver" : "executor"; }
+  // The SparkJob field holding the role's overlay.
+  const char* overlay_field() const {
+    return driver ? "driverPod" : "executorPod";
+  }
+
+  const bool driver;
+  const RolePod& overlay;    // custom.driverPod / custom.executorPod
+  const bool interruptible;  // the driver is always on-demand
+  FlytePod pod;              // Flyte's pod spec with the overlay merged
+  std::string primary;       // name of the role's primary container
+  Value spec{rapidjson::kObjectType};  // SparkPodSpec
+  std::string template_container;      // for podTemplateContainerName
+};
+
+// Step 1, validate: Flyte's BuildResource checks. Returns the SparkJob of
+// taskTemplate.custom, which has a main application file or class, for a
+// task whose execution has a name.
+absl::StatusOr<SparkJobSpec> ValidatedSparkJob(
+    const flyteplug::v1::TaskContext& context) {
+  const flyteidl::core::TaskTemplate& task = context.task_template();
+  if (!task.has_custom()) {
+    return absl::InvalidArgumentError(
+        "invalid TaskSpecification [taskTemplate.custom], failed to "
+        "unmarshal: nil Struct object passed (a spark task needs a SparkJob "
+        "in taskTemplate.custom)");
+  }
+  absl::StatusOr<SparkJobSpec> job = ParseSparkJob(task.custom());
+  if (!job.ok()) return job.status();
+  if (job->main_application_file.empty() && job->main_class.empty()) {
+    return absl::InvalidArgumentError(
+        "invalid TaskSpecification [taskTemplate.custom]: either "
+        "MainApplicationFile or MainClass must be set");
+  }
+  if (context.metadata().generated_name().empty()) {
+    return absl::InvalidArgumentError(
+        "metadata.generatedName is empty: the SparkApplication needs a name");
+  }
+  return job;
+}
+
+// `overlay-primary-container-alias`: when the overlay's primary container
+// name (default "primary") names no container of the role's pod, the
+// overlay's container of that name is renamed to the pod's primary
+// container. Returns whether the alias applied (then the overlay's name no
+// longer designates the primary container).
+bool AliasOverlayPrimaryContainer(Role& role, Value& overlay_spec,
+                                  json::Allocator& allocator) {
+  const std::string alias = role.overlay.primary_container_name.empty()
+                                ? "primary"
+                                : role.overlay.primary_container_name;
+  if (alias == role.primary || FindContainer(role.pod.spec, alias) != nullptr) {
+    return false;
+  }
+  if (Value* container = FindContainer(overlay_spec, alias)) {
+    SetString(*container, "name", role.primary, allocator);
+  }
+  return true;
+}
+
+// `enforce-platform-affinity` (Flyte 2's fix): after an overlay merge, the
+// (non-)interruptible node-selector requirement is back on every required
+// term and an interruptible pod keeps the interruptible node selector.
+void ReapplyPlatformAffinity(bool interruptible, const K8sPluginConfig& k8s,
+                             Value& spec, json::Allocator& allocator) {
+  const Value& requirement =
+      interruptible ? k8s.interruptible_node_selector_requirement
+                    : k8s.non_interruptible_node_selector_requirement;
+  Value& affinity =
+      json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator);
+  if (!requirement.IsNull()) {
+    AddRequiredNodeSelectorRequirement(affinity, requirement,
+                                       /*skip_present=*/true, allocator);
+  }
+  if (interruptible && !k8s.interruptible_node_selector.empty()) {
+    Value& selector =
+        json::Ensure(spec, "nodeSelector", rapidjson::kObjectType, allocator);
+    for (const auto& [k, v] : k8s.interruptible_node_selector) {
+      SetString(selector, k, v, allocator);
+    }
+  }
+}
+
+// Flyte's MergeOverlayPodSpecOntoBase of the role's overlay pod spec onto
+// its pod, with the switches that shape it. Sets *aliased as
+// AliasOverlayPrimaryContainer returns. REQUIRES: role.overlay.pod_spec.
+absl::Status MergeRoleOverlay(const BuildInputs& in, Role& role,
+                              bool* aliased) {
+  json::Allocator& allocator = in.allocator;
+  Value overlay_spec = plugins::ToRapidJson(*role.overlay.pod_spec, allocator);
+  if (absl::Status s = CheckPodSpec(
+          overlay_spec, absl::StrCat(role.name(), " pod spec (custom.",
+                                     role.overlay_field(), ".podSpec)"));
+      !s.ok()) {
+    return s;
+  }
+  if (in.spark.overlay_primary_container_alias) {
+    *aliased = AliasOverlayPrimaryContainer(role, overlay_spec, allocator);
+  }
+  if (in.spark.dedupe_overlay_containers) {
+    // The overlay repeats the task's container with its templates
+    // unrendered (flytekit does this): render before comparing.
+    RenderContainerTemplates(overlay_spec, in.context, allocator);
+  }
+  MergeOverlayPodSpec(role.pod.spec, overlay_spec,
+                      in.spark.dedupe_overlay_containers, allocator);
+  if (in.spark.enforce_platform_affinity) {
+    ReapplyPlatformAffinity(role.interruptible, in.k8s, role.pod.spec,
+                            allocator);
+  }
+  return absl::OkStatus();
+}
+
+// Step 3a, the role's pod: Flyte's ToK8sPodSpec, the role's overlay merged
+// onto it, then its primary container (the overlay may name another one).
+// Returns that container, inside role.pod.spec.
+absl::StatusOr<Value*> BuildRolePod(const BuildInputs& in, Role& role) {
+  absl::StatusOr<FlytePod> built =
+      ToK8sPodSpec(in.context, in.k8s, role.interruptible, in.allocator);
+  if (!built.ok()) return built.status();
+  role.pod = *std::move(built);
+  role.primary = role.pod.primary_container_name;
+  const RolePod& overlay = role.overlay;
+  bool aliased = false;
+  if (overlay.present && overlay.pod_spec != nullptr) {
+    if (absl::Status s = MergeRoleOverlay(in, role, &aliased); !s.ok()) {
+      return s;
+    }
+  }
+  if (overlay.present && !overlay.primary_container_name.empty() && !aliased) {
+    role.primary = overlay.primary_container_name;
+  }
+  Value* container = FindContainer(role.pod.spec, role.primary);
+  if (container == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid TaskSpecification, container [", role.primary,
+                     "] not defined (", role.name(), " pod",
+                     overlay.present && !overlay.primary_container_name.empty()
+                         ? absl::StrCat(", custom.", role.overlay_field(),
+                                        ".primaryContainerName")
+                         : "",
+                     ")"));
+  }
+  return container;
+}
+
+// The role's labels and annotations (RoleMetadataMap's order).
+void AddRoleMetadata(const BuildInputs& in, const Role& role, Value& out) {
+  const flyteplug::v1::TaskExecutionMetadata& metadata = in.context.metadata();
+  const RolePod& overlay = role.overlay;
+  out.AddMember(
+      "annotations",
+      RoleMetadataMap(in.k8s.default_annotations, role.pod.annotations,
+                      metadata.annotations(),
+                      overlay.has_metadata ? &overlay.annotations : nullptr,
+                      in.allocator),
+      in.allocator);
+  out.AddMember(
+      "labels",
+      RoleMetadataMap(in.k8s.default_labels, role.pod.labels, metadata.labels(),
+                      overlay.has_metadata ? &overlay.labels : nullptr,
+                      in.allocator),
+      in.allocator);
+}
+
+// The primary container's env, then FLYTE_MAX_ATTEMPTS.
+void AddRoleEnv(const flyteplug::v1::TaskExecutionMetadata& metadata,
+                const Value& container, Value& out,
+                json::Allocator& allocator) {
+  Value env(rapidjson::kArrayType);
+  if (const Value* own = json::Find(container, "env"); own && own->IsArray()) {
+    for (const Value& var : own->GetArray()) {
+      env.PushBack(Value(var, allocator), allocator);
+    }
+  }
+  Value max_attempts(rapidjson::kObjectType);
+  max_attempts.AddMember("name", "FLYTE_MAX_ATTEMPTS", allocator);
+  max_attempts.AddMember(
+      "value", json::String(absl::StrCat(metadata.max_attempts()), allocator),
+      allocator);
+  env.PushBack(max_attempts, allocator);
+  out.AddMember("env", env, allocator);
+}
+
+// The SparkPodSpec fields Flyte copies from the pod spec and its primary
+// container: image, security contexts, DNS config, tolerations, node
+// selector, affinity, scheduler, host network, priority class.
+void CopyPodFields(const Value& pod_spec, const Value& container, Value& out,
+                   json::Allocator& allocator) {
+  const Value* image = json::Find(container, "image");
+  out.AddMember("image",
+                image != nullptr && image->IsString()
+                    ? Value(*image, allocator)
+                    : Value(rapidjson::kStringType),
+                allocator);
+  CopyIfPresent(out, "podSecurityContext", pod_spec, "securityContext", false,
+                allocator);
+  CopyIfPresent(out, "securityContext", container, "securityContext", false,
+                allocator);
+  CopyIfPresent(out, "dnsConfig", pod_spec, "dnsConfig", false, allocator);
+  CopyIfPresent(out, "tolerations", pod_spec, "tolerations", true, allocator);
+  CopyIfPresent(out, "nodeSelector", pod_spec, "nodeSelector", true, allocator);
+  const Value* affinity = json::Find(pod_spec, "affinity");
+  out.AddMember("affinity",
+                affinity != nullptr && affinity->IsObject()
+                    ? Value(*affinity, allocator)
+                    : Value(rapidjson::kObjectType),
+                allocator);
+  const Value* scheduler = json::Find(pod_spec, "schedulerName");
+  out.AddMember("schedulerName",
+                scheduler != nullptr && scheduler->IsString()
+                    ? Value(*scheduler, allocator)
+                    : Value(rapidjson::kStringType),
+                allocator);
+  const Value* host_network = json::Find(pod_spec, "hostNetwork");
+  out.AddMember("hostNetwork",
+                Value(host_network != nullptr && host_network->IsBool() &&
+                      host_network->GetBool()),
+                allocator);
+}
+
+// The sparkConf values Flyte types into the role's fields: cores, memory
+// and, for the executor, instances.
+void AddSparkConfFields(const std::map<std::string, std::string>& conf,
+                        const Role& role, Value& out,
+                        json::Allocator& allocator) {
+  auto find = [&conf](const std::string& key) -> const std::string* {
+    auto it = conf.find(key);
+    return it == conf.end() ? nullptr : &it->second;
+  };
+  std::string prefix = absl::StrCat("spark.", role.name(), ".");
+  if (auto cores = ParseSparkInt(find(prefix + "cores"))) {
+    out.AddMember("cores", Value(*cores), allocator);
+  }
+  if (const std::string* memory = find(prefix + "memory");
+      memory != nullptr && !memory->empty()) {
+    SetString(out, "memory", *memory, allocator);
+  }
+  if (!role.driver) {
+    if (auto instances = ParseSparkInt(find("spark.executor.instances"))) {
+      out.AddMember("instances", Value(*instances), allocator);
+    }
+  }
+}
+
+// `enable-pod-template` (Flyte 2's podtemplate.go): the role's `template`,
+// {metadata: {labels, annotations}, spec} where spec is the user's custom
+// pod spec verbatim (platform constraints applied with
+// `enforce-platform-affinity`), or Flyte's pod spec with the primary
+// container renamed and its command/args cleared. Sets
+// role.template_container. REQUIRES: `out` has labels and annotations.
+void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
+  json::Allocator& allocator = in.allocator;
+  Value template_spec;
+  if (role.overlay.pod_spec != nullptr) {
+    template_spec = plugins::ToRapidJson(*role.overlay.pod_spec, allocator);
+    if (in.spark.enforce_platform_affinity) {
+      ApplyPlatformConstraints(template_spec, role.interruptible, in.k8s,
+                               allocator);
+    }
+    role.template_container = role.overlay.primary_container_name.empty()
+                                  ? role.primary
+                                  : role.overlay.primary_container_name;
+  } else {
+    template_spec.CopyFrom(role.pod.spec, allocator);
+    role.template_container =
+        role.driver ? kDriverTemplateContainer : kExecutorTemplateContainer;
+    if (Value* c = FindContainer(template_spec, role.primary)) {
+      SetString(*c, "name", role.template_container, allocator);
+      json::Remove(*c, "command");
+      json::Remove(*c, "args");
+    }
+  }
+  Value pod_template(rapidjson::kObjectType);
+  Value template_meta(rapidjson::kObjectType);
+  template_meta.AddMember(
+      "labels", Value(*json::Find(out, "labels"), allocator), allocator);
+  template_meta.AddMember("annotations",
+                          Value(*json::Find(out, "annotations"), allocator),
+                          allocator);
+  pod_template.AddMember("metadata", template_meta, allocator);
+  pod_template.AddMember("spec", template_spec, allocator);
+  out.AddMember("template", pod_template, allocator);
+}
+
+// Step 3, the role's SparkPodSpec (Flyte's createDriverSpec /
+// createExecutorSpec) into role.spec, with the switches that add to it.
+// Returns the role's primary container, inside role.pod.spec.
+absl::StatusOr<const Value*> BuildRoleSpec(
+    const BuildInputs& in, const std::map<std::string, std::string>& conf,
+    Role& role) {
+  absl::StatusOr<Value*> container = BuildRolePod(in, role);
+  if (!container.ok()) return container.status();
+  json::Allocator& allocator = in.allocator;
+  Value& out = role.spec;
+  AddRoleMetadata(in, role, out);
+  AddRoleEnv(in.context.metadata(), **container, out, allocator);
+  CopyPodFields(role.pod.spec, **container, out, allocator);
+  SetString(out, "serviceAccount", ServiceAccount(in.context.metadata()),
+            allocator);
+  CopyIfPresent(out, "priorityClassName", role.pod.spec, "priorityClassName",
+                true, allocator);
+  AddSparkConfFields(conf, role, out, allocator);
+  if (in.spark.propagate_container_resources) {
+    PropagateResources(**container, conf, role.driver, in.k8s, out, allocator);
+  }
+  // Step 4, the pod template (a switch; Flyte 2).
+  if (in.spark.enable_pod_template) AddRolePodTemplate(in, role, out);
+  return *container;
+}
+
+// Pruning a role's empty maps keeps the output close to Go's omitempty
+// serialization.
+void PruneEmptyRoleMaps(Value& spec) {
+  for (const char* key : {"annotations", "labels"}) {
+    if (json::IsEmpty(*json::Find(spec, key))) json::Remove(spec, key);
+  }
+}
+
+// Step 5, the object's metadata, as propeller's PluginManager adds it:
+// name, namespace, labels and annotations (platform defaults, the task's,
+// then the execution's) and the finalizer when `inject-finalizer`.
+Value ObjectMetadata(const BuildInputs& in) {
+  const flyteplug::v1::TaskExecutionMetadata& metadata = in.context.metadata();
+  json::Allocator& allocator = in.allocator;
+  Value object_meta(rapidjson::kObjectType);
+  SetString(object_meta, "name", ToDns1123Subdomain(metadata.generated_name()),
+            allocator);
+  if (!metadata.namespace_().empty()) {
+    SetString(object_meta, "namespace", metadata.namespace_(), allocator);
+  }
+  std::map<std::string, std::string> labels = in.k8s.default_labels;
+  std::map<std::string, std::string> annotations = in.k8s.default_annotations;
+  const auto& task_meta = in.context.task_template().metadata().metadata();
+  for (const auto& [k, v] : task_meta.labels()) labels[k] = v;
+  for (const auto& [k, v] : task_meta.annotations()) annotations[k] = v;
+  for (const auto& [k, v] : metadata.labels()) labels[k] = v;
+  for (const auto& [k, v] : metadata.annotations()) annotations[k] = v;
+  if (!labels.empty()) {
+    object_meta.AddMember("labels", json::StringMap(labels, allocator),
+                          allocator);
+  }
+  if (!annotations.empty()) {
+    object_meta.AddMember("annotations",
+                          json::StringMap(annotations, allocator), allocator);
+  }
+  if (in.k8s.inject_finalizer) {
+    Value finalizers(rapidjson::kArrayType);
+    finalizers.PushBack("flyte.org/finalizer-k8s", allocator);
+    object_meta.AddMember("finalizers", finalizers, allocator);
+  }
+  return object_meta;
+}
+
+// Step 6, the SparkApplicationSpec. The application's image and arguments
+// are the executor's. Takes the roles' specs (moved out).
+Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
+                      const std::map<std::string, std::string>& conf,
+                      const Value& executor_args, Role& driver, Role& executor,
+                      json::Allocator& allocator) {
+  Value app(rapidjson::kObjectType);
+  app.AddMember("type", rapidjson::StringRef(TypeName(job.application_type)),
+                allocator);
+  app.AddMember("mode", "cluster", allocator);
+  app.AddMember("image", Value(*json::Find(executor.spec, "image"), allocator),
+                allocator);
+  if (executor_args.IsArray() && !executor_args.Empty()) {
+    app.AddMember("arguments", Value(executor_args, allocator), allocator);
+  }
+  if (!job.main_application_file.empty()) {
+    SetString(app, "mainApplicationFile", job.main_application_file, allocator);
+  }
+  if (!job.main_class.empty()) {
+    SetString(app, "mainClass", job.main_class, allocator);
+  }
+  SetString(app, "sparkVersion", spark.spark_version, allocator);
+  if (auto it = conf.find("spark.batchScheduler"); it != conf.end()) {
+    SetString(app, "batchScheduler", it->second, allocator);
+  }
+  app.AddMember("sparkConf", json::StringMap(conf, allocator), allocator);
+  if (!job.hadoop_conf.empty()) {
+    app.AddMember("hadoopConf", json::StringMap(job.hadoop_conf, allocator),
+                  allocator);
+  }
+  Value restart(rapidjson::kObjectType);
+  restart.AddMember("type", "OnFailure", allocator);
+  restart.AddMember("onSubmissionFailureRetries", 14, allocator);
+  app.AddMember("restartPolicy", restart, allocator);
+  app.AddMember("driver", driver.spec, allocator);
+  app.AddMember("executor", executor.spec, allocator);
+  return app;
 }
 
 }  // namespace
@@ -297,6 +694,7 @@ absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
       !s.ok()) {
     return s;
   }
+  // Deterministic output (improvement 1): keys sorted, same input same bytes.
   return json::WriteSorted(manifest);
 }
 
@@ -304,318 +702,47 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
     const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos,
     rapidjson::Document* manifest) const {
   const SparkPluginConfig& spark = config_.spark;
-  const K8sPluginConfig& k8s = config_.k8s;
-  const flyteidl::core::TaskTemplate& task = context.task_template();
   const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
-
-  if (!task.has_custom()) {
-    return absl::InvalidArgumentError(
-        "invalid TaskSpecification [taskTemplate.custom], failed to "
-        "unmarshal: nil Struct object passed (a spark task needs a SparkJob "
-        "in taskTemplate.custom)");
-  }
-  absl::StatusOr<SparkJobSpec> parsed = ParseSparkJob(task.custom());
-  if (!parsed.ok()) return parsed.status();
-  const SparkJobSpec& job = *parsed;
-  if (job.main_application_file.empty() && job.main_class.empty()) {
-    return absl::InvalidArgumentError(
-        "invalid TaskSpecification [taskTemplate.custom]: either "
-        "MainApplicationFile or MainClass must be set");
-  }
-  if (metadata.generated_name().empty()) {
-    return absl::InvalidArgumentError(
-        "metadata.generatedName is empty: the SparkApplication needs a name");
-  }
-
+  // 1. Validate.
+  absl::StatusOr<SparkJobSpec> job = ValidatedSparkJob(context);
+  if (!job.ok()) return job.status();
+  // 2. sparkConf (`user-spark-conf-wins`, `sanitize-pod-name-prefix`).
   std::map<std::string, std::string> conf =
-      AssembleSparkConf(job, spark, metadata.generated_name(), now_unix_nanos);
+      AssembleSparkConf(*job, spark, metadata.generated_name(), now_unix_nanos);
 
   manifest->SetObject();
   json::Allocator& allocator = manifest->GetAllocator();
-  const std::string service_account = ServiceAccount(metadata);
-
-  Role roles[] = {Role(true, &job.driver_pod), Role(false, &job.executor_pod)};
-  Value executor_image;
+  const BuildInputs in{context, spark, config_.k8s, allocator};
+  // 3-4. The driver's and executor's specs, with their pod templates.
+  Role driver(/*is_driver=*/true, job->driver_pod, /*is_interruptible=*/false);
+  Role executor(/*is_driver=*/false, job->executor_pod,
+                metadata.interruptible());
   Value executor_args;
-  for (Role& role : roles) {
-    const char* role_name = role.driver ? "driver" : "executor";
-    // The driver is always on-demand; the executor follows the context.
-    bool interruptible = !role.driver && metadata.interruptible();
-    absl::StatusOr<FlytePod> built =
-        ToK8sPodSpec(context, k8s, interruptible, allocator);
-    if (!built.ok()) return built.status();
-    FlytePod& pod = *built;
-    std::string primary = pod.primary_container_name;
-    const RolePod& overlay = *role.pod;
-    const char* overlay_field = role.driver ? "driverPod" : "executorPod";
-    bool aliased = false;
-    if (overlay.present) {
-      if (overlay.pod_spec != nullptr) {
-        Value overlay_spec = plugins::ToRapidJson(*overlay.pod_spec, allocator);
-        if (absl::Status s = CheckPodSpec(
-                overlay_spec, absl::StrCat(role_name, " pod spec (custom.",
-                                           overlay_field, ".podSpec)"));
-            !s.ok()) {
-          return s;
-        }
-        if (spark.overlay_primary_container_alias) {
-          const std::string alias = overlay.primary_container_name.empty()
-                                        ? "primary"
-                                        : overlay.primary_container_name;
-          if (alias != primary && FindContainer(pod.spec, alias) == nullptr) {
-            if (Value* c = FindContainer(overlay_spec, alias)) {
-              SetString(*c, "name", primary, allocator);
-            }
-            aliased = true;
-          }
-        }
-        if (spark.dedupe_overlay_containers) {
-          // The overlay repeats the task's container with its templates
-          // unrendered (flytekit does this): render before comparing.
-          RenderContainerTemplates(overlay_spec, context, allocator);
-        }
-        MergeOverlayPodSpec(pod.spec, overlay_spec,
-                            spark.dedupe_overlay_containers, allocator);
-        if (spark.enforce_platform_affinity) {
-          // Flyte 2's fix: overlay terms cannot escape the requirement.
-          const Value& requirement =
-              interruptible ? k8s.interruptible_node_selector_requirement
-                            : k8s.non_interruptible_node_selector_requirement;
-          Value& affinity = json::Ensure(pod.spec, "affinity",
-                                         rapidjson::kObjectType, allocator);
-          if (!requirement.IsNull()) {
-            AddRequiredNodeSelectorRequirement(affinity, requirement,
-                                               /*skip_present=*/true,
-                                               allocator);
-          }
-          if (interruptible && !k8s.interruptible_node_selector.empty()) {
-            Value& selector = json::Ensure(pod.spec, "nodeSelector",
-                                           rapidjson::kObjectType, allocator);
-            for (const auto& [k, v] : k8s.interruptible_node_selector) {
-              SetString(selector, k, v, allocator);
-            }
-          }
-        }
-      }
-      if (!overlay.primary_container_name.empty() && !aliased) {
-        primary = overlay.primary_container_name;
-      }
+  for (Role* role : {&driver, &executor}) {
+    absl::StatusOr<const Value*> container = BuildRoleSpec(in, conf, *role);
+    if (!container.ok()) return container.status();
+    const Value* args = json::Find(**container, "args");
+    if (!role->driver && args != nullptr && args->IsArray()) {
+      executor_args.CopyFrom(*args, allocator);
     }
-    Value* container = FindContainer(pod.spec, primary);
-    if (container == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid TaskSpecification, container [", primary, "] not defined (",
-          role_name, " pod",
-          overlay.present && !overlay.primary_container_name.empty()
-              ? absl::StrCat(", custom.", overlay_field,
-                             ".primaryContainerName")
-              : "",
-          ")"));
-    }
-
-    Value& out = role.spec;
-    out.AddMember(
-        "annotations",
-        RoleMetadataMap(
-            k8s.default_annotations, pod.annotations, metadata.annotations(),
-            overlay.has_metadata ? &overlay.annotations : nullptr, allocator),
-        allocator);
-    out.AddMember(
-        "labels",
-        RoleMetadataMap(k8s.default_labels, pod.labels, metadata.labels(),
-                        overlay.has_metadata ? &overlay.labels : nullptr,
-                        allocator),
-        allocator);
-    Value env(rapidjson::kArrayType);
-    if (const Value* own = json::Find(*container, "env");
-        own && own->IsArray()) {
-      for (const Value& var : own->GetArray()) {
-        env.PushBack(Value(var, allocator), allocator);
-      }
-    }
-    Value max_attempts(rapidjson::kObjectType);
-    max_attempts.AddMember("name", "FLYTE_MAX_ATTEMPTS", allocator);
-    max_attempts.AddMember(
-        "value", json::String(absl::StrCat(metadata.max_attempts()), allocator),
-        allocator);
-    env.PushBack(max_attempts, allocator);
-    out.AddMember("env", env, allocator);
-    const Value* image = json::Find(*container, "image");
-    out.AddMember("image",
-                  image != nullptr && image->IsString()
-                      ? Value(*image, allocator)
-                      : Value(rapidjson::kStringType),
-                  allocator);
-    CopyIfPresent(out, "podSecurityContext", pod.spec, "securityContext", false,
-                  allocator);
-    CopyIfPresent(out, "securityContext", *container, "securityContext", false,
-                  allocator);
-    CopyIfPresent(out, "dnsConfig", pod.spec, "dnsConfig", false, allocator);
-    CopyIfPresent(out, "tolerations", pod.spec, "tolerations", true, allocator);
-    CopyIfPresent(out, "nodeSelector", pod.spec, "nodeSelector", true,
-                  allocator);
-    const Value* affinity = json::Find(pod.spec, "affinity");
-    out.AddMember("affinity",
-                  affinity != nullptr && affinity->IsObject()
-                      ? Value(*affinity, allocator)
-                      : Value(rapidjson::kObjectType),
-                  allocator);
-    const Value* scheduler = json::Find(pod.spec, "schedulerName");
-    out.AddMember("schedulerName",
-                  scheduler != nullptr && scheduler->IsString()
-                      ? Value(*scheduler, allocator)
-                      : Value(rapidjson::kStringType),
-                  allocator);
-    const Value* host_network = json::Find(pod.spec, "hostNetwork");
-    out.AddMember("hostNetwork",
-                  Value(host_network != nullptr && host_network->IsBool() &&
-                        host_network->GetBool()),
-                  allocator);
-    SetString(out, "serviceAccount", service_account, allocator);
-    CopyIfPresent(out, "priorityClassName", pod.spec, "priorityClassName", true,
-                  allocator);
-
-    auto find = [&conf](const std::string& key) -> const std::string* {
-      auto it = conf.find(key);
-      return it == conf.end() ? nullptr : &it->second;
-    };
-    std::string prefix = absl::StrCat("spark.", role_name, ".");
-    if (auto cores = ParseSparkInt(find(prefix + "cores"))) {
-      out.AddMember("cores", Value(*cores), allocator);
-    }
-    if (const std::string* memory = find(prefix + "memory");
-        memory != nullptr && !memory->empty()) {
-      SetString(out, "memory", *memory, allocator);
-    }
-    if (!role.driver) {
-      if (auto instances = ParseSparkInt(find("spark.executor.instances"))) {
-        out.AddMember("instances", Value(*instances), allocator);
-      }
-    }
-    if (spark.propagate_container_resources) {
-      PropagateResources(*container, conf, role.driver, k8s, out, allocator);
-    }
-
-    if (spark.enable_pod_template) {
-      // Flyte 2: the user's custom pod spec verbatim, or Flyte's pod spec
-      // with the primary container renamed and its command/args cleared.
-      Value template_spec;
-      if (overlay.pod_spec != nullptr) {
-        template_spec = plugins::ToRapidJson(*overlay.pod_spec, allocator);
-        if (spark.enforce_platform_affinity) {
-          ApplyPlatformConstraints(template_spec, interruptible, k8s,
-                                   allocator);
-        }
-        role.template_container = overlay.primary_container_name.empty()
-                                      ? primary
-                                      : overlay.primary_container_name;
-      } else {
-        template_spec.CopyFrom(pod.spec, allocator);
-        role.template_container =
-            role.driver ? kDriverTemplateContainer : kExecutorTemplateContainer;
-        if (Value* c = FindContainer(template_spec, primary)) {
-          SetString(*c, "name", role.template_container, allocator);
-          json::Remove(*c, "command");
-          json::Remove(*c, "args");
-        }
-      }
-      Value pod_template(rapidjson::kObjectType);
-      Value template_meta(rapidjson::kObjectType);
-      template_meta.AddMember(
-          "labels", Value(*json::Find(out, "labels"), allocator), allocator);
-      template_meta.AddMember("annotations",
-                              Value(*json::Find(out, "annotations"), allocator),
-                              allocator);
-      pod_template.AddMember("metadata", template_meta, allocator);
-      pod_template.AddMember("spec", template_spec, allocator);
-      out.AddMember("template", pod_template, allocator);
-    }
-    if (!role.driver) {
-      executor_image.CopyFrom(*json::Find(out, "image"), allocator);
-      const Value* args = json::Find(*container, "args");
-      if (args != nullptr && args->IsArray()) {
-        executor_args.CopyFrom(*args, allocator);
-      }
-    }
-    // Pruning the role's empty maps keeps the output close to Go's
-    // omitempty serialization.
-    for (const char* key : {"annotations", "labels"}) {
-      if (json::IsEmpty(*json::Find(out, key))) json::Remove(out, key);
-    }
+    PruneEmptyRoleMaps(role->spec);
   }
   if (spark.enable_pod_template) {
     conf["spark.kubernetes.driver.podTemplateContainerName"] =
-        roles[0].template_container;
+        driver.template_container;
     conf["spark.kubernetes.executor.podTemplateContainerName"] =
-        roles[1].template_container;
+        executor.template_container;
   }
-
-  // The object's metadata, as propeller's PluginManager adds it.
-  Value object_meta(rapidjson::kObjectType);
-  SetString(object_meta, "name", ToDns1123Subdomain(metadata.generated_name()),
-            allocator);
-  if (!metadata.namespace_().empty()) {
-    SetString(object_meta, "namespace", metadata.namespace_(), allocator);
-  }
-  {
-    std::map<std::string, std::string> labels = k8s.default_labels;
-    std::map<std::string, std::string> annotations = k8s.default_annotations;
-    const auto& task_meta = task.metadata().metadata();
-    for (const auto& [k, v] : task_meta.labels()) labels[k] = v;
-    for (const auto& [k, v] : task_meta.annotations()) annotations[k] = v;
-    for (const auto& [k, v] : metadata.labels()) labels[k] = v;
-    for (const auto& [k, v] : metadata.annotations()) annotations[k] = v;
-    if (!labels.empty()) {
-      object_meta.AddMember("labels", json::StringMap(labels, allocator),
-                            allocator);
-    }
-    if (!annotations.empty()) {
-      object_meta.AddMember("annotations",
-                            json::StringMap(annotations, allocator), allocator);
-    }
-  }
-  if (k8s.inject_finalizer) {
-    Value finalizers(rapidjson::kArrayType);
-    finalizers.PushBack("flyte.org/finalizer-k8s", allocator);
-    object_meta.AddMember("finalizers", finalizers, allocator);
-  }
-
-  Value app(rapidjson::kObjectType);
-  app.AddMember("type", rapidjson::StringRef(TypeName(job.application_type)),
-                allocator);
-  app.AddMember("mode", "cluster", allocator);
-  app.AddMember("image", executor_image, allocator);
-  if (executor_args.IsArray() && !executor_args.Empty()) {
-    app.AddMember("arguments", executor_args, allocator);
-  }
-  if (!job.main_application_file.empty()) {
-    SetString(app, "mainApplicationFile", job.main_application_file, allocator);
-  }
-  if (!job.main_class.empty()) {
-    SetString(app, "mainClass", job.main_class, allocator);
-  }
-  SetString(app, "sparkVersion", spark.spark_version, allocator);
-  if (auto it = conf.find("spark.batchScheduler"); it != conf.end()) {
-    SetString(app, "batchScheduler", it->second, allocator);
-  }
-  app.AddMember("sparkConf", json::StringMap(conf, allocator), allocator);
-  if (!job.hadoop_conf.empty()) {
-    app.AddMember("hadoopConf", json::StringMap(job.hadoop_conf, allocator),
-                  allocator);
-  }
-  Value restart(rapidjson::kObjectType);
-  restart.AddMember("type", "OnFailure", allocator);
-  restart.AddMember("onSubmissionFailureRetries", 14, allocator);
-  app.AddMember("restartPolicy", restart, allocator);
-  app.AddMember("driver", roles[0].spec, allocator);
-  app.AddMember("executor", roles[1].spec, allocator);
-
+  // 5-6. Metadata and the application.
+  Value object_meta = ObjectMetadata(in);
+  Value app = ApplicationSpec(*job, spark, conf, executor_args, driver,
+                              executor, allocator);
   manifest->AddMember("apiVersion", rapidjson::StringRef(kSparkApiVersion),
                       allocator);
   manifest->AddMember("kind", rapidjson::StringRef(kSparkKind), allocator);
   manifest->AddMember("metadata", object_meta, allocator);
   manifest->AddMember("spec", app, allocator);
-
+  // `validate-manifest`: nothing the CRD would reject.
   if (validator_ != nullptr) return validator_->Validate(*manifest);
   return absl::OkStatus();
 }
