@@ -5,13 +5,14 @@
 #
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
 #   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h,
-#                        tasklog/*.h}
+#                        tasklog/*.h,flytek8s/*.h}
 #   P/include/{flyteidl,flyteplug}/**.pb.h   generated protobuf headers
 #   P/share/flyteplug/proto/**.proto         the .proto sources
 #   P/lib/libflyteplug_proto.so*             the one shared generated library
 #   P/lib/libflyteplug_loader.so*            the loader (RPATH $ORIGIN)
 #   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
 #   P/lib/libflyteplug_tasklog.a             Flyte's log-link templating
+#   P/lib/libflyteplug_flytek8s.a            Flyte's pod building (flytek8s)
 #   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
 #   P/lib/cmake/flyteplug/                   find_package(flyteplug)
 #   P/lib/pkgconfig/flyteplug-{loader,plugin}.pc
@@ -43,6 +44,7 @@ foreach(_pair IN ITEMS
         "flyteplug_plugin_api:plugin_api"
         "flyteplug_sdk:sdk"
         "flyteplug_tasklog:tasklog"
+        "flyteplug_flytek8s:flytek8s"
         "flyteplug_loader:loader"
         "flyteplug_loader_client:loader_client")
   string(REPLACE ":" ";" _pair "${_pair}")

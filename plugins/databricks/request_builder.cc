@@ -8,11 +8,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/arg_template.h"
+#include "flyteplug/sdk/struct_json.h"
 #include "instance.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
-#include "struct_json.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -29,7 +29,7 @@ rapidjson::Value Str(absl::string_view s, Allocator& a) {
                           a);
 }
 
-absl::string_view KindName(const Value& v) { return plugins::DescribeKind(v); }
+absl::string_view KindName(const Value& v) { return sdk::DescribeKind(v); }
 
 absl::string_view KindName(const rapidjson::Value& v) {
   if (v.IsNull()) return "null";
@@ -211,7 +211,7 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
   rapidjson::Document body;
   Allocator& a = body.GetAllocator();
   static_cast<rapidjson::Value&>(body) =
-      flyteplug::plugins::ToRapidJson(conf_value->struct_value(), a);
+      flyteplug::sdk::ToRapidJson(conf_value->struct_value(), a);
 
   // Container: image, args, env.
   if (!task.has_container()) {
@@ -284,7 +284,7 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
       if (params->struct_value().fields_size() > 0) {
         task_payload.AddMember(
             "base_parameters",
-            flyteplug::plugins::ToRapidJson(params->struct_value(), a), a);
+            flyteplug::sdk::ToRapidJson(params->struct_value(), a), a);
       }
     }
     if (user_git_source.IsObject()) {
@@ -433,7 +433,7 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
         rapidjson::Value conf(rapidjson::kObjectType);
         if (spark_conf != nullptr &&
             spark_conf->kind_case() == Value::kStructValue) {
-          conf = flyteplug::plugins::ToRapidJson(spark_conf->struct_value(), a);
+          conf = flyteplug::sdk::ToRapidJson(spark_conf->struct_value(), a);
         } else if (spark_conf != nullptr &&
                    spark_conf->kind_case() != Value::kNullValue) {
           return absl::InvalidArgumentError(

@@ -6,12 +6,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json_util.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 using json::Value;
@@ -513,12 +515,6 @@ int NestingDepth(const Value& root) {
 }
 
 }  // namespace
-
-K8sPluginConfig::K8sPluginConfig()
-    : store(std::make_unique<rapidjson::Document>()),
-      default_tolerations(rapidjson::kArrayType),
-      interruptible_tolerations(rapidjson::kArrayType),
-      resource_tolerations(rapidjson::kObjectType) {}
 
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
     absl::string_view config_json, std::vector<std::string>* unknown_keys) {

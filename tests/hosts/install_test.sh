@@ -39,13 +39,14 @@ for f in \
   include/flyteplug/plugin.h include/flyteplug/sdk/sdk.h \
   include/flyteplug/sdk/arg_template.h include/flyteplug/sdk/phase_info.h \
   include/flyteplug/tasklog/template.h include/flyteplug/tasklog/time_format.h \
+  include/flyteplug/flytek8s/pod_spec.h include/flyteplug/flytek8s/config.h \
   include/flyteplug/loader.h \
   include/flyteidl/core/tasks.pb.h include/flyteidl/plugins/spark.pb.h \
   include/flyteplug/v1/task_context.pb.h include/flyteplug/v1/phase_info.pb.h \
   share/flyteplug/proto/flyteidl/core/tasks.proto \
   share/flyteplug/proto/flyteplug/v1/task_context.proto \
   lib/libflyteplug_proto.so lib/libflyteplug_loader.so lib/libflyteplug_sdk.a \
-  lib/libflyteplug_tasklog.a \
+  lib/libflyteplug_tasklog.a lib/libflyteplug_flytek8s.a \
   lib/flyteplug/modules/libflyteplug_spark.so \
   lib/flyteplug/modules/libflyteplug_databricks.so \
   lib/cmake/flyteplug/flyteplugConfig.cmake \

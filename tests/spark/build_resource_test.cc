@@ -7,12 +7,14 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "flyteplug/sdk/json_util.h"
 #include "gtest/gtest.h"
-#include "json_util.h"
 #include "spark_application.h"
 #include "test_util.h"
 
 namespace flyteplug::spark::testing {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 using rapidjson::Value;

@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "flyteplug/sdk/json_util.h"
 #include "gtest/gtest.h"
-#include "json_util.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 TEST(SparkConfig, DefaultsMatchFlyte) {

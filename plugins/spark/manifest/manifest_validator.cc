@@ -5,12 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "embedded_schema.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json_util.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 // "/spec/driver/cores" -> "spec.driver.cores"; array indices as [i].

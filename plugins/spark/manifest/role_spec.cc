@@ -3,13 +3,23 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "pod_overlay.h"
-#include "pod_spec_check.h"
-#include "quantity.h"
+#include "flyteplug/flytek8s/pod_overlay.h"
+#include "flyteplug/flytek8s/pod_spec_check.h"
+#include "flyteplug/flytek8s/quantity.h"
+#include "flyteplug/sdk/struct_json.h"
 #include "spark_conf.h"
-#include "struct_json.h"
 
 namespace flyteplug::spark {
+
+using ::flyteplug::flytek8s::AddRequiredNodeSelectorRequirement;
+using ::flyteplug::flytek8s::ApplyPlatformConstraints;
+using ::flyteplug::flytek8s::CheckPodSpec;
+using ::flyteplug::flytek8s::FindContainer;
+using ::flyteplug::flytek8s::MergeOverlayPodSpec;
+using ::flyteplug::flytek8s::QuantityValue;
+using ::flyteplug::flytek8s::RenderContainerTemplates;
+using ::flyteplug::flytek8s::ToK8sPodSpec;
+using ::flyteplug::sdk::ToRapidJson;
 namespace {
 
 using json::Value;
@@ -165,7 +175,7 @@ void ReapplyPlatformAffinity(bool interruptible, const K8sPluginConfig& k8s,
 absl::Status MergeRoleOverlay(const BuildInputs& in, Role& role,
                               bool* aliased) {
   json::Allocator& allocator = in.allocator;
-  Value overlay_spec = plugins::ToRapidJson(*role.overlay.pod_spec, allocator);
+  Value overlay_spec = ToRapidJson(*role.overlay.pod_spec, allocator);
   if (absl::Status s = CheckPodSpec(
           overlay_spec, absl::StrCat(role.name(), " pod spec (custom.",
                                      role.overlay_field(), ".podSpec)"));
@@ -331,7 +341,7 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
   json::Allocator& allocator = in.allocator;
   Value template_spec;
   if (role.overlay.pod_spec != nullptr) {
-    template_spec = plugins::ToRapidJson(*role.overlay.pod_spec, allocator);
+    template_spec = ToRapidJson(*role.overlay.pod_spec, allocator);
     if (in.spark.enforce_platform_affinity) {
       ApplyPlatformConstraints(template_spec, role.interruptible, in.k8s,
                                allocator);

@@ -10,12 +10,15 @@
 
 #include "absl/status/statusor.h"
 #include "config.h"
+#include "flyteplug/flytek8s/pod_spec.h"
+#include "flyteplug/sdk/json_util.h"
 #include "flyteplug/v1/task_context.pb.h"
-#include "json_util.h"
-#include "pod_spec.h"
 #include "spark_job.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
+using ::flyteplug::flytek8s::FlytePod;
 
 // Everything the steps of one build read. Borrowed for the build.
 struct BuildInputs {

@@ -6,13 +6,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "json_util.h"
-#include "pod_spec.h"
+#include "flyteplug/flytek8s/pod_spec.h"
+#include "flyteplug/sdk/json_util.h"
 #include "role_spec.h"
 #include "spark_conf.h"
 #include "spark_job.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
+using ::flyteplug::flytek8s::AddRequiredNodeSelectorRequirement;
 namespace {
 
 using json::Value;

@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "struct_json.h"
+#include "flyteplug/sdk/struct_json.h"
 
 namespace flyteplug::spark {
 namespace {
@@ -18,7 +18,7 @@ constexpr absl::string_view kPrefix =
 absl::Status FieldError(absl::string_view path, absl::string_view what,
                         const Value& value) {
   return absl::InvalidArgumentError(absl::StrCat(
-      kPrefix, path, ": ", what, ", got ", plugins::DescribeKind(value)));
+      kPrefix, path, ": ", what, ", got ", sdk::DescribeKind(value)));
 }
 
 bool IsNull(const Value& value) {

@@ -1,10 +1,10 @@
-// Small RapidJSON helpers shared by the Spark module's translation code.
+// Small RapidJSON helpers for module code (Kubernetes objects as JSON).
 //
 // Every function that allocates takes the allocator of the document that owns
 // the values it touches; values are never shared between documents.
 // Thread-compatible: no shared state.
-#ifndef FLYTEPLUG_PLUGINS_SPARK_JSON_UTIL_H_
-#define FLYTEPLUG_PLUGINS_SPARK_JSON_UTIL_H_
+#ifndef FLYTEPLUG_SDK_JSON_UTIL_H_
+#define FLYTEPLUG_SDK_JSON_UTIL_H_
 
 #include <map>
 #include <string>
@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "rapidjson/document.h"
 
-namespace flyteplug::spark::json {
+namespace flyteplug::sdk::json {
 
 using Value = rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
@@ -58,6 +58,6 @@ std::string WriteSorted(const Value& value);
 // A human-readable JSON type name ("string", "object", ...), for errors.
 const char* TypeName(const Value& value);
 
-}  // namespace flyteplug::spark::json
+}  // namespace flyteplug::sdk::json
 
-#endif  // FLYTEPLUG_PLUGINS_SPARK_JSON_UTIL_H_
+#endif  // FLYTEPLUG_SDK_JSON_UTIL_H_

@@ -1,12 +1,12 @@
-#include "pod_overlay.h"
+#include "flyteplug/flytek8s/pod_overlay.h"
 
 #include <map>
 #include <string>
 #include <utility>
 
-#include "pod_spec.h"
+#include "flyteplug/flytek8s/pod_spec.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
 
 using json::Value;
 
@@ -118,4 +118,4 @@ void ApplyPlatformConstraints(Value& spec, bool interruptible,
   }
 }
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s

@@ -1,4 +1,4 @@
-#include "json_util.h"
+#include "flyteplug/sdk/json_util.h"
 
 #include <algorithm>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
-namespace flyteplug::spark::json {
+namespace flyteplug::sdk::json {
 namespace {
 
 absl::string_view KeyOf(const Value& name) {
@@ -187,4 +187,4 @@ const char* TypeName(const Value& value) {
   return "unknown";
 }
 
-}  // namespace flyteplug::spark::json
+}  // namespace flyteplug::sdk::json

@@ -1,13 +1,15 @@
 // Shape checks of Kubernetes PodSpec JSON coming from users (k8sPod targets,
 // driverPod / executorPod overlays, pod templates).
-#ifndef FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_CHECK_H_
-#define FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_CHECK_H_
+#ifndef FLYTEPLUG_FLYTEK8S_POD_SPEC_CHECK_H_
+#define FLYTEPLUG_FLYTEK8S_POD_SPEC_CHECK_H_
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "json_util.h"
+#include "flyteplug/sdk/json_util.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
+
+namespace json = ::flyteplug::sdk::json;
 
 // Checks that the parts of a PodSpec the module reads have the right JSON
 // types (containers and init containers with their name, image, args,
@@ -18,6 +20,6 @@ namespace flyteplug::spark {
 // string, got a number". Pure; thread-safe.
 absl::Status CheckPodSpec(const json::Value& spec, absl::string_view what);
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s
 
-#endif  // FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_CHECK_H_
+#endif  // FLYTEPLUG_FLYTEK8S_POD_SPEC_CHECK_H_

@@ -1,13 +1,15 @@
-// The pod spec Flyte derives for a task before the Spark plugin reads fields
-// out of it: flytek8s.ToK8sPodSpec (BuildRawPod, ApplyFlytePodConfiguration,
-// the base PodTemplate merge), and MergeOverlayPodSpecOntoBase for the
-// driverPod / executorPod overlays (spark-k8s-plugin.md §1b.3-§1b.5).
+// The pod spec Flyte derives for a Kubernetes task (flytek8s/pod_helper.go):
+// ToK8sPodSpec = BuildRawPod (the task's container or k8sPod target, the
+// execution's pod template override), ApplyFlytePodConfiguration (container
+// customisation, UpdatePod, the base PodTemplate merge), extended resources
+// and the execution's image override. Any Kubernetes module reuses it; the
+// spark module reads the driver's and executor's fields out of it.
 //
 // Pod specs are Kubernetes PodSpec JSON held in RapidJSON values allocated
 // from the caller's allocator. Pure functions apart from reading the
 // process environment for `default-env-vars-from-env`; thread-safe.
-#ifndef FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_H_
-#define FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_H_
+#ifndef FLYTEPLUG_FLYTEK8S_POD_SPEC_H_
+#define FLYTEPLUG_FLYTEK8S_POD_SPEC_H_
 
 #include <map>
 #include <string>
@@ -15,11 +17,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "config.h"
+#include "flyteplug/flytek8s/config.h"
+#include "flyteplug/sdk/json_util.h"
 #include "flyteplug/v1/task_context.pb.h"
-#include "json_util.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
+
+namespace json = ::flyteplug::sdk::json;
 
 // ToK8sPodSpec's result.
 struct FlytePod {
@@ -58,6 +62,6 @@ void AddRequiredNodeSelectorRequirement(json::Value& affinity,
 // The container named `name` in spec.containers, or nullptr.
 json::Value* FindContainer(json::Value& spec, absl::string_view name);
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s
 
-#endif  // FLYTEPLUG_PLUGINS_SPARK_POD_SPEC_H_
+#endif  // FLYTEPLUG_FLYTEK8S_POD_SPEC_H_

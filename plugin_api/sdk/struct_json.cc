@@ -1,9 +1,9 @@
-#include "struct_json.h"
+#include "flyteplug/sdk/struct_json.h"
 
 #include <cmath>
 #include <cstdint>
 
-namespace flyteplug::plugins {
+namespace flyteplug::sdk {
 namespace {
 
 constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
@@ -79,4 +79,4 @@ const char* DescribeKind(const google::protobuf::Value& value) {
   return "nothing";
 }
 
-}  // namespace flyteplug::plugins
+}  // namespace flyteplug::sdk

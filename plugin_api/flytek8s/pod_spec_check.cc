@@ -1,10 +1,10 @@
-#include "pod_spec_check.h"
+#include "flyteplug/flytek8s/pod_spec_check.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
 namespace {
 
 using json::Value;
@@ -179,4 +179,4 @@ absl::Status CheckPodSpec(const Value& spec, absl::string_view what) {
   return absl::OkStatus();
 }
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s

@@ -1,13 +1,15 @@
-// driverPod / executorPod overlays: Flyte's MergeOverlayPodSpecOntoBase and
-// Flyte 2's platform scheduling constraints (spark-k8s-plugin.md §1b.4,
-// §1b.10, §A1).
-#ifndef FLYTEPLUG_PLUGINS_SPARK_POD_OVERLAY_H_
-#define FLYTEPLUG_PLUGINS_SPARK_POD_OVERLAY_H_
+// Pod spec overlays: Flyte's MergeOverlayPodSpecOntoBase (e.g. Spark's
+// driverPod / executorPod) and Flyte 2's platform scheduling constraints for
+// a pod spec that did not go through ToK8sPodSpec.
+#ifndef FLYTEPLUG_FLYTEK8S_POD_OVERLAY_H_
+#define FLYTEPLUG_FLYTEK8S_POD_OVERLAY_H_
 
-#include "config.h"
-#include "json_util.h"
+#include "flyteplug/flytek8s/config.h"
+#include "flyteplug/sdk/json_util.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
+
+namespace json = ::flyteplug::sdk::json;
 
 // Flyte's MergeOverlayPodSpecOntoBase: `overlay` is merged onto `base` with
 // override + append-slice semantics, then the containers (and init
@@ -28,6 +30,6 @@ void ApplyPlatformConstraints(json::Value& spec, bool interruptible,
                               const K8sPluginConfig& k8s,
                               json::Allocator& allocator);
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s
 
-#endif  // FLYTEPLUG_PLUGINS_SPARK_POD_OVERLAY_H_
+#endif  // FLYTEPLUG_FLYTEK8S_POD_OVERLAY_H_

@@ -1,12 +1,12 @@
 // Walks google.protobuf.Struct / Value directly into RapidJSON, without a
 // round trip through JSON text.
-#ifndef FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
-#define FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
+#ifndef FLYTEPLUG_SDK_STRUCT_JSON_H_
+#define FLYTEPLUG_SDK_STRUCT_JSON_H_
 
 #include "google/protobuf/struct.pb.h"
 #include "rapidjson/document.h"
 
-namespace flyteplug::plugins {
+namespace flyteplug::sdk {
 
 // Converts `value` into a RapidJSON value allocated from `allocator`.
 // Numbers that are whole and within +-2^53 become integers (a Struct carries
@@ -21,6 +21,6 @@ rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
 // "a string", "a boolean", "an object", "a list" or "nothing".
 const char* DescribeKind(const google::protobuf::Value& value);
 
-}  // namespace flyteplug::plugins
+}  // namespace flyteplug::sdk
 
-#endif  // FLYTEPLUG_PLUGINS_COMMON_STRUCT_JSON_H_
+#endif  // FLYTEPLUG_SDK_STRUCT_JSON_H_

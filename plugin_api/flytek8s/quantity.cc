@@ -1,11 +1,11 @@
-#include "quantity.h"
+#include "flyteplug/flytek8s/quantity.h"
 
 #include <cstdlib>
 #include <string>
 
 #include "absl/strings/ascii.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
 
 bool ParseQuantity(absl::string_view s, bool* zero) {
   // <quantity> ::= <signedNumber><suffix>; see k8s resource.ParseQuantity.
@@ -87,4 +87,4 @@ double QuantityValue(absl::string_view s) {
   return -1;
 }
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s

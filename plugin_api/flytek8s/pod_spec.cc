@@ -1,4 +1,4 @@
-#include "pod_spec.h"
+#include "flyteplug/flytek8s/pod_spec.h"
 
 #include <cstdlib>
 #include <set>
@@ -7,12 +7,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/flytek8s/pod_spec_check.h"
+#include "flyteplug/flytek8s/quantity.h"
 #include "flyteplug/sdk/arg_template.h"
-#include "pod_spec_check.h"
-#include "quantity.h"
-#include "struct_json.h"
+#include "flyteplug/sdk/struct_json.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
 namespace {
 
 using json::Value;
@@ -34,8 +34,7 @@ bool IsDnsLabel(absl::string_view name) {
 }
 
 // k8s rand.String(4) alphabet; derived from the name so that the output is
-// deterministic (Flyte picks it at random; it never reaches the
-// SparkApplication).
+// deterministic (Flyte picks it at random).
 std::string FallbackContainerName(absl::string_view generated_name) {
   constexpr absl::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
   uint32_t hash = 2166136261u;
@@ -62,7 +61,7 @@ void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
   }
 }
 
-// Flyte's DecorateEnvVars (the part the Spark plugin sees).
+// Flyte's DecorateEnvVars (the variables a pod spec carries).
 EnvList DecorationEnv(const flyteplug::v1::TaskContext& context,
                       const K8sPluginConfig& k8s) {
   EnvList env;
@@ -173,8 +172,8 @@ void CollectResourceNames(const Value& container, std::set<std::string>* out) {
   }
 }
 
-// Flyte's AddFlyteCustomizationsToContainer as far as it shapes what the
-// Spark plugin reads: templates rendered, env decorated, `gpu` renamed.
+// Flyte's AddFlyteCustomizationsToContainer as far as it shapes the pod
+// spec: templates rendered, env decorated, `gpu` renamed.
 void CustomizeContainer(Value& container,
                         const flyteplug::v1::TaskContext& context,
                         const EnvList& decorations, const K8sPluginConfig& k8s,
@@ -408,7 +407,7 @@ Value MergeContainersOntoTemplate(const Value* template_list,
 absl::Status MergeWithBasePodTemplate(const flyteidl::core::K8sPod& base,
                                       FlytePod& pod,
                                       json::Allocator& allocator) {
-  Value template_spec = plugins::ToRapidJson(base.pod_spec(), allocator);
+  Value template_spec = sdk::ToRapidJson(base.pod_spec(), allocator);
   if (absl::Status s = CheckPodSpec(template_spec, "base pod template");
       !s.ok()) {
     return s;
@@ -583,7 +582,7 @@ absl::Status BuildRawK8sPod(const flyteidl::core::TaskTemplate& task,
         "[primary_container_name] key in taskTemplate.config");
   }
   pod.primary_container_name = it->second;
-  pod.spec = plugins::ToRapidJson(k8s_pod.pod_spec(), allocator);
+  pod.spec = sdk::ToRapidJson(k8s_pod.pod_spec(), allocator);
   if (absl::Status s = CheckPodSpec(pod.spec, "taskTemplate.k8sPod.podSpec");
       !s.ok()) {
     return s;
@@ -606,7 +605,7 @@ absl::Status ApplyPodTemplateOverride(
   for (const auto& [k, v] : override_pod.metadata().annotations()) {
     pod.annotations[k] = v;
   }
-  pod.spec = plugins::ToRapidJson(override_pod.pod_spec(), allocator);
+  pod.spec = sdk::ToRapidJson(override_pod.pod_spec(), allocator);
   if (absl::Status s =
           CheckPodSpec(pod.spec, "metadata.overrides.podTemplate.podSpec");
       !s.ok()) {
@@ -845,4 +844,4 @@ absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
   return pod;
 }
 
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s

@@ -1,8 +1,8 @@
-#include "quantity.h"
+#include "flyteplug/flytek8s/quantity.h"
 
 #include "gtest/gtest.h"
 
-namespace flyteplug::spark {
+namespace flyteplug::flytek8s {
 namespace {
 
 TEST(Quantity, AcceptsKubernetesForms) {
@@ -16,8 +16,8 @@ TEST(Quantity, AcceptsKubernetesForms) {
     EXPECT_TRUE(ParseQuantity(zeros, &zero)) << zeros;
     EXPECT_TRUE(zero) << zeros;
   }
-  for (const char* invalid : {"", "lots", "1GB", "1.2.3", "m", "1e", "Gi",
-                              " 1", "1 "}) {
+  for (const char* invalid :
+       {"", "lots", "1GB", "1.2.3", "m", "1e", "Gi", " 1", "1 "}) {
     EXPECT_FALSE(ParseQuantity(invalid, &zero)) << invalid;
   }
 }
@@ -31,4 +31,4 @@ TEST(Quantity, Values) {
 }
 
 }  // namespace
-}  // namespace flyteplug::spark
+}  // namespace flyteplug::flytek8s
