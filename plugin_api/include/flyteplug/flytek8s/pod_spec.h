@@ -34,7 +34,9 @@ struct FlytePod {
 };
 
 // Flyte's ToK8sPodSpec for `context`, with IsInterruptible() =
-// `interruptible` (the driver passes false). Errors: InvalidArgumentError
+// `interruptible` (a module may pass false for a pod that must stay
+// on-demand, as Spark's driver does). Values are allocated from `allocator`,
+// which must outlive the result. Errors: InvalidArgumentError
 // with Flyte's BadTaskSpecification text naming the field (missing pod spec,
 // missing primary_container_name, primary container not defined, invalid
 // resource quantity, PodTemplate '<name>' does not exist, malformed pod
