@@ -20,7 +20,7 @@ struct TaskTypeClaim {
 // A dlopened, negotiated and validated module (not yet initialised).
 // OWNERSHIP: owns the dlopen handle; the destructor dlcloses it only when the
 // module declared FLYTEPLUG_MODULE_UNLOADABLE (otherwise the code stays
-// mapped for the life of the process, as DESIGN.md requires).
+// mapped for the life of the process; docs/design.md, "ABI rules").
 // THREADING: immutable after LoadModuleFile returns.
 class ModuleFile {
  public:

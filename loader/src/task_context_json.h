@@ -1,5 +1,5 @@
 // TaskContext JSON -> message, and the default context wrapped around a bare
-// TaskTemplate (documented in README.md, "Default context for bare
+// TaskTemplate (documented in docs/cli.md, "Default context for bare
 // templates").
 #ifndef FLYTEPLUG_LOADER_SRC_TASK_CONTEXT_JSON_H_
 #define FLYTEPLUG_LOADER_SRC_TASK_CONTEXT_JSON_H_

@@ -1,7 +1,7 @@
 # flyteplug_add_module(<target> SOURCES <src>... [LINK_LIBRARIES <lib>...]
 #                      [OUTPUT_DIRECTORY <dir>])
 #
-# Builds a flyteplug plugin module the way the ABI requires (DESIGN.md, ABI
+# Builds a flyteplug plugin module the way the ABI requires (docs/design.md, ABI
 # rules): a MODULE library compiled with hidden visibility, linked with a
 # version script that exports only `flyteplug_module_entry_v1`, with
 # `-Wl,-z,defs` (no undefined symbols left for the host to satisfy) and

@@ -24,7 +24,7 @@ absl::Status BadSpec(absl::string_view message) {
 }
 
 bool IsDnsLabel(absl::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
+  if (name.empty() || name.size() > 63) return false;  // DNS-1123 label limit
   for (char c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
       return false;
@@ -37,7 +37,7 @@ bool IsDnsLabel(absl::string_view name) {
 // deterministic (Flyte picks it at random).
 std::string FallbackContainerName(absl::string_view generated_name) {
   constexpr absl::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-  uint32_t hash = 2166136261u;
+  uint32_t hash = 2166136261u;  // 32-bit FNV-1a: offset basis, then prime
   for (char c : generated_name) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 16777619u;

@@ -14,6 +14,8 @@
 namespace flyteplug::databricks {
 namespace {
 
+// Bounds the memory of task-supplied tokens; when full the map is cleared and
+// get/delete of older runs fall back to the host secret.
 constexpr size_t kMaxRememberedTokens = 100000;
 
 std::string EnvInstance() {

@@ -98,7 +98,7 @@ bool IsRetryableCurlError(CURLcode code) {
 // shared connection cache is not safe across concurrent threads (known bug
 // 11.11); a pool gives the same reuse without it.
 struct HttpClient::Shared {
-  static constexpr size_t kMaxIdleHandles = 32;
+  static constexpr size_t kMaxIdleHandles = 32;  // more idle ones are closed
 
   CURLSH* share = nullptr;
   std::mutex locks[CURL_LOCK_DATA_LAST];

@@ -1,6 +1,6 @@
 // Configuration of the Spark module: the `plugins.spark` and `plugins.k8s`
-// sections, with Flyte's key names and defaults (spark-k8s-plugin.md §1e and
-// the pod-helper sections), plus flyteplug's own switches (README.md).
+// sections, with Flyte's key names and defaults (docs/configuration.md,
+// docs/flyte-compatibility.md), plus flyteplug's own switches (README.md).
 #ifndef FLYTEPLUG_PLUGINS_SPARK_CONFIG_H_
 #define FLYTEPLUG_PLUGINS_SPARK_CONFIG_H_
 

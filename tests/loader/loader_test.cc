@@ -536,7 +536,7 @@ TEST(LoaderCApiTest, ModuleInfoOutOfRange) {
 }
 
 #if defined(SHIPPED_SPARK_SO) && defined(SHIPPED_DATABRICKS_SO)
-// DESIGN.md, "Known hazards": both shipped modules in one process must not
+// docs/design.md, "Known hazards": both shipped modules in one process must not
 // abort with protobuf's "File already exists in database".
 TEST(ShippedModulesTest, BothLoadInOneProcess) {
   auto client = OpenOnly({SHIPPED_SPARK_SO, SHIPPED_DATABRICKS_SO});

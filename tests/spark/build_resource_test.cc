@@ -1,5 +1,5 @@
-// build_resource rule by rule (spark-k8s-plugin.md §1b), including the
-// spec's worked example §1b.12 and every user-error path.
+// build_resource rule by rule (docs/flyte-compatibility.md), including
+// Flyte's worked example from its test fixtures and every user-error path.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -69,7 +69,7 @@ void SetCustom(flyteplug::v1::TaskContext& context, absl::string_view json) {
   *context.mutable_task_template()->mutable_custom() = StructFromJson(json);
 }
 
-// §1b.12, checked field by field.
+// Flyte's worked example (spark_test.go fixtures), checked field by field.
 TEST(SparkBuildResource, WorkedExample) {
   rapidjson::Document app = BuildOk(kFlyteTestConfig, WorkedExampleContext());
   const Value& spec = At(app, {"spec"});

@@ -1,4 +1,4 @@
-// Golden manifests: each rule of spark-k8s-plugin.md §1b on container and
+// Golden manifests: each rule of docs/flyte-compatibility.md on container and
 // k8sPod targets, interruptible and not, with and without overlays and pod
 // templates, and every improvement with its switch on and off. The golden
 // files were reviewed by hand against the spec; regenerate with

@@ -28,13 +28,10 @@ absl::Status Check(const char* json) {
   return validator->Validate(testing::ParseJson(json));
 }
 
-TEST(ManifestValidator, CopyMatchesSharedSchemaAndEmbedding) {
+TEST(ManifestValidator, EmbeddingMatchesSchemaFile) {
   std::string copy = testing::ReadFile(FLYTEPLUG_SPARK_SCHEMA_COPY);
   ASSERT_FALSE(copy.empty());
   EXPECT_EQ(std::string(SparkApplicationOpenApiSchema()), copy);
-  std::string shared = testing::ReadFile(FLYTEPLUG_SPARK_SCHEMA_SHARED);
-  if (shared.empty()) GTEST_SKIP() << "shared schema not present";
-  EXPECT_EQ(copy, shared);
 }
 
 TEST(ManifestValidator, AcceptsMinimalApplication) {

@@ -102,10 +102,8 @@ constexpr char kWorkedExample[] = R"json({
 })json";
 
 std::unique_ptr<ManifestValidator>& Validator(const char* path) {
-  static auto* copy = new std::unique_ptr<ManifestValidator>();
-  static auto* shared = new std::unique_ptr<ManifestValidator>();
-  auto& slot =
-      std::string(path) == FLYTEPLUG_SPARK_SCHEMA_COPY ? *copy : *shared;
+  static auto* cached = new std::unique_ptr<ManifestValidator>();
+  auto& slot = *cached;
   if (slot == nullptr) {
     std::string text = ReadFile(path);
     if (text.empty()) return slot;
@@ -184,17 +182,11 @@ rapidjson::Document ParseJson(absl::string_view json) {
 
 void ExpectSchemaValid(absl::string_view manifest) {
   rapidjson::Document document = ParseJson(manifest);
-  for (const char* path :
-       {FLYTEPLUG_SPARK_SCHEMA_COPY, FLYTEPLUG_SPARK_SCHEMA_SHARED}) {
-    std::unique_ptr<ManifestValidator>& validator = Validator(path);
-    if (validator == nullptr) {
-      EXPECT_NE(std::string(path), FLYTEPLUG_SPARK_SCHEMA_COPY)
-          << "schema copy missing";
-      continue;
-    }
-    absl::Status status = validator->Validate(document);
-    EXPECT_TRUE(status.ok()) << path << ": " << status;
-  }
+  const char* path = FLYTEPLUG_SPARK_SCHEMA_COPY;
+  std::unique_ptr<ManifestValidator>& validator = Validator(path);
+  ASSERT_NE(validator, nullptr) << "schema missing: " << path;
+  absl::Status status = validator->Validate(document);
+  EXPECT_TRUE(status.ok()) << path << ": " << status;
 }
 
 absl::StatusOr<std::string> Build(absl::string_view config_json,

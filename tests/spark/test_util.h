@@ -25,7 +25,7 @@ inline constexpr int64_t kNow = 1700000000123456789;
 // features feature1 and feature2).
 extern const char kFlyteTestConfig[];
 
-// Flyte's worked example (spark-k8s-plugin.md §1b.12): container target,
+// Flyte's worked example (its spark_test.go fixtures): container target,
 // dummySparkConf, generated name some-acceptable-name, SA new-val,
 // interruptible, execution my_project/my_domain/my_name.
 flyteplug::v1::TaskContext WorkedExampleContext();
@@ -45,8 +45,8 @@ absl::StatusOr<std::string> Build(absl::string_view config_json,
                                   const flyteplug::v1::TaskContext& context,
                                   int64_t now = kNow);
 
-// Checks `manifest` against plugins/spark/manifest/schema/ (and the shared schema
-// when present); a violation fails the test.
+// Checks `manifest` against the CRD schema in plugins/spark/manifest/schema/;
+// a violation fails the test.
 void ExpectSchemaValid(absl::string_view manifest);
 
 rapidjson::Document ParseJson(absl::string_view json);

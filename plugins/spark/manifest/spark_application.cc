@@ -133,6 +133,8 @@ Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
   }
   Value restart(rapidjson::kObjectType);
   restart.AddMember("type", "OnFailure", allocator);
+  // Flyte v1's fixed value: the operator retries a failed submission (e.g.
+  // quota) 14 times; run failures are left to Flyte's own retries.
   restart.AddMember("onSubmissionFailureRetries", 14, allocator);
   app.AddMember("restartPolicy", restart, allocator);
   app.AddMember("driver", driver.spec, allocator);
@@ -144,7 +146,7 @@ Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
 
 std::string ToDns1123Subdomain(absl::string_view name) {
   auto valid = [](absl::string_view n) {
-    if (n.empty() || n.size() > 253) return false;
+    if (n.empty() || n.size() > 253) return false;  // DNS-1123 subdomain limit
     for (char c : n) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
             c == '.')) {

@@ -1,6 +1,6 @@
 // BuildResource for the Spark module: a TaskContext in, a SparkApplication
 // (sparkoperator.k8s.io/v1beta2) manifest out, exactly as Flyte v1's Go
-// plugin builds it (spark-k8s-plugin.md §1b) plus the documented
+// plugin builds it (docs/flyte-compatibility.md) plus the documented
 // improvements (README.md).
 #ifndef FLYTEPLUG_PLUGINS_SPARK_SPARK_APPLICATION_H_
 #define FLYTEPLUG_PLUGINS_SPARK_SPARK_APPLICATION_H_

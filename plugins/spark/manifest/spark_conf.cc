@@ -11,6 +11,8 @@
 namespace flyteplug::spark {
 namespace {
 
+// Spark >= 3.2 rejects a longer executor pod name prefix (the executor pod
+// name, prefix plus "-exec-<n>", must stay a 63-character DNS label).
 constexpr size_t kMaxPodNamePrefix = 47;
 
 bool IsLabelChar(char c) {
@@ -26,7 +28,7 @@ bool IsDnsLabel(absl::string_view name, size_t max_length) {
 }
 
 uint32_t Fnv1a(absl::string_view s) {
-  uint32_t hash = 2166136261u;
+  uint32_t hash = 2166136261u;  // 32-bit FNV-1a: offset basis, then prime
   for (char c : s) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 16777619u;

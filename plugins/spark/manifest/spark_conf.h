@@ -1,5 +1,5 @@
-// sparkConf assembly (spark-k8s-plugin.md §1b.2) and the typed driver and
-// executor fields derived from it.
+// sparkConf assembly (Flyte's getSparkConf, docs/flyte-compatibility.md) and
+// the typed driver and executor fields derived from it.
 #ifndef FLYTEPLUG_PLUGINS_SPARK_SPARK_CONF_H_
 #define FLYTEPLUG_PLUGINS_SPARK_SPARK_CONF_H_
 

@@ -360,6 +360,7 @@ absl::Status ReadLogConfig(const Value& v, absl::string_view path,
 SparkLogsConfig DefaultSparkLogsConfig() {
   SparkLogsConfig config;
   config.mixed.kubernetes_enabled = true;
+  // Flyte's default: the Kubernetes dashboard of its local sandbox.
   config.mixed.kubernetes_template_uri =
       "http://localhost:30082/#!/log/{{ .namespace }}/{{ .podName }}/"
       "pod?namespace={{ .namespace }}";

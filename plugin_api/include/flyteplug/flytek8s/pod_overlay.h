@@ -1,6 +1,7 @@
 // Pod spec overlays: Flyte's MergeOverlayPodSpecOntoBase (e.g. Spark's
 // driverPod / executorPod) and Flyte 2's platform scheduling constraints for
-// a pod spec that did not go through ToK8sPodSpec.
+// a pod spec that did not go through ToK8sPodSpec
+// (docs/flyte-compatibility.md, "Spark: the base pod spec (flytek8s)").
 #ifndef FLYTEPLUG_FLYTEK8S_POD_OVERLAY_H_
 #define FLYTEPLUG_FLYTEK8S_POD_OVERLAY_H_
 

@@ -3,7 +3,8 @@
 // execution's pod template override), ApplyFlytePodConfiguration (container
 // customisation, UpdatePod, the base PodTemplate merge), extended resources
 // and the execution's image override. Any Kubernetes module reuses it; the
-// spark module reads the driver's and executor's fields out of it.
+// spark module reads the driver's and executor's fields out of it. See
+// docs/flyte-compatibility.md.
 //
 // Pod specs are Kubernetes PodSpec JSON held in RapidJSON values allocated
 // from the caller's allocator. Pure functions apart from reading the

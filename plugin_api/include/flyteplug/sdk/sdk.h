@@ -57,7 +57,7 @@ struct InitContext {
   absl::string_view config;  // JSON object of the module's config sections
 };
 
-// Kubernetes-resource family (DESIGN.md data flow, step 3).
+// Kubernetes-resource family (docs/design.md, "Data flow").
 // Instances are called concurrently from many threads.
 class K8sResourcePlugin {
  public:
@@ -74,7 +74,7 @@ class K8sResourcePlugin {
       absl::string_view resource_json) const = 0;
 };
 
-// Web-API family (DESIGN.md data flow, step 4).
+// Web-API family (docs/design.md, "Data flow").
 // Instances are called concurrently from many threads.
 class WebApiPlugin {
  public:
