@@ -6,14 +6,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/arg_template.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/sdk/struct_json.h"
 
 namespace k8s_job {
 namespace {
 
-using google::protobuf::ListValue;
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using flyteplug::abi::google::protobuf::ListValue;
+using flyteplug::abi::google::protobuf::Struct;
+using flyteplug::abi::google::protobuf::Value;
 
 void SetString(Struct* object, const std::string& key, std::string value) {
   (*object->mutable_fields())[key].set_string_value(std::move(value));
@@ -39,17 +39,18 @@ Struct StringMap(const google::protobuf::Map<std::string, std::string>& map) {
 
 // Kubernetes resource names of flyteidl.core.Resources.ResourceName.
 absl::StatusOr<std::string> ResourceName(
-    flyteidl::core::Resources::ResourceName name, const std::string& where) {
+    flyteplug::abi::flyteidl::core::Resources::ResourceName name,
+    const std::string& where) {
   switch (name) {
-    case flyteidl::core::Resources::CPU:
+    case flyteplug::abi::flyteidl::core::Resources::CPU:
       return std::string("cpu");
-    case flyteidl::core::Resources::MEMORY:
+    case flyteplug::abi::flyteidl::core::Resources::MEMORY:
       return std::string("memory");
-    case flyteidl::core::Resources::GPU:
+    case flyteplug::abi::flyteidl::core::Resources::GPU:
       return std::string("nvidia.com/gpu");
-    case flyteidl::core::Resources::STORAGE:
+    case flyteplug::abi::flyteidl::core::Resources::STORAGE:
       return std::string("storage");
-    case flyteidl::core::Resources::EPHEMERAL_STORAGE:
+    case flyteplug::abi::flyteidl::core::Resources::EPHEMERAL_STORAGE:
       return std::string("ephemeral-storage");
     default:
       return absl::InvalidArgumentError(absl::StrCat(
@@ -59,7 +60,7 @@ absl::StatusOr<std::string> ResourceName(
 
 absl::Status AddResourceList(
     const google::protobuf::RepeatedPtrField<
-        flyteidl::core::Resources::ResourceEntry>& entries,
+        flyteplug::abi::flyteidl::core::Resources::ResourceEntry>& entries,
     const std::string& where, Struct* out) {
   for (int i = 0; i < entries.size(); ++i) {
     const std::string entry_where = absl::StrCat(where, "[", i, "]");
@@ -75,11 +76,11 @@ absl::Status AddResourceList(
 }
 
 absl::StatusOr<Struct> BuildResources(
-    const flyteplug::v1::TaskContext& context) {
-  const flyteidl::core::Resources* resources =
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
+  const flyteplug::abi::flyteidl::core::Resources* resources =
       &context.task_template().container().resources();
   std::string where = "taskTemplate.container.resources";
-  const flyteidl::core::Resources& overrides =
+  const flyteplug::abi::flyteidl::core::Resources& overrides =
       context.metadata().overrides().resources();
   if (overrides.requests_size() > 0 || overrides.limits_size() > 0) {
     resources = &overrides;
@@ -100,8 +101,9 @@ absl::StatusOr<Struct> BuildResources(
   return out;
 }
 
-std::string ServiceAccount(const flyteplug::v1::TaskContext& context,
-                           const JobConfig& config) {
+std::string ServiceAccount(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const JobConfig& config) {
   const auto& metadata = context.metadata();
   if (!metadata.security_context().run_as().k8s_service_account().empty()) {
     return metadata.security_context().run_as().k8s_service_account();
@@ -114,14 +116,16 @@ std::string ServiceAccount(const flyteplug::v1::TaskContext& context,
 
 }  // namespace
 
-absl::StatusOr<Struct> BuildJob(const flyteplug::v1::TaskContext& context,
-                                const JobConfig& config) {
-  const flyteidl::core::TaskTemplate& task = context.task_template();
+absl::StatusOr<Struct> BuildJob(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const JobConfig& config) {
+  const flyteplug::abi::flyteidl::core::TaskTemplate& task =
+      context.task_template();
   if (!task.has_container()) {
     return absl::InvalidArgumentError(
         "taskTemplate.container: missing; a k8s-job task needs a container");
   }
-  const flyteidl::core::Container& container = task.container();
+  const flyteplug::abi::flyteidl::core::Container& container = task.container();
   std::string image = context.metadata().overrides().container_image();
   if (image.empty()) image = container.image();
   if (image.empty()) {
@@ -226,13 +230,7 @@ Struct JobIdentity() {
 }
 
 absl::StatusOr<std::string> ToJson(const Struct& object) {
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(object, &json);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("JSON serialization failed: ",
-                                            std::string(status.message())));
-  }
-  return json;
+  return flyteplug::sdk::StructToJson(object);
 }
 
 }  // namespace k8s_job

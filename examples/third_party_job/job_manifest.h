@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "flyteplug/v1/task_context.pb.h"
-#include "google/protobuf/struct.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/google/protobuf/struct.pb.h"
 #include "job_config.h"
 
 namespace k8s_job {
@@ -25,14 +25,16 @@ namespace k8s_job {
 // Returns InvalidArgument naming the field when the task has no container,
 // no image, no generatedName, or an unknown resource name.
 // Pure function; thread-safe.
-absl::StatusOr<google::protobuf::Struct> BuildJob(
-    const flyteplug::v1::TaskContext& context, const JobConfig& config);
+absl::StatusOr<flyteplug::abi::google::protobuf::Struct> BuildJob(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const JobConfig& config);
 
 // The identity object: {"apiVersion":"batch/v1","kind":"Job"}.
-google::protobuf::Struct JobIdentity();
+flyteplug::abi::google::protobuf::Struct JobIdentity();
 
 // Serializes a Struct to compact JSON. Returns Internal if protobuf refuses.
-absl::StatusOr<std::string> ToJson(const google::protobuf::Struct& object);
+absl::StatusOr<std::string> ToJson(
+    const flyteplug::abi::google::protobuf::Struct& object);
 
 }  // namespace k8s_job
 

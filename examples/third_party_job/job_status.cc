@@ -4,16 +4,16 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/abi/google/protobuf/struct.pb.h"
+#include "flyteplug/sdk/struct_json.h"
 
 namespace k8s_job {
 namespace {
 
-using flyteplug::v1::Phase;
-using flyteplug::v1::PhaseInfo;
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using flyteplug::abi::flyteplug::v1::Phase;
+using flyteplug::abi::flyteplug::v1::PhaseInfo;
+using flyteplug::abi::google::protobuf::Struct;
+using flyteplug::abi::google::protobuf::Value;
 
 const Value* Field(const Struct& object, const std::string& key) {
   auto it = object.fields().find(key);
@@ -44,23 +44,22 @@ PhaseInfo Make(Phase phase, std::string reason) {
 
 PhaseInfo Failure(Phase phase, std::string code, std::string message) {
   PhaseInfo info = Make(phase, absl::StrCat("Job failed: ", code));
-  flyteidl::core::ExecutionError* error = info.mutable_error();
+  flyteplug::abi::flyteidl::core::ExecutionError* error = info.mutable_error();
   error->set_code(std::move(code));
   error->set_message(message.empty() ? "the Job's pod failed" : message);
-  error->set_kind(flyteidl::core::ExecutionError::USER);
+  error->set_kind(flyteplug::abi::flyteidl::core::ExecutionError::USER);
   return info;
 }
 
 }  // namespace
 
 absl::StatusOr<PhaseInfo> JobPhase(absl::string_view job_json) {
-  Struct job;
-  auto parsed = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(job_json.data(), job_json.size()), &job);
+  auto parsed = flyteplug::sdk::StructFromJson(job_json);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "resource: not a JSON object: ", std::string(parsed.message())));
+        "resource: not a JSON object: ", parsed.status().message()));
   }
+  const Struct& job = *parsed;
   const std::string kind = StringField(job, "kind");
   if (Field(job, "kind") != nullptr && kind != "Job") {
     return absl::InvalidArgumentError(
@@ -69,7 +68,7 @@ absl::StatusOr<PhaseInfo> JobPhase(absl::string_view job_json) {
   const Value* status_value = Field(job, "status");
   if (status_value == nullptr ||
       status_value->kind_case() == Value::kNullValue) {
-    return Make(flyteplug::v1::QUEUED, "Job has no status yet");
+    return Make(flyteplug::abi::flyteplug::v1::QUEUED, "Job has no status yet");
   }
   if (status_value->kind_case() != Value::kStructValue) {
     return absl::InvalidArgumentError("resource.status: expected an object");
@@ -91,16 +90,17 @@ absl::StatusOr<PhaseInfo> JobPhase(absl::string_view job_json) {
       if (StringField(condition, "status") != "True") continue;
       const std::string type = StringField(condition, "type");
       if (type == "Complete") {
-        info = Make(flyteplug::v1::SUCCESS, "Job completed");
+        info = Make(flyteplug::abi::flyteplug::v1::SUCCESS, "Job completed");
         decided = true;
         break;
       }
       if (type == "Failed") {
         std::string reason = StringField(condition, "reason");
         if (reason.empty()) reason = "JobFailed";
-        const Phase phase = reason == "DeadlineExceeded"
-                                ? flyteplug::v1::PERMANENT_FAILURE
-                                : flyteplug::v1::RETRYABLE_FAILURE;
+        const Phase phase =
+            reason == "DeadlineExceeded"
+                ? flyteplug::abi::flyteplug::v1::PERMANENT_FAILURE
+                : flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE;
         info = Failure(phase, reason, StringField(condition, "message"));
         decided = true;
         break;
@@ -112,13 +112,15 @@ absl::StatusOr<PhaseInfo> JobPhase(absl::string_view job_json) {
   const double failed = Counter(status, "failed");
   if (!decided) {
     if (succeeded >= 1) {
-      info = Make(flyteplug::v1::SUCCESS, "Job succeeded");
+      info = Make(flyteplug::abi::flyteplug::v1::SUCCESS, "Job succeeded");
     } else if (failed >= 1) {
-      info = Failure(flyteplug::v1::RETRYABLE_FAILURE, "JobFailed", "");
+      info = Failure(flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE,
+                     "JobFailed", "");
     } else if (active >= 1) {
-      info = Make(flyteplug::v1::RUNNING, "Job is running");
+      info = Make(flyteplug::abi::flyteplug::v1::RUNNING, "Job is running");
     } else {
-      info = Make(flyteplug::v1::QUEUED, "Job has no active pod yet");
+      info = Make(flyteplug::abi::flyteplug::v1::QUEUED,
+                  "Job has no active pod yet");
     }
   }
   auto& custom = *info.mutable_custom_info()->mutable_fields();

@@ -4,7 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "flyteplug/v1/phase_info.pb.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
 
 namespace k8s_job {
 
@@ -24,7 +24,8 @@ namespace k8s_job {
 // Returns InvalidArgument when `job_json` is not a JSON object, its `kind` is
 // present and not "Job", or `status`/`conditions` have the wrong type.
 // Pure function; thread-safe.
-absl::StatusOr<flyteplug::v1::PhaseInfo> JobPhase(absl::string_view job_json);
+absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> JobPhase(
+    absl::string_view job_json);
 
 }  // namespace k8s_job
 

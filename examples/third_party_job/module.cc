@@ -22,7 +22,8 @@ class JobPlugin : public flyteplug::sdk::K8sResourcePlugin {
       : host_(host), config_(std::move(config)) {}
 
   absl::StatusOr<std::string> BuildResource(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     auto job = BuildJob(context, config_);
     if (!job.ok()) return job.status();
     if (host_->LogEnabled(FLYTEPLUG_LOG_DEBUG)) {
@@ -33,12 +34,13 @@ class JobPlugin : public flyteplug::sdk::K8sResourcePlugin {
   }
 
   absl::StatusOr<std::string> BuildIdentityResource(
-      const flyteplug::v1::TaskContext& /*context*/) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& /*context*/)
+      const override {
     return ToJson(JobIdentity());
   }
 
-  absl::StatusOr<flyteplug::v1::PhaseInfo> GetTaskPhase(
-      const flyteplug::v1::TaskContext& /*context*/,
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> GetTaskPhase(
+      const flyteplug::abi::flyteplug::v1::TaskContext& /*context*/,
       absl::string_view resource_json) const override {
     return JobPhase(resource_json);
   }

@@ -6,9 +6,11 @@
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
 #   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h,
 #                        tasklog/*.h,flytek8s/*.h}
-#   P/include/{flyteidl,flyteplug}/**.pb.h   generated protobuf headers
-#   P/share/flyteplug/proto/**.proto         the .proto sources
-#   P/lib/libflyteplug_proto.so*             the one shared generated library
+#   P/include/{flyteidl,flyteplug}/**.pb.h   host-side generated headers
+#   P/include/flyteplug/abi/**.pb.h          module-side (lite) generated headers
+#   P/share/flyteplug/proto/**.proto         the public .proto schema
+#   P/lib/libflyteplug_proto.so*             host-side generated code (full runtime)
+#   P/lib/libflyteplug_abi_proto.a           module-side generated code (lite, static)
 #   P/lib/libflyteplug_loader.so*            the loader (RPATH $ORIGIN)
 #   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
 #   P/lib/libflyteplug_tasklog.a             Flyte's log-link templating
@@ -41,6 +43,7 @@ endif()
 set(_flyteplug_export_targets)
 foreach(_pair IN ITEMS
         "flyteplug_proto:proto"
+        "flyteplug_abi_proto:abi_proto"
         "flyteplug_plugin_api:plugin_api"
         "flyteplug_sdk:sdk"
         "flyteplug_tasklog:tasklog"
@@ -100,13 +103,11 @@ if(TARGET flyteplug_conformance)
   endif()
 endif()
 
+# Modules need nothing from lib/: their messages are linked in statically.
 foreach(_module IN ITEMS flyteplug_spark flyteplug_databricks)
   if(TARGET ${_module})
     get_target_property(_module_type ${_module} TYPE)
     if(_module_type STREQUAL "MODULE_LIBRARY")
-      # lib/flyteplug/modules/ -> lib/ for libflyteplug_proto.
-      set_target_properties(${_module} PROPERTIES
-        INSTALL_RPATH "$ORIGIN/../..")
       install(TARGETS ${_module}
         LIBRARY DESTINATION "${FLYTEPLUG_INSTALL_MODULEDIR}"
         COMPONENT runtime)
@@ -134,10 +135,19 @@ if(FLYTEPLUG_PROTO_GEN_DIR)
     COMPONENT devel
     FILES_MATCHING PATTERN "*.pb.h")
 endif()
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/proto/"
+if(FLYTEPLUG_ABI_PROTO_GEN_DIR)
+  install(DIRECTORY "${FLYTEPLUG_ABI_PROTO_GEN_DIR}/"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+    COMPONENT devel
+    FILES_MATCHING PATTERN "*.pb.h")
+endif()
+# The public schema (protobuf wire format is the contract, for any
+# language); the lite stand-ins of the well-known types are build inputs only.
+install(DIRECTORY "${FLYTEPLUG_PROTO_SOURCE_DIR}/"
   DESTINATION "${CMAKE_INSTALL_DATADIR}/flyteplug/proto"
   COMPONENT devel
-  FILES_MATCHING PATTERN "*.proto")
+  FILES_MATCHING PATTERN "*.proto"
+  PATTERN "abi_wkt" EXCLUDE)
 
 # --- The CMake package ------------------------------------------------------
 

@@ -5,9 +5,11 @@
 # rules): a MODULE library compiled with hidden visibility, linked with a
 # version script that exports only `flyteplug_module_entry_v1`, with
 # `-Wl,-z,defs` (no undefined symbols left for the host to satisfy) and
-# `--exclude-libs,ALL` (static dependencies stay private). Links the C++ SDK
-# and the shared generated protobuf library. Used for the shipped modules and
-# for third-party ones alike.
+# `--exclude-libs,ALL` (static dependencies stay private). Links the C++ SDK,
+# which brings the module's own private copy of the ABI's messages
+# (flyteplug::abi_proto, lite runtime) and the system libprotobuf; never
+# libflyteplug_proto. Used for the shipped modules and for third-party ones
+# alike.
 set(_FLYTEPLUG_MODULE_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 function(flyteplug_add_module target)

@@ -41,9 +41,10 @@ std::string Classify(const std::string& mangled, const std::string& demangled) {
   return "other";
 }
 
-// A strong definition from generated flyteidl/flyteplug message code: the
-// module compiled a .pb.cc of its own. (Weak definitions are inline accessors
-// instantiated from the shared library's headers: harmless.)
+// A strong definition from full-runtime generated code of the public
+// packages (flyteidl.*, flyteplug.v1): the module compiled the public .pb.cc
+// files, which register descriptors. (The module-side lite copy lives in
+// flyteplug::abi::*, hidden.)
 bool IsGeneratedFlyteSymbol(const DynamicSymbol& sym,
                             const std::string& demangled) {
   if (absl::StrContains(sym.name, "descriptor_table_flyteidl") ||
@@ -90,11 +91,23 @@ absl::StatusOr<std::string> CheckExportsOnlyEntry(const std::string& path) {
     offenders.push_back({demangled, kind});
   }
 
+  for (const std::string& needed : image->needed) {
+    if (absl::StartsWith(needed, "libflyteplug_proto.so")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the module depends on ", needed,
+          " (DT_NEEDED), the host's generated protobuf code, whose object "
+          "layout changes whenever the schema gains a field; decode the ABI's "
+          "messages with the module-side copy instead (flyteplug/sdk/"
+          "messages.h, linked by flyteplug::sdk) and never link "
+          "flyteplug::proto into a module"));
+    }
+  }
   std::string link_advice =
-      "link the shared flyteplug::proto library (libflyteplug_proto.so) "
-      "instead of compiling your own copy of the flyteidl/flyteplug "
-      "generated code: two copies abort the process when the second "
-      "registers the same .proto file";
+      "use the module-side lite messages (flyteplug/sdk/messages.h, package "
+      "flyteplug::abi::*, linked by flyteplug::sdk) instead of compiling the "
+      "public flyteidl/flyteplug .proto files with the full runtime: those "
+      "register descriptors, and two copies abort the process when the "
+      "second registers the same .proto file";
   if (!flyte_defined.empty()) {
     flyte_defined.resize(std::min<size_t>(flyte_defined.size(), kListed));
     return absl::FailedPreconditionError(

@@ -59,6 +59,72 @@ void FindEmbeddedDescriptors(absl::string_view bytes, ElfImage* image) {
   }
 }
 
+// The section `index` as bytes, or an error naming `what` when it does not
+// exist or lies beyond the end of the file.
+absl::StatusOr<absl::string_view> SectionBytes(
+    absl::string_view bytes, const std::vector<Elf64_Shdr>& sections,
+    uint64_t index, absl::string_view what) {
+  if (index >= sections.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ELF: ", what, " is section ", index, ", which does not exist"));
+  }
+  const Elf64_Shdr& section = sections[index];
+  if (section.sh_offset > bytes.size() ||
+      bytes.size() - section.sh_offset < section.sh_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ELF: ", what, " (section ", index,
+                     ") lies beyond the end of the file"));
+  }
+  return bytes.substr(section.sh_offset, section.sh_size);
+}
+
+// The NUL-terminated string at `offset` of `strings`, or an error naming
+// `what`.
+absl::StatusOr<absl::string_view> StringAt(absl::string_view strings,
+                                           uint64_t offset,
+                                           absl::string_view what) {
+  if (offset >= strings.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ELF: ", what, " names string offset ", offset,
+                     " outside the string table (", strings.size(), " bytes)"));
+  }
+  absl::string_view rest = strings.substr(offset);
+  size_t end = rest.find('\0');
+  if (end == absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ELF: ", what, " is not NUL-terminated"));
+  }
+  return rest.substr(0, end);
+}
+
+// Appends the DT_NEEDED entries of the SHT_DYNAMIC section (if any) to
+// `image->needed`.
+absl::Status ReadNeeded(absl::string_view bytes,
+                        const std::vector<Elf64_Shdr>& sections,
+                        ElfImage* image) {
+  for (size_t i = 0; i < sections.size(); ++i) {
+    if (sections[i].sh_type != SHT_DYNAMIC) continue;
+    auto dynamic = SectionBytes(bytes, sections, i, ".dynamic");
+    if (!dynamic.ok()) return dynamic.status();
+    auto strings = SectionBytes(bytes, sections, sections[i].sh_link,
+                                "the string table of .dynamic");
+    if (!strings.ok()) return strings.status();
+    for (size_t at = 0; at + sizeof(Elf64_Dyn) <= dynamic->size();
+         at += sizeof(Elf64_Dyn)) {
+      Elf64_Dyn entry;
+      std::memcpy(&entry, dynamic->data() + at, sizeof(entry));
+      if (entry.d_tag == DT_NULL) break;
+      if (entry.d_tag != DT_NEEDED) continue;
+      auto name = StringAt(*strings, entry.d_un.d_val,
+                           absl::StrCat(".dynamic DT_NEEDED at offset ", at));
+      if (!name.ok()) return name.status();
+      image->needed.emplace_back(*name);
+    }
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ElfImage> ParseElf(absl::string_view bytes) {
@@ -92,11 +158,9 @@ absl::StatusOr<ElfImage> ParseElf(absl::string_view bytes) {
 
   ElfImage image;
   const Elf64_Shdr* dynsym = nullptr;
-  size_t dynsym_index = 0;
-  for (size_t i = 0; i < sections.size(); ++i) {
-    if (sections[i].sh_type == SHT_DYNSYM) {
-      dynsym = &sections[i];
-      dynsym_index = i;
+  for (const Elf64_Shdr& section : sections) {
+    if (section.sh_type == SHT_DYNSYM) {
+      dynsym = &section;
       break;
     }
   }
@@ -104,20 +168,10 @@ absl::StatusOr<ElfImage> ParseElf(absl::string_view bytes) {
     return absl::InvalidArgumentError(
         "ELF: no .dynsym section (not a shared object?)");
   }
-  if (dynsym->sh_link >= sections.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ELF: .dynsym (section ", dynsym_index,
-                     ") links to string table section ", dynsym->sh_link,
-                     ", which does not exist"));
-  }
-  const Elf64_Shdr& strtab = sections[dynsym->sh_link];
-  if (strtab.sh_offset > bytes.size() ||
-      bytes.size() - strtab.sh_offset < strtab.sh_size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ELF: string table section ", dynsym->sh_link,
-                     " lies beyond the end of the file"));
-  }
-  absl::string_view strings = bytes.substr(strtab.sh_offset, strtab.sh_size);
+  auto table = SectionBytes(bytes, sections, dynsym->sh_link,
+                            "the string table of .dynsym");
+  if (!table.ok()) return table.status();
+  absl::string_view strings = *table;
   if (dynsym->sh_entsize != sizeof(Elf64_Sym)) {
     return absl::InvalidArgumentError(
         absl::StrCat("ELF: .dynsym entry size is ", dynsym->sh_entsize,
@@ -129,22 +183,16 @@ absl::StatusOr<ElfImage> ParseElf(absl::string_view bytes) {
         ReadAt<Elf64_Sym>(bytes, dynsym->sh_offset + i * sizeof(Elf64_Sym),
                           absl::StrCat(".dynsym entry ", i));
     if (!sym.ok()) return sym.status();
-    if (sym->st_name >= strings.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ELF: .dynsym entry ", i, " names string offset ", sym->st_name,
-          " outside the string table (", strings.size(), " bytes)"));
-    }
-    absl::string_view rest = strings.substr(sym->st_name);
-    size_t end = rest.find('\0');
-    if (end == absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ELF: the name of .dynsym entry ", i, " is not NUL-terminated"));
-    }
-    image.symbols.push_back(
-        DynamicSymbol{std::string(rest.substr(0, end)),
-                      static_cast<uint8_t>(ELF64_ST_BIND(sym->st_info)),
-                      static_cast<uint8_t>(ELF64_ST_TYPE(sym->st_info)),
-                      sym->st_shndx != SHN_UNDEF});
+    auto name = StringAt(strings, sym->st_name,
+                         absl::StrCat("the name of .dynsym entry ", i));
+    if (!name.ok()) return name.status();
+    image.symbols.push_back(DynamicSymbol{
+        std::string(*name), static_cast<uint8_t>(ELF64_ST_BIND(sym->st_info)),
+        static_cast<uint8_t>(ELF64_ST_TYPE(sym->st_info)),
+        sym->st_shndx != SHN_UNDEF});
+  }
+  if (auto status = ReadNeeded(bytes, sections, &image); !status.ok()) {
+    return status;
   }
   FindEmbeddedDescriptors(bytes, &image);
   return image;

@@ -1,5 +1,5 @@
-// Reads the dynamic symbol table of a 64-bit little-endian ELF shared object
-// without loading it.
+// Reads the dynamic symbol table and the DT_NEEDED list of a 64-bit
+// little-endian ELF shared object without loading it.
 #ifndef FLYTEPLUG_CONFORMANCE_ELF_SYMBOLS_H_
 #define FLYTEPLUG_CONFORMANCE_ELF_SYMBOLS_H_
 
@@ -21,6 +21,7 @@ struct DynamicSymbol {
 
 struct ElfImage {
   std::vector<DynamicSymbol> symbols;  // every .dynsym entry but the null one
+  std::vector<std::string> needed;     // DT_NEEDED entries, in file order
   // True when the file's bytes hold generated protobuf code for flyteidl or
   // flyteplug messages: a `descriptor_table_flyteidl...`/`..._flyteplug...`
   // string, or an embedded serialized FileDescriptorProto of such a file.

@@ -10,14 +10,14 @@
 #include "flyteplug/flytek8s/pod_spec_check.h"
 #include "flyteplug/flytek8s/quantity.h"
 #include "flyteplug/sdk/arg_template.h"
-#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 
 namespace flyteplug::flytek8s {
 namespace {
 
 using json::Value;
 using EnvList = std::vector<std::pair<std::string, std::string>>;
-using flyteidl::core::Resources;
+using flyteplug::abi::flyteidl::core::Resources;
 
 absl::Status BadSpec(absl::string_view message) {
   return absl::InvalidArgumentError(message);
@@ -51,7 +51,8 @@ std::string FallbackContainerName(absl::string_view generated_name) {
 }
 
 // Renders {{.Input}}-style templates in a string array in place.
-void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
+void RenderStrings(Value* array,
+                   const flyteplug::abi::flyteplug::v1::TaskContext& context,
                    json::Allocator& allocator) {
   if (array == nullptr || !array->IsArray()) return;
   for (Value& item : array->GetArray()) {
@@ -62,11 +63,12 @@ void RenderStrings(Value* array, const flyteplug::v1::TaskContext& context,
 }
 
 // Flyte's DecorateEnvVars (the variables a pod spec carries).
-EnvList DecorationEnv(const flyteplug::v1::TaskContext& context,
+EnvList DecorationEnv(const flyteplug::abi::flyteplug::v1::TaskContext& context,
                       const K8sPluginConfig& k8s) {
   EnvList env;
-  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
-  const flyteidl::core::TaskExecutionIdentifier& id =
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      context.metadata();
+  const flyteplug::abi::flyteidl::core::TaskExecutionIdentifier& id =
       metadata.task_execution_id();
   if (id.has_node_execution_id() && id.node_execution_id().has_execution_id()) {
     const auto& execution = id.node_execution_id().execution_id();
@@ -174,10 +176,10 @@ void CollectResourceNames(const Value& container, std::set<std::string>* out) {
 
 // Flyte's AddFlyteCustomizationsToContainer as far as it shapes the pod
 // spec: templates rendered, env decorated, `gpu` renamed.
-void CustomizeContainer(Value& container,
-                        const flyteplug::v1::TaskContext& context,
-                        const EnvList& decorations, const K8sPluginConfig& k8s,
-                        json::Allocator& allocator) {
+void CustomizeContainer(
+    Value& container, const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const EnvList& decorations, const K8sPluginConfig& k8s,
+    json::Allocator& allocator) {
   RenderStrings(json::Find(container, "command"), context, allocator);
   RenderStrings(json::Find(container, "args"), context, allocator);
   Value& env = json::Ensure(container, "env", rapidjson::kArrayType, allocator);
@@ -314,7 +316,8 @@ void SetStringIfEmpty(Value& spec, absl::string_view key,
 
 // Flyte's UpdatePod.
 void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
-               bool interruptible, const flyteplug::v1::TaskContext& context,
+               bool interruptible,
+               const flyteplug::abi::flyteplug::v1::TaskContext& context,
                const K8sPluginConfig& k8s, json::Allocator& allocator) {
   const Value* restart = json::Find(spec, "restartPolicy");
   if (restart == nullptr || json::IsEmpty(*restart)) {
@@ -404,9 +407,9 @@ Value MergeContainersOntoTemplate(const Value* template_list,
   return merged;
 }
 
-absl::Status MergeWithBasePodTemplate(const flyteidl::core::K8sPod& base,
-                                      FlytePod& pod,
-                                      json::Allocator& allocator) {
+absl::Status MergeWithBasePodTemplate(
+    const flyteplug::abi::flyteidl::core::K8sPod& base, FlytePod& pod,
+    json::Allocator& allocator) {
   Value template_spec = sdk::ToRapidJson(base.pod_spec(), allocator);
   if (absl::Status s = CheckPodSpec(template_spec, "base pod template");
       !s.ok()) {
@@ -458,10 +461,9 @@ void AppendToleration(Value& spec, Value toleration,
 }
 
 // Flyte's ApplyGPUNodeSelectors.
-void ApplyGpuNodeSelectors(Value& spec,
-                           const flyteidl::core::GPUAccelerator& gpu,
-                           const K8sPluginConfig& k8s,
-                           json::Allocator& allocator) {
+void ApplyGpuNodeSelectors(
+    Value& spec, const flyteplug::abi::flyteidl::core::GPUAccelerator& gpu,
+    const K8sPluginConfig& k8s, json::Allocator& allocator) {
   if (!PodUsesResource(spec, k8s.gpu_resource_name, nullptr)) return;
   Value& affinity =
       json::Ensure(spec, "affinity", rapidjson::kObjectType, allocator);
@@ -475,7 +477,7 @@ void ApplyGpuNodeSelectors(Value& spec,
         allocator);
   }
   switch (gpu.partition_size_value_case()) {
-    case flyteidl::core::GPUAccelerator::kUnpartitioned:
+    case flyteplug::abi::flyteidl::core::GPUAccelerator::kUnpartitioned:
       if (!gpu.unpartitioned()) return;
       if (!k8s.gpu_unpartitioned_node_selector_requirement.IsNull()) {
         AddRequiredNodeSelectorRequirement(
@@ -494,7 +496,7 @@ void ApplyGpuNodeSelectors(Value& spec,
                          allocator);
       }
       return;
-    case flyteidl::core::GPUAccelerator::kPartitionSize:
+    case flyteplug::abi::flyteidl::core::GPUAccelerator::kPartitionSize:
       AddRequiredNodeSelectorRequirement(
           affinity,
           Requirement(k8s.gpu_partition_size_node_label, "In",
@@ -513,10 +515,11 @@ void ApplyGpuNodeSelectors(Value& spec,
 // BuildRawPod for a container target: one container named after the
 // execution (a DNS label), with the task's image, command, args, env and
 // resources.
-absl::Status BuildRawContainerPod(const flyteplug::v1::TaskContext& context,
-                                  const K8sPluginConfig& k8s,
-                                  json::Allocator& allocator, FlytePod& pod) {
-  const flyteidl::core::Container& source = context.task_template().container();
+absl::Status BuildRawContainerPod(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, json::Allocator& allocator, FlytePod& pod) {
+  const flyteplug::abi::flyteidl::core::Container& source =
+      context.task_template().container();
   const std::string& generated_name = context.metadata().generated_name();
   std::string name = IsDnsLabel(generated_name)
                          ? generated_name
@@ -567,9 +570,10 @@ absl::Status BuildRawContainerPod(const flyteplug::v1::TaskContext& context,
 
 // BuildRawPod for a k8sPod target: its pod spec and metadata, the primary
 // container named by taskTemplate.config["primary_container_name"].
-absl::Status BuildRawK8sPod(const flyteidl::core::TaskTemplate& task,
-                            json::Allocator& allocator, FlytePod& pod) {
-  const flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
+absl::Status BuildRawK8sPod(
+    const flyteplug::abi::flyteidl::core::TaskTemplate& task,
+    json::Allocator& allocator, FlytePod& pod) {
+  const flyteplug::abi::flyteidl::core::K8sPod& k8s_pod = task.k8s_pod();
   if (!k8s_pod.has_pod_spec()) {
     return BadSpec(
         "Pod tasks with task type version > 1 should specify their target "
@@ -597,8 +601,8 @@ absl::Status BuildRawK8sPod(const flyteidl::core::TaskTemplate& task,
 // The execution's pod template override (metadata.overrides.podTemplate):
 // replaces the pod spec and primary container name, adds its metadata.
 absl::Status ApplyPodTemplateOverride(
-    const flyteidl::core::K8sPod& override_pod, json::Allocator& allocator,
-    FlytePod& pod) {
+    const flyteplug::abi::flyteidl::core::K8sPod& override_pod,
+    json::Allocator& allocator, FlytePod& pod) {
   for (const auto& [k, v] : override_pod.metadata().labels()) {
     pod.labels[k] = v;
   }
@@ -616,16 +620,17 @@ absl::Status ApplyPodTemplateOverride(
 }
 
 // Flyte's BuildRawPod, then the execution's pod template override.
-absl::Status BuildRawPod(const flyteplug::v1::TaskContext& context,
-                         const K8sPluginConfig& k8s, json::Allocator& allocator,
-                         FlytePod& pod) {
-  const flyteidl::core::TaskTemplate& task = context.task_template();
+absl::Status BuildRawPod(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, json::Allocator& allocator, FlytePod& pod) {
+  const flyteplug::abi::flyteidl::core::TaskTemplate& task =
+      context.task_template();
   absl::Status status;
   switch (task.target_case()) {
-    case flyteidl::core::TaskTemplate::kContainer:
+    case flyteplug::abi::flyteidl::core::TaskTemplate::kContainer:
       status = BuildRawContainerPod(context, k8s, allocator, pod);
       break;
-    case flyteidl::core::TaskTemplate::kK8SPod:
+    case flyteplug::abi::flyteidl::core::TaskTemplate::kK8SPod:
       status = BuildRawK8sPod(task, allocator, pod);
       break;
     default:
@@ -633,7 +638,7 @@ absl::Status BuildRawPod(const flyteplug::v1::TaskContext& context,
           "invalid TaskSpecification, unable to determine Pod configuration");
   }
   if (!status.ok()) return status;
-  const flyteplug::v1::TaskOverrides& overrides =
+  const flyteplug::abi::flyteplug::v1::TaskOverrides& overrides =
       context.metadata().overrides();
   if (overrides.has_pod_template() && overrides.pod_template().has_pod_spec()) {
     return ApplyPodTemplateOverride(overrides.pod_template(), allocator, pod);
@@ -647,8 +652,8 @@ absl::Status BuildRawPod(const flyteplug::v1::TaskContext& context,
 // for the primary and init containers). Errors: the primary container is
 // missing, an override quantity is invalid.
 absl::StatusOr<std::set<std::string>> CustomizeContainers(
-    const flyteplug::v1::TaskContext& context, const K8sPluginConfig& k8s,
-    json::Allocator& allocator, FlytePod& pod) {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, json::Allocator& allocator, FlytePod& pod) {
   Value override_resources(rapidjson::kObjectType);
   if (absl::Status s = AddResources(context.metadata().overrides().resources(),
                                     k8s, "metadata.overrides.resources",
@@ -704,8 +709,9 @@ void ApplyDefaultSecurityContext(const K8sPluginConfig& k8s,
 // containers customised, UpdatePod, the default security context, then the
 // base PodTemplate merged underneath.
 absl::Status ApplyFlytePodConfiguration(
-    const flyteplug::v1::TaskContext& context, const K8sPluginConfig& k8s,
-    bool interruptible, json::Allocator& allocator, FlytePod& pod) {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator,
+    FlytePod& pod) {
   const std::string& template_name =
       context.task_template().metadata().pod_template_name();
   if (!template_name.empty() && !context.has_base_pod_template()) {
@@ -745,12 +751,12 @@ void AddExtendedResourceTolerations(const K8sPluginConfig& k8s,
 // Extended resources (the execution's GPU accelerator replaces the task's),
 // the execution's container image override, then the extended-resource
 // tolerations.
-void ApplyExecutionExtras(const flyteplug::v1::TaskContext& context,
-                          const K8sPluginConfig& k8s,
-                          json::Allocator& allocator, FlytePod& pod) {
-  const flyteplug::v1::TaskOverrides& overrides =
+void ApplyExecutionExtras(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, json::Allocator& allocator, FlytePod& pod) {
+  const flyteplug::abi::flyteplug::v1::TaskOverrides& overrides =
       context.metadata().overrides();
-  flyteidl::core::GPUAccelerator gpu =
+  flyteplug::abi::flyteidl::core::GPUAccelerator gpu =
       context.task_template().extended_resources().gpu_accelerator();
   if (overrides.extended_resources().has_gpu_accelerator()) {
     gpu = overrides.extended_resources().gpu_accelerator();
@@ -801,9 +807,9 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
   }
 }
 
-void RenderContainerTemplates(Value& spec,
-                              const flyteplug::v1::TaskContext& context,
-                              json::Allocator& allocator) {
+void RenderContainerTemplates(
+    Value& spec, const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    json::Allocator& allocator) {
   for (const char* list : {"containers", "initContainers"}) {
     Value* containers = json::Find(spec, list);
     if (containers == nullptr || !containers->IsArray()) continue;
@@ -827,10 +833,10 @@ Value* FindContainer(Value& spec, absl::string_view name) {
   return nullptr;
 }
 
-absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
-                                      const K8sPluginConfig& k8s,
-                                      bool interruptible,
-                                      json::Allocator& allocator) {
+absl::StatusOr<FlytePod> ToK8sPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible,
+    json::Allocator& allocator) {
   FlytePod pod;
   if (absl::Status s = BuildRawPod(context, k8s, allocator, pod); !s.ok()) {
     return s;

@@ -8,9 +8,10 @@ namespace {
 
 // Returns the replacement for template variable `name` (already stripped of
 // whitespace and the leading `.`/`$`), or false if it is not one we render.
-bool Lookup(absl::string_view name, const flyteplug::v1::TaskContext& context,
+bool Lookup(absl::string_view name,
+            const flyteplug::abi::flyteplug::v1::TaskContext& context,
             std::string* value) {
-  const flyteplug::v1::TaskIO& io = context.io();
+  const flyteplug::abi::flyteplug::v1::TaskIO& io = context.io();
   struct Entry {
     const char* name;
     const std::string* value;
@@ -40,8 +41,9 @@ bool Lookup(absl::string_view name, const flyteplug::v1::TaskContext& context,
 
 }  // namespace
 
-std::string RenderArgTemplate(absl::string_view arg,
-                              const flyteplug::v1::TaskContext& context) {
+std::string RenderArgTemplate(
+    absl::string_view arg,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   std::string out;
   out.reserve(arg.size());
   size_t pos = 0;
@@ -68,7 +70,7 @@ std::string RenderArgTemplate(absl::string_view arg,
 
 std::vector<std::string> RenderArgTemplates(
     const google::protobuf::RepeatedPtrField<std::string>& args,
-    const flyteplug::v1::TaskContext& context) {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   std::vector<std::string> out;
   out.reserve(args.size());
   for (const std::string& arg : args) {

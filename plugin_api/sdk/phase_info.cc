@@ -2,15 +2,16 @@
 
 namespace flyteplug::sdk {
 
-void UpdatePhaseVersion(const flyteplug::v1::PluginState& previous,
-                        PhaseVersionRule rule, flyteplug::v1::PhaseInfo* info) {
+void UpdatePhaseVersion(
+    const flyteplug::abi::flyteplug::v1::PluginState& previous,
+    PhaseVersionRule rule, flyteplug::abi::flyteplug::v1::PhaseInfo* info) {
   const bool same_phase = info->phase() == previous.phase();
   if (rule == PhaseVersionRule::kCarryPreviousVersion && same_phase) {
     info->set_version(previous.phase_version());
   }
   const bool running_exempt =
       rule == PhaseVersionRule::kFlyteK8sPluginManager &&
-      info->phase() == flyteplug::v1::RUNNING;
+      info->phase() == flyteplug::abi::flyteplug::v1::RUNNING;
   if (!running_exempt && same_phase &&
       info->version() <= previous.phase_version() &&
       info->reason() != previous.reason()) {
@@ -19,7 +20,8 @@ void UpdatePhaseVersion(const flyteplug::v1::PluginState& previous,
   }
 }
 
-void SetOccurredAt(int64_t unix_nanos, flyteplug::v1::PhaseInfo* info) {
+void SetOccurredAt(int64_t unix_nanos,
+                   flyteplug::abi::flyteplug::v1::PhaseInfo* info) {
   constexpr int64_t kNanosPerSecond = 1000000000;
   int64_t seconds = unix_nanos / kNanosPerSecond;
   int64_t nanos = unix_nanos % kNanosPerSecond;

@@ -163,7 +163,7 @@ absl::string_view View(flyteplug_bytes bytes) {
 }
 
 absl::Status ParseContext(flyteplug_bytes bytes,
-                          flyteplug::v1::TaskContext* context) {
+                          flyteplug::abi::flyteplug::v1::TaskContext* context) {
   if (bytes.data == nullptr && bytes.size != 0) {
     return absl::InvalidArgumentError(
         "task_context: NULL data with non-zero size");
@@ -178,7 +178,7 @@ absl::Status ParseContext(flyteplug_bytes bytes,
 }
 
 flyteplug_status_code EmitPhase(
-    const absl::StatusOr<flyteplug::v1::PhaseInfo>& phase,
+    const absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo>& phase,
     flyteplug_buffer* out, flyteplug_error* error) {
   if (!phase.ok()) return Fail(error, phase.status());
   std::string bytes;
@@ -218,7 +218,7 @@ flyteplug_status_code K8sBuildResource(flyteplug_instance* instance,
   return Guard(error, "build_resource", [&]() -> flyteplug_status_code {
     auto plugin = Resolve(instance, &Instance::k8s);
     if (!plugin.ok()) return Fail(error, plugin.status());
-    flyteplug::v1::TaskContext context;
+    flyteplug::abi::flyteplug::v1::TaskContext context;
     if (auto s = ParseContext(task_context, &context); !s.ok())
       return Fail(error, s);
     return EmitString((*plugin)->BuildResource(context), out, error);
@@ -233,7 +233,7 @@ flyteplug_status_code K8sBuildIdentity(flyteplug_instance* instance,
                [&]() -> flyteplug_status_code {
                  auto plugin = Resolve(instance, &Instance::k8s);
                  if (!plugin.ok()) return Fail(error, plugin.status());
-                 flyteplug::v1::TaskContext context;
+                 flyteplug::abi::flyteplug::v1::TaskContext context;
                  if (auto s = ParseContext(task_context, &context); !s.ok())
                    return Fail(error, s);
                  return EmitString((*plugin)->BuildIdentityResource(context),
@@ -249,7 +249,7 @@ flyteplug_status_code K8sGetTaskPhase(flyteplug_instance* instance,
   return Guard(error, "get_task_phase", [&]() -> flyteplug_status_code {
     auto plugin = Resolve(instance, &Instance::k8s);
     if (!plugin.ok()) return Fail(error, plugin.status());
-    flyteplug::v1::TaskContext context;
+    flyteplug::abi::flyteplug::v1::TaskContext context;
     if (auto s = ParseContext(task_context, &context); !s.ok())
       return Fail(error, s);
     return EmitPhase((*plugin)->GetTaskPhase(context, View(resource_json)), out,
@@ -265,7 +265,7 @@ flyteplug_status_code WebCreate(flyteplug_instance* instance,
   return Guard(error, "create", [&]() -> flyteplug_status_code {
     auto plugin = Resolve(instance, &Instance::webapi);
     if (!plugin.ok()) return Fail(error, plugin.status());
-    flyteplug::v1::TaskContext context;
+    flyteplug::abi::flyteplug::v1::TaskContext context;
     if (auto s = ParseContext(task_context, &context); !s.ok())
       return Fail(error, s);
     return EmitString((*plugin)->Create(context), out, error);
@@ -300,7 +300,7 @@ flyteplug_status_code WebStatus(flyteplug_instance* instance,
   return Guard(error, "status", [&]() -> flyteplug_status_code {
     auto plugin = Resolve(instance, &Instance::webapi);
     if (!plugin.ok()) return Fail(error, plugin.status());
-    flyteplug::v1::TaskContext context;
+    flyteplug::abi::flyteplug::v1::TaskContext context;
     if (auto s = ParseContext(task_context, &context); !s.ok())
       return Fail(error, s);
     return EmitPhase((*plugin)->Status(context, View(resource)), out, error);
@@ -314,7 +314,7 @@ flyteplug_status_code WebRenderCreate(flyteplug_instance* instance,
   return Guard(error, "render_create_request", [&]() -> flyteplug_status_code {
     auto plugin = Resolve(instance, &Instance::webapi);
     if (!plugin.ok()) return Fail(error, plugin.status());
-    flyteplug::v1::TaskContext context;
+    flyteplug::abi::flyteplug::v1::TaskContext context;
     if (auto s = ParseContext(task_context, &context); !s.ok())
       return Fail(error, s);
     return EmitString((*plugin)->RenderCreateRequest(context), out, error);

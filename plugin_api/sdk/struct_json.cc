@@ -1,82 +1,38 @@
 #include "flyteplug/sdk/struct_json.h"
 
-#include <cmath>
-#include <cstdint>
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace flyteplug::sdk {
-namespace {
 
-constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
-
-}  // namespace
-
-rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
-                             rapidjson::Document::AllocatorType& allocator) {
-  rapidjson::Value object(rapidjson::kObjectType);
-  for (const auto& [key, field] : value.fields()) {
-    object.AddMember(
-        rapidjson::Value(key.data(),
-                         static_cast<rapidjson::SizeType>(key.size()),
-                         allocator),
-        ToRapidJson(field, allocator), allocator);
+absl::StatusOr<Struct> StructFromJson(absl::string_view json) {
+  google::protobuf::Struct full;
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), &full);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(std::string(parsed.message()));
+  }
+  Struct object;
+  if (!object.ParseFromString(full.SerializeAsString())) {
+    return absl::InternalError("Struct: wire conversion failed");
   }
   return object;
 }
 
-rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
-                             rapidjson::Document::AllocatorType& allocator) {
-  switch (value.kind_case()) {
-    case google::protobuf::Value::kNumberValue: {
-      double number = value.number_value();
-      if (!std::isfinite(number)) return rapidjson::Value(rapidjson::kNullType);
-      if (std::trunc(number) == number &&
-          std::fabs(number) <= kMaxExactInteger) {
-        return rapidjson::Value(static_cast<int64_t>(number));
-      }
-      return rapidjson::Value(number);
-    }
-    case google::protobuf::Value::kStringValue: {
-      const std::string& s = value.string_value();
-      return rapidjson::Value(
-          s.data(), static_cast<rapidjson::SizeType>(s.size()), allocator);
-    }
-    case google::protobuf::Value::kBoolValue:
-      return rapidjson::Value(value.bool_value());
-    case google::protobuf::Value::kStructValue:
-      return ToRapidJson(value.struct_value(), allocator);
-    case google::protobuf::Value::kListValue: {
-      rapidjson::Value array(rapidjson::kArrayType);
-      const auto& list = value.list_value().values();
-      array.Reserve(static_cast<rapidjson::SizeType>(list.size()), allocator);
-      for (const auto& item : list)
-        array.PushBack(ToRapidJson(item, allocator), allocator);
-      return array;
-    }
-    case google::protobuf::Value::kNullValue:
-    case google::protobuf::Value::KIND_NOT_SET:
-      break;
+absl::StatusOr<std::string> StructToJson(const Struct& object) {
+  google::protobuf::Struct full;
+  if (!full.ParseFromString(object.SerializeAsString())) {
+    return absl::InternalError("Struct: wire conversion failed");
   }
-  return rapidjson::Value(rapidjson::kNullType);
-}
-
-const char* DescribeKind(const google::protobuf::Value& value) {
-  switch (value.kind_case()) {
-    case google::protobuf::Value::kNullValue:
-      return "null";
-    case google::protobuf::Value::kNumberValue:
-      return "a number";
-    case google::protobuf::Value::kStringValue:
-      return "a string";
-    case google::protobuf::Value::kBoolValue:
-      return "a boolean";
-    case google::protobuf::Value::kStructValue:
-      return "an object";
-    case google::protobuf::Value::kListValue:
-      return "a list";
-    case google::protobuf::Value::KIND_NOT_SET:
-      break;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(full, &json);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("JSON serialization failed: ",
+                                            std::string(status.message())));
   }
-  return "nothing";
+  return json;
 }
 
 }  // namespace flyteplug::sdk

@@ -281,7 +281,7 @@ std::vector<TemplateVar> TemplateVarsFor(const TaskLogInput& input) {
   vars.push_back(Var("hostname", input.hostname));
   vars.push_back(Var("nodename", input.node_name));
   if (input.task_execution_id != nullptr) {
-    const flyteidl::core::TaskExecutionIdentifier& id =
+    const flyteplug::abi::flyteidl::core::TaskExecutionIdentifier& id =
         *input.task_execution_id;
     vars.push_back(Var("nodeid", input.unique_node_id));
     vars.push_back(Var("generatedname", input.generated_name));
@@ -294,7 +294,7 @@ std::vector<TemplateVar> TemplateVarsFor(const TaskLogInput& input) {
     }
     if (id.has_node_execution_id() &&
         id.node_execution_id().has_execution_id()) {
-      const flyteidl::core::WorkflowExecutionIdentifier& exec =
+      const flyteplug::abi::flyteidl::core::WorkflowExecutionIdentifier& exec =
           id.node_execution_id().execution_id();
       vars.push_back(Var("executionname", exec.name()));
       vars.push_back(Var("executionproject", exec.project()));

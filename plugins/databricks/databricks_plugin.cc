@@ -102,7 +102,7 @@ absl::StatusOr<std::string> DatabricksPlugin::TokenFor(
 }
 
 absl::StatusOr<std::string> DatabricksPlugin::Create(
-    const flyteplug::v1::TaskContext& context) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
   absl::StatusOr<SubmitRequest> request =
       BuildSubmitRequest(context, config_, EnvInstance());
   if (!request.ok()) return request.status();
@@ -207,8 +207,9 @@ absl::Status DatabricksPlugin::Delete(absl::string_view resource_meta) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<flyteplug::v1::PhaseInfo> DatabricksPlugin::Status(
-    const flyteplug::v1::TaskContext& context,
+absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo>
+DatabricksPlugin::Status(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
     absl::string_view resource) const {
   absl::StatusOr<RunState> state = DeserializeRunState(resource);
   if (!state.ok()) return state.status();
@@ -218,7 +219,7 @@ absl::StatusOr<flyteplug::v1::PhaseInfo> DatabricksPlugin::Status(
 }
 
 absl::StatusOr<std::string> DatabricksPlugin::RenderCreateRequest(
-    const flyteplug::v1::TaskContext& context) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
   absl::StatusOr<SubmitRequest> request =
       BuildSubmitRequest(context, config_, EnvInstance());
   if (!request.ok()) return request.status();

@@ -30,7 +30,7 @@ class DatabricksPlugin : public flyteplug::sdk::WebApiPlugin {
 
   // POST runs/submit; returns the resource meta (instance + run_id).
   absl::StatusOr<std::string> Create(
-      const flyteplug::v1::TaskContext& context) const override;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const override;
   // GET runs/get; returns SerializeRunState JSON.
   absl::StatusOr<std::string> Get(
       absl::string_view resource_meta) const override;
@@ -38,13 +38,13 @@ class DatabricksPlugin : public flyteplug::sdk::WebApiPlugin {
   // OK (logged).
   absl::Status Delete(absl::string_view resource_meta) const override;
   // MapRunState over what Get returned. No I/O.
-  absl::StatusOr<flyteplug::v1::PhaseInfo> Status(
-      const flyteplug::v1::TaskContext& context,
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> Status(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource) const override;
   // {"method","url","headers","body"} with the Authorization header redacted.
   // Needs no token and does no I/O.
   absl::StatusOr<std::string> RenderCreateRequest(
-      const flyteplug::v1::TaskContext& context) const override;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const override;
 
   const DatabricksConfig& config() const { return config_; }
 

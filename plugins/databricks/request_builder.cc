@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/arg_template.h"
-#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 #include "instance.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -17,8 +17,8 @@
 namespace flyteplug::databricks {
 namespace {
 
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using flyteplug::abi::google::protobuf::Struct;
+using flyteplug::abi::google::protobuf::Value;
 using Allocator = rapidjson::Document::AllocatorType;
 
 constexpr absl::string_view kCustom = "taskTemplate.custom";
@@ -128,7 +128,7 @@ std::string Hex(const unsigned char* data, size_t size) {
 }  // namespace
 
 absl::StatusOr<std::string> IdempotencyToken(
-    const flyteplug::v1::TaskContext& context) {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   const auto& meta = context.metadata();
   const auto& te = meta.task_execution_id();
   const auto& exec = te.node_execution_id().execution_id();
@@ -160,8 +160,8 @@ absl::StatusOr<std::string> IdempotencyToken(
 }
 
 absl::StatusOr<SubmitRequest> BuildSubmitRequest(
-    const flyteplug::v1::TaskContext& context, const DatabricksConfig& config,
-    absl::string_view env_instance) {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const DatabricksConfig& config, absl::string_view env_instance) {
   const auto& task = context.task_template();
   SubmitRequest request;
   if (!task.has_custom()) {

@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "config.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 
 namespace flyteplug::databricks {
 
@@ -47,8 +47,8 @@ struct SubmitRequest {
 // Errors: INVALID_ARGUMENT naming the offending field, e.g.
 // "taskTemplate.custom.databricksConf: no compute configuration found ...".
 absl::StatusOr<SubmitRequest> BuildSubmitRequest(
-    const flyteplug::v1::TaskContext& context, const DatabricksConfig& config,
-    absl::string_view env_instance);
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const DatabricksConfig& config, absl::string_view env_instance);
 
 // The deterministic runs/submit idempotency token of one task attempt:
 // "flyteplug-" + 40 hex digits of SHA-256 over the task execution identity
@@ -56,7 +56,7 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
 // generated name). 50 characters. INVALID_ARGUMENT when the context carries
 // no execution identity at all (every run would then share one token).
 absl::StatusOr<std::string> IdempotencyToken(
-    const flyteplug::v1::TaskContext& context);
+    const flyteplug::abi::flyteplug::v1::TaskContext& context);
 
 }  // namespace flyteplug::databricks
 

@@ -8,8 +8,8 @@
 namespace flyteplug::databricks {
 namespace {
 
-using flyteidl::core::ExecutionError;
-using flyteplug::v1::Phase;
+using flyteplug::abi::flyteidl::core::ExecutionError;
+using flyteplug::abi::flyteplug::v1::Phase;
 
 constexpr const char* kFields[] = {
     "instance",         "run_id",          "job_id",        "run_name",
@@ -169,11 +169,11 @@ std::string ConsoleLink(const RunState& state, bool prefer_run_page_url) {
                       state.run_id);
 }
 
-flyteplug::v1::PhaseInfo MapRunState(const RunState& state,
-                                     bool link_to_run_page_url,
-                                     const flyteplug::v1::PluginState& previous,
-                                     int64_t now_unix_nanos) {
-  flyteplug::v1::PhaseInfo info;
+flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(
+    const RunState& state, bool link_to_run_page_url,
+    const flyteplug::abi::flyteplug::v1::PluginState& previous,
+    int64_t now_unix_nanos) {
+  flyteplug::abi::flyteplug::v1::PhaseInfo info;
   const std::string lcs = absl::AsciiStrToUpper(state.life_cycle_state);
   const std::string result = absl::AsciiStrToUpper(state.result_state);
   Phase phase = Phase::RUNNING;

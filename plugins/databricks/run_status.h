@@ -7,8 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "flyteplug/v1/phase_info.pb.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 
 namespace flyteplug::databricks {
 
@@ -54,10 +54,10 @@ absl::StatusOr<RunState> DeserializeRunState(absl::string_view json);
 // reason = state_message; every phase carries the "Databricks Console" link
 // (run_page_url when `link_to_run_page_url` and reported); version bumps
 // when the phase stays and the reason changes relative to `previous`.
-flyteplug::v1::PhaseInfo MapRunState(const RunState& state,
-                                     bool link_to_run_page_url,
-                                     const flyteplug::v1::PluginState& previous,
-                                     int64_t now_unix_nanos);
+flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(
+    const RunState& state, bool link_to_run_page_url,
+    const flyteplug::abi::flyteplug::v1::PluginState& previous,
+    int64_t now_unix_nanos);
 
 // The console link of a run: "{instance}/#job/{job_id}/run/{run_id}", or
 // run_page_url when preferred or when job_id is unknown; empty if neither

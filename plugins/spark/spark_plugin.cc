@@ -29,18 +29,19 @@ absl::StatusOr<std::unique_ptr<SparkPlugin>> SparkPlugin::Create(
 }
 
 absl::StatusOr<std::string> SparkPlugin::BuildResource(
-    const flyteplug::v1::TaskContext& context) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
   int64_t now = host_ != nullptr ? host_->NowUnixNanos() : 0;
   return builder_->BuildResource(context, now);
 }
 
 absl::StatusOr<std::string> SparkPlugin::BuildIdentityResource(
-    const flyteplug::v1::TaskContext& /*context*/) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& /*context*/) const {
   return SparkApplicationBuilder::BuildIdentityResource();
 }
 
-absl::StatusOr<flyteplug::v1::PhaseInfo> SparkPlugin::GetTaskPhase(
-    const flyteplug::v1::TaskContext& context,
+absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo>
+SparkPlugin::GetTaskPhase(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
     absl::string_view resource_json) const {
   int64_t now = host_ != nullptr ? host_->NowUnixNanos() : 0;
   const SparkPluginConfig& spark = builder_->config().spark;

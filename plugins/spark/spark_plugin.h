@@ -21,11 +21,11 @@ class SparkPlugin : public sdk::K8sResourcePlugin {
       const sdk::InitContext& init);
 
   absl::StatusOr<std::string> BuildResource(
-      const flyteplug::v1::TaskContext& context) const override;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const override;
   absl::StatusOr<std::string> BuildIdentityResource(
-      const flyteplug::v1::TaskContext& context) const override;
-  absl::StatusOr<flyteplug::v1::PhaseInfo> GetTaskPhase(
-      const flyteplug::v1::TaskContext& context,
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const override;
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> GetTaskPhase(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource_json) const override;
 
   const ModuleConfig& config() const { return builder_->config(); }

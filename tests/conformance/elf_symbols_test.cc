@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -47,6 +48,47 @@ TEST(ElfSymbols, LeakyModuleShowsStdSymbols) {
     }
   }
   EXPECT_TRUE(std_symbol);
+}
+
+bool NeedsPublicProto(const ElfImage& image) {
+  for (const std::string& needed : image.needed) {
+    if (needed.rfind("libflyteplug_proto.so", 0) == 0) return true;
+  }
+  return false;
+}
+
+TEST(ElfSymbols, ReadsNeededLibraries) {
+  auto good = ReadElfFile(FIXTURE_good_k8s);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_FALSE(good->needed.empty());  // libc at least
+  EXPECT_FALSE(NeedsPublicProto(*good));
+  auto bad = ReadElfFile(FIXTURE_needs_public_proto);
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  EXPECT_TRUE(NeedsPublicProto(*bad));
+}
+
+// The shipped modules carry their own messages: none depends on the host's
+// generated code or embeds descriptor-registering copies of it.
+TEST(ElfSymbols, ShippedModulesDoNotNeedThePublicProtoLibrary) {
+  std::vector<const char*> modules = {
+#ifdef SHIPPED_MODULE_spark
+      SHIPPED_MODULE_spark,
+#endif
+#ifdef SHIPPED_MODULE_databricks
+      SHIPPED_MODULE_databricks,
+#endif
+#ifdef SHIPPED_MODULE_k8s_job_intree
+      SHIPPED_MODULE_k8s_job_intree,
+#endif
+  };
+  ASSERT_FALSE(modules.empty());
+  for (const char* path : modules) {
+    auto image = ReadElfFile(path);
+    ASSERT_TRUE(image.ok()) << image.status();
+    EXPECT_FALSE(NeedsPublicProto(*image)) << path;
+    EXPECT_FALSE(image->embeds_flyte_descriptors)
+        << path << ": " << image->embedded_descriptor_hint;
+  }
 }
 
 TEST(ElfSymbols, FindsEmbeddedGeneratedCode) {

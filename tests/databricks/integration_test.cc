@@ -5,16 +5,18 @@
 #include <atomic>
 #include <thread>
 
+#include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "databricks_plugin.h"
+#include "flyteplug/v1/phase_info.pb.h"
 #include "gtest/gtest.h"
 #include "test_support.h"
 
 namespace flyteplug::databricks {
 namespace {
 
-using flyteplug::v1::Phase;
+using flyteplug::abi::flyteplug::v1::Phase;
 using testing::ExampleContext;
 using testing::FakeServer;
 using testing::kToken;
@@ -44,7 +46,7 @@ class IntegrationTest : public ::testing::Test {
     return plugin.ok() ? std::move(*plugin) : nullptr;
   }
 
-  flyteplug::v1::TaskContext Context() {
+  flyteplug::abi::flyteplug::v1::TaskContext Context() {
     return ExampleContext(server_.base_url());
   }
 
@@ -60,21 +62,26 @@ class IntegrationTest : public ::testing::Test {
       if constexpr (std::is_same_v<T, absl::StatusOr<std::string>>) {
         if (value.ok()) outputs_.push_back(*value);
       } else if constexpr (std::is_same_v<
-                               T, absl::StatusOr<flyteplug::v1::PhaseInfo>>) {
-        if (value.ok()) outputs_.push_back(value->DebugString());
+                               T,
+                               absl::StatusOr<
+                                   flyteplug::abi::flyteplug::v1::PhaseInfo>>) {
+        if (value.ok()) {
+          outputs_.push_back(
+              abi_test::LiteDebugString<flyteplug::v1::PhaseInfo>(*value));
+        }
       }
     }
     return value;
   }
 
-  flyteplug::v1::PhaseInfo Poll(const DatabricksPlugin& plugin,
-                                const std::string& meta) {
+  flyteplug::abi::flyteplug::v1::PhaseInfo Poll(const DatabricksPlugin& plugin,
+                                                const std::string& meta) {
     auto resource = Record(plugin.Get(meta));
     EXPECT_TRUE(resource.ok()) << resource.status();
     if (!resource.ok()) return {};
     auto phase = Record(plugin.Status(Context(), *resource));
     EXPECT_TRUE(phase.ok()) << phase.status();
-    return phase.ok() ? *phase : flyteplug::v1::PhaseInfo();
+    return phase.ok() ? *phase : flyteplug::abi::flyteplug::v1::PhaseInfo();
   }
 
   int CountRequests(absl::string_view path_prefix) {
@@ -178,11 +185,13 @@ TEST_F(IntegrationTest, EveryLifeCycleAndResultStateFromTheServer) {
       EXPECT_EQ(info.reason(), "Queued: limit");
     }
     if (i == 7) {
-      EXPECT_EQ(info.error().kind(), flyteidl::core::ExecutionError::USER);
+      EXPECT_EQ(info.error().kind(),
+                flyteplug::abi::flyteidl::core::ExecutionError::USER);
       EXPECT_NE(info.error().message().find("Task failed"), std::string::npos);
     }
     if (i == 13) {
-      EXPECT_EQ(info.error().kind(), flyteidl::core::ExecutionError::SYSTEM);
+      EXPECT_EQ(info.error().kind(),
+                flyteplug::abi::flyteidl::core::ExecutionError::SYSTEM);
       EXPECT_EQ(info.reason(), "cluster does not exist");
     }
   }

@@ -4,8 +4,10 @@
 
 #include <cstring>
 
+#include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
 #include "flyteplug/plugin.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "gtest/gtest.h"
@@ -148,10 +150,11 @@ TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
   outputs_.push_back(meta);
   EXPECT_NE(meta.find("\"run_id\":\"1000\""), std::string::npos) << meta;
 
-  const flyteplug::v1::Phase expected[] = {flyteplug::v1::INITIALIZING,
-                                           flyteplug::v1::RUNNING,
-                                           flyteplug::v1::SUCCESS};
-  for (flyteplug::v1::Phase phase : expected) {
+  const flyteplug::abi::flyteplug::v1::Phase expected[] = {
+      flyteplug::abi::flyteplug::v1::INITIALIZING,
+      flyteplug::abi::flyteplug::v1::RUNNING,
+      flyteplug::abi::flyteplug::v1::SUCCESS};
+  for (flyteplug::abi::flyteplug::v1::Phase phase : expected) {
     flyteplug_buffer resource_buffer{};
     ASSERT_EQ(web->get(instance_, Bytes(meta), &resource_buffer, &sink.error),
               FLYTEPLUG_OK)
@@ -163,9 +166,10 @@ TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
                           &phase_buffer, &sink.error),
               FLYTEPLUG_OK)
         << sink.message;
-    flyteplug::v1::PhaseInfo info;
+    flyteplug::abi::flyteplug::v1::PhaseInfo info;
     ASSERT_TRUE(info.ParseFromString(Take(&phase_buffer)));
-    outputs_.push_back(info.DebugString());
+    outputs_.push_back(
+        abi_test::LiteDebugString<flyteplug::v1::PhaseInfo>(info));
     EXPECT_EQ(info.phase(), phase);
     ASSERT_EQ(info.logs_size(), 1);
     EXPECT_EQ(info.logs(0).uri(),

@@ -22,9 +22,9 @@ rapidjson::Document Body(const SubmitRequest& request) {
 }
 
 // A template with `conf` as databricksConf and `extra` custom keys.
-flyteplug::v1::TaskContext Template(const std::string& conf,
-                                    const std::string& extra = "",
-                                    const std::string& type = "databricks") {
+flyteplug::abi::flyteplug::v1::TaskContext Template(
+    const std::string& conf, const std::string& extra = "",
+    const std::string& type = "databricks") {
   std::string json = absl::StrCat(
       R"({"type":")", type, R"(","custom":{"databricksConf":)", conf,
       R"(,"databricksInstance":"acme.cloud.databricks.com","sparkConf":{"spark.x":"1"})",
@@ -33,9 +33,9 @@ flyteplug::v1::TaskContext Template(const std::string& conf,
   return ContextFromTemplateJson(json);
 }
 
-absl::StatusOr<SubmitRequest> Build(const flyteplug::v1::TaskContext& context,
-                                    DatabricksConfig config = {},
-                                    absl::string_view env = "") {
+absl::StatusOr<SubmitRequest> Build(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    DatabricksConfig config = {}, absl::string_view env = "") {
   return BuildSubmitRequest(context, config, env);
 }
 
@@ -385,7 +385,7 @@ TEST(IdempotencyTokenTest, DeterministicPerAttempt) {
       ->mutable_node_execution_id()
       ->set_node_id("n1");
   EXPECT_NE(*token_a, *IdempotencyToken(c));
-  flyteplug::v1::TaskContext empty;
+  flyteplug::abi::flyteplug::v1::TaskContext empty;
   auto none = IdempotencyToken(empty);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);

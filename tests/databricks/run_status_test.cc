@@ -7,8 +7,8 @@
 namespace flyteplug::databricks {
 namespace {
 
-using flyteidl::core::ExecutionError;
-using flyteplug::v1::Phase;
+using flyteplug::abi::flyteidl::core::ExecutionError;
+using flyteplug::abi::flyteplug::v1::Phase;
 
 RunState MakeRun(const std::string& lcs, const std::string& result = "",
                  const std::string& message = "msg") {
@@ -22,8 +22,10 @@ RunState MakeRun(const std::string& lcs, const std::string& result = "",
   return s;
 }
 
-flyteplug::v1::PhaseInfo Map(const RunState& s, bool run_page = false) {
-  return MapRunState(s, run_page, flyteplug::v1::PluginState(), 0);
+flyteplug::abi::flyteplug::v1::PhaseInfo Map(const RunState& s,
+                                             bool run_page = false) {
+  return MapRunState(s, run_page, flyteplug::abi::flyteplug::v1::PluginState(),
+                     0);
 }
 
 TEST(StatusMappingTest, EveryLifeCycleAndResultState) {
@@ -106,7 +108,7 @@ TEST(StatusMappingTest, RunPageUrlByConfigurationOrWithoutJobId) {
 }
 
 TEST(StatusMappingTest, VersionBumpsWhenReasonChangesInSamePhase) {
-  flyteplug::v1::PluginState previous;
+  flyteplug::abi::flyteplug::v1::PluginState previous;
   previous.set_phase(Phase::INITIALIZING);
   previous.set_phase_version(3);
   previous.set_reason("Waiting for cluster");

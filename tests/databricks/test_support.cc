@@ -12,10 +12,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "abi_json.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteidl/core/tasks.pb.h"
 #include "gtest/gtest.h"
 
 extern char** environ;
@@ -227,12 +228,11 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json) {
-  flyteplug::v1::TaskContext context;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      std::string(json), context.mutable_task_template(), options);
+flyteplug::abi::flyteplug::v1::TaskContext ContextFromTemplateJson(
+    absl::string_view json) {
+  flyteplug::abi::flyteplug::v1::TaskContext context;
+  auto status = abi_test::LiteFromJson<flyteidl::core::TaskTemplate>(
+      json, context.mutable_task_template());
   EXPECT_TRUE(status.ok()) << status.ToString();
   auto* meta = context.mutable_metadata();
   auto* te = meta->mutable_task_execution_id();
@@ -256,8 +256,9 @@ flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json) {
   return context;
 }
 
-flyteplug::v1::TaskContext ExampleContext(absl::string_view instance) {
-  flyteplug::v1::TaskContext context =
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
+    absl::string_view instance) {
+  flyteplug::abi::flyteplug::v1::TaskContext context =
       ContextFromTemplateJson(ReadFile(EXAMPLE_TASK_JSON));
   if (!instance.empty()) {
     (*context.mutable_task_template()

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/plugin.h"
-#include "flyteplug/v1/task_context.pb.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::databricks::testing {
@@ -84,11 +84,13 @@ std::string ReadFile(const std::string& path);
 // The example task (examples/tasks/databricks_task.json) wrapped in a
 // TaskContext with a full task execution id and IO paths; `instance`
 // replaces custom.databricksInstance when non-empty.
-flyteplug::v1::TaskContext ExampleContext(absl::string_view instance = "");
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
+    absl::string_view instance = "");
 
 // Parses a TaskTemplate JSON (proto3 JSON, unknown fields ignored) into a
 // TaskContext like ExampleContext.
-flyteplug::v1::TaskContext ContextFromTemplateJson(absl::string_view json);
+flyteplug::abi::flyteplug::v1::TaskContext ContextFromTemplateJson(
+    absl::string_view json);
 
 }  // namespace flyteplug::databricks::testing
 

@@ -11,8 +11,8 @@
 namespace flyteplug::flytek8s {
 namespace {
 
-flyteplug::v1::TaskContext ContainerTask() {
-  flyteplug::v1::TaskContext context;
+flyteplug::abi::flyteplug::v1::TaskContext ContainerTask() {
+  flyteplug::abi::flyteplug::v1::TaskContext context;
   context.mutable_metadata()->set_generated_name("a8x2kq-n0-0");
   context.mutable_io()->set_input_path("s3://b/inputs.pb");
   auto* container = context.mutable_task_template()->mutable_container();
@@ -20,7 +20,7 @@ flyteplug::v1::TaskContext ContainerTask() {
   container->add_args("--in");
   container->add_args("{{.Input}}");
   auto* cpu = container->mutable_resources()->add_requests();
-  cpu->set_name(flyteidl::core::Resources::CPU);
+  cpu->set_name(flyteplug::abi::flyteidl::core::Resources::CPU);
   cpu->set_value("500m");
   return context;
 }
@@ -65,13 +65,13 @@ TEST(ToK8sPodSpec, InterruptiblePodGetsTheInterruptibleSelector) {
 TEST(ToK8sPodSpec, ErrorsNameWhatIsWrong) {
   rapidjson::Document doc;
   K8sPluginConfig k8s;
-  flyteplug::v1::TaskContext no_target;
+  flyteplug::abi::flyteplug::v1::TaskContext no_target;
   EXPECT_EQ(ToK8sPodSpec(no_target, k8s, false, doc.GetAllocator())
                 .status()
                 .message(),
             "invalid TaskSpecification, unable to determine Pod configuration");
 
-  flyteplug::v1::TaskContext bad_quantity = ContainerTask();
+  flyteplug::abi::flyteplug::v1::TaskContext bad_quantity = ContainerTask();
   bad_quantity.mutable_task_template()
       ->mutable_container()
       ->mutable_resources()
@@ -84,7 +84,7 @@ TEST(ToK8sPodSpec, ErrorsNameWhatIsWrong) {
             std::string::npos)
       << status.message();
 
-  flyteplug::v1::TaskContext missing_template = ContainerTask();
+  flyteplug::abi::flyteplug::v1::TaskContext missing_template = ContainerTask();
   missing_template.mutable_task_template()
       ->mutable_metadata()
       ->set_pod_template_name("gpu-template");

@@ -43,6 +43,10 @@ for f in \
   include/flyteplug/loader.h \
   include/flyteidl/core/tasks.pb.h include/flyteidl/plugins/spark.pb.h \
   include/flyteplug/v1/task_context.pb.h include/flyteplug/v1/phase_info.pb.h \
+  include/flyteplug/sdk/messages.h include/flyteplug/sdk/struct_json.h \
+  include/flyteplug/abi/flyteplug/v1/task_context.pb.h \
+  include/flyteplug/abi/google/protobuf/struct.pb.h \
+  lib/libflyteplug_abi_proto.a \
   share/flyteplug/proto/flyteidl/core/tasks.proto \
   share/flyteplug/proto/flyteplug/v1/task_context.proto \
   lib/libflyteplug_proto.so lib/libflyteplug_loader.so lib/libflyteplug_sdk.a \
@@ -97,6 +101,13 @@ grep -q "^flyteplug_DIR:PATH=$P/lib/cmake/flyteplug$" "$JOB/CMakeCache.txt" \
   || fail "the example did not use the installed package: $(grep flyteplug_DIR "$JOB/CMakeCache.txt")"
 exports=$(nm -D --defined-only "$MOD" | awk '{print $3}')
 [ "$exports" = "flyteplug_module_entry_v1" ] || fail "exports: $exports"
+# Modules carry their own messages; none depends on the host's generated code.
+for so in "$MOD" "$P"/lib/flyteplug/modules/*.so; do
+  if readelf -d "$so" | grep NEEDED | grep -q libflyteplug_proto; then
+    fail "$so depends on libflyteplug_proto"
+  fi
+done
+[ ! -e "$P/share/flyteplug/proto/abi_wkt" ] || fail "abi_wkt/ installed as public schema"
 
 step "installed CLI: plugins"
 out=$("$P/bin/flyteplug" --plugin-dir "$JOB" plugins)

@@ -5,8 +5,9 @@
 #include <sstream>
 #include <string>
 
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "abi_json.h"
+#include "flyteplug/abi/google/protobuf/struct.pb.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
 #include "job_config.h"
 #include "job_manifest.h"
@@ -15,18 +16,16 @@
 namespace k8s_job {
 namespace {
 
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using flyteplug::abi::google::protobuf::Struct;
+using flyteplug::abi::google::protobuf::Value;
 
-flyteplug::v1::TaskContext ExampleContext() {
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext() {
   std::ifstream in(FLYTEPLUG_K8S_JOB_EXAMPLE_TASK);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  flyteplug::v1::TaskContext context;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(buffer.str(),
-                                                            &context, options);
+  flyteplug::abi::flyteplug::v1::TaskContext context;
+  auto status = flyteplug::abi_test::LiteFromJson<flyteplug::v1::TaskContext>(
+      buffer.str(), &context, /*ignore_unknown_fields=*/false);
   EXPECT_TRUE(status.ok()) << status.message();
   return context;
 }
@@ -92,11 +91,11 @@ TEST(BuildJob, ExampleTaskBecomesABatchJob) {
 }
 
 TEST(BuildJob, OverridesWin) {
-  flyteplug::v1::TaskContext context = ExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = ExampleContext();
   auto* overrides = context.mutable_metadata()->mutable_overrides();
   overrides->set_container_image("override:2");
   auto* entry = overrides->mutable_resources()->add_limits();
-  entry->set_name(flyteidl::core::Resources::GPU);
+  entry->set_name(flyteplug::abi::flyteidl::core::Resources::GPU);
   entry->set_value("1");
   context.mutable_metadata()
       ->mutable_security_context()
@@ -119,7 +118,7 @@ TEST(BuildJob, OverridesWin) {
 }
 
 TEST(BuildJob, BadInputNamesTheField) {
-  flyteplug::v1::TaskContext context = ExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = ExampleContext();
   context.mutable_task_template()->clear_container();
   auto job = BuildJob(context, JobConfig{});
   ASSERT_FALSE(job.ok());
@@ -139,7 +138,7 @@ TEST(BuildJob, BadInputNamesTheField) {
       ->mutable_container()
       ->mutable_resources()
       ->mutable_requests(1)
-      ->set_name(flyteidl::core::Resources::UNKNOWN);
+      ->set_name(flyteplug::abi::flyteidl::core::Resources::UNKNOWN);
   job = BuildJob(context, JobConfig{});
   ASSERT_FALSE(job.ok());
   EXPECT_NE(job.status().message().find(
@@ -149,7 +148,7 @@ TEST(BuildJob, BadInputNamesTheField) {
 }
 
 TEST(BuildJob, ConfigDefaultsApply) {
-  flyteplug::v1::TaskContext context = ExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = ExampleContext();
   context.mutable_metadata()->clear_k8s_service_account();
   auto config = ParseJobConfig(
       R"({"k8s-job":{"default-service-account":"batch","ttl-seconds-after-finished":60}})");
@@ -180,7 +179,7 @@ TEST(ParseJobConfig, ErrorsNameTheKey) {
 
 struct PhaseCase {
   const char* json;
-  flyteplug::v1::Phase phase;
+  flyteplug::abi::flyteplug::v1::Phase phase;
   const char* error_code;  // "" when no error is expected
 };
 
@@ -193,7 +192,8 @@ TEST_P(JobPhaseTest, Maps) {
   EXPECT_EQ(info->phase(), c.phase) << c.json;
   EXPECT_EQ(info->error().code(), c.error_code);
   if (*c.error_code != '\0') {
-    EXPECT_EQ(info->error().kind(), flyteidl::core::ExecutionError::USER);
+    EXPECT_EQ(info->error().kind(),
+              flyteplug::abi::flyteidl::core::ExecutionError::USER);
     EXPECT_FALSE(info->error().message().empty());
   }
 }
@@ -201,24 +201,31 @@ TEST_P(JobPhaseTest, Maps) {
 INSTANTIATE_TEST_SUITE_P(
     Statuses, JobPhaseTest,
     ::testing::Values(
-        PhaseCase{R"({"kind":"Job"})", flyteplug::v1::QUEUED, ""},
-        PhaseCase{R"({"kind":"Job","status":{}})", flyteplug::v1::QUEUED, ""},
-        PhaseCase{R"({"status":{"active":1}})", flyteplug::v1::RUNNING, ""},
-        PhaseCase{R"({"status":{"succeeded":1}})", flyteplug::v1::SUCCESS, ""},
+        PhaseCase{R"({"kind":"Job"})", flyteplug::abi::flyteplug::v1::QUEUED,
+                  ""},
+        PhaseCase{R"({"kind":"Job","status":{}})",
+                  flyteplug::abi::flyteplug::v1::QUEUED, ""},
+        PhaseCase{R"({"status":{"active":1}})",
+                  flyteplug::abi::flyteplug::v1::RUNNING, ""},
+        PhaseCase{R"({"status":{"succeeded":1}})",
+                  flyteplug::abi::flyteplug::v1::SUCCESS, ""},
         PhaseCase{R"({"status":{"failed":1}})",
-                  flyteplug::v1::RETRYABLE_FAILURE, "JobFailed"},
+                  flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE,
+                  "JobFailed"},
         PhaseCase{
             R"({"status":{"active":1,"conditions":[{"type":"Complete","status":"False"}]}})",
-            flyteplug::v1::RUNNING, ""},
+            flyteplug::abi::flyteplug::v1::RUNNING, ""},
         PhaseCase{
             R"({"status":{"succeeded":1,"conditions":[{"type":"Complete","status":"True"}]}})",
-            flyteplug::v1::SUCCESS, ""},
+            flyteplug::abi::flyteplug::v1::SUCCESS, ""},
         PhaseCase{
             R"({"status":{"failed":1,"conditions":[{"type":"Failed","status":"True","reason":"BackoffLimitExceeded","message":"Job has reached the specified backoff limit"}]}})",
-            flyteplug::v1::RETRYABLE_FAILURE, "BackoffLimitExceeded"},
+            flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE,
+            "BackoffLimitExceeded"},
         PhaseCase{
             R"({"status":{"conditions":[{"type":"Failed","status":"True","reason":"DeadlineExceeded","message":"Job was active longer than specified deadline"}]}})",
-            flyteplug::v1::PERMANENT_FAILURE, "DeadlineExceeded"}));
+            flyteplug::abi::flyteplug::v1::PERMANENT_FAILURE,
+            "DeadlineExceeded"}));
 
 TEST(JobPhase, FailureCarriesConditionMessage) {
   auto info = JobPhase(

@@ -7,8 +7,8 @@
 namespace flyteplug::sdk {
 namespace {
 
-flyteplug::v1::TaskContext ContextWithPaths() {
-  flyteplug::v1::TaskContext context;
+flyteplug::abi::flyteplug::v1::TaskContext ContextWithPaths() {
+  flyteplug::abi::flyteplug::v1::TaskContext context;
   context.mutable_io()->set_input_path("s3://b/in.pb");
   context.mutable_io()->set_output_prefix("s3://b/out");
   context.mutable_metadata()->set_generated_name("a8x2kq-n0-0");
@@ -17,7 +17,7 @@ flyteplug::v1::TaskContext ContextWithPaths() {
 }
 
 TEST(RenderArgTemplate, KnownTemplatesAreRenderedOthersKept) {
-  const flyteplug::v1::TaskContext context = ContextWithPaths();
+  const flyteplug::abi::flyteplug::v1::TaskContext context = ContextWithPaths();
   EXPECT_EQ(RenderArgTemplate("{{.Input}}", context), "s3://b/in.pb");
   EXPECT_EQ(RenderArgTemplate("x={{ .outputprefix }}/y", context),
             "x=s3://b/out/y");
@@ -28,7 +28,7 @@ TEST(RenderArgTemplate, KnownTemplatesAreRenderedOthersKept) {
 }
 
 TEST(RenderArgTemplate, DollarPrefixAndExecutionVariables) {
-  const flyteplug::v1::TaskContext context = ContextWithPaths();
+  const flyteplug::abi::flyteplug::v1::TaskContext context = ContextWithPaths();
   EXPECT_EQ(RenderArgTemplate("{{$Input}}", context), "s3://b/in.pb");
   EXPECT_EQ(RenderArgTemplate("{{ .PerRetryUniqueKey }}", context),
             "a8x2kq-n0-0");
@@ -38,7 +38,7 @@ TEST(RenderArgTemplate, DollarPrefixAndExecutionVariables) {
 }
 
 TEST(RenderArgTemplates, RendersEveryElementInOrder) {
-  const flyteplug::v1::TaskContext context = ContextWithPaths();
+  const flyteplug::abi::flyteplug::v1::TaskContext context = ContextWithPaths();
   google::protobuf::RepeatedPtrField<std::string> args;
   *args.Add() = "--in";
   *args.Add() = "{{.Input}}";

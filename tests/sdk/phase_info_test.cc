@@ -10,21 +10,22 @@
 namespace flyteplug::sdk {
 namespace {
 
-using flyteplug::v1::Phase;
+using flyteplug::abi::flyteplug::v1::Phase;
 
-flyteplug::v1::PluginState Previous(Phase phase, uint32_t version,
-                                    const std::string& reason) {
-  flyteplug::v1::PluginState previous;
+flyteplug::abi::flyteplug::v1::PluginState Previous(Phase phase,
+                                                    uint32_t version,
+                                                    const std::string& reason) {
+  flyteplug::abi::flyteplug::v1::PluginState previous;
   previous.set_phase(phase);
   previous.set_phase_version(version);
   previous.set_reason(reason);
   return previous;
 }
 
-uint32_t VersionAfter(const flyteplug::v1::PluginState& previous, Phase phase,
-                      const std::string& reason, PhaseVersionRule rule,
-                      uint32_t reported = 0) {
-  flyteplug::v1::PhaseInfo info;
+uint32_t VersionAfter(
+    const flyteplug::abi::flyteplug::v1::PluginState& previous, Phase phase,
+    const std::string& reason, PhaseVersionRule rule, uint32_t reported = 0) {
+  flyteplug::abi::flyteplug::v1::PhaseInfo info;
   info.set_phase(phase);
   info.set_reason(reason);
   info.set_version(reported);
@@ -63,7 +64,7 @@ TEST(UpdatePhaseVersion, WrapsLikeGoUint32) {
 }
 
 TEST(SetOccurredAt, SplitsNanosRoundingSecondsDown) {
-  flyteplug::v1::PhaseInfo info;
+  flyteplug::abi::flyteplug::v1::PhaseInfo info;
   SetOccurredAt(1700000000123456789LL, &info);
   EXPECT_EQ(info.occurred_at().seconds(), 1700000000);
   EXPECT_EQ(info.occurred_at().nanos(), 123456789);

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/plugin.h"
 #include "flyteplug/sdk/sdk.h"
-#include "flyteplug/v1/phase_info.pb.h"
-#include "flyteplug/v1/task_context.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -96,7 +96,7 @@ const flyteplug_module* Load(const char* path) {
 }
 
 std::string Context(const std::string& mode) {
-  flyteplug::v1::TaskContext context;
+  flyteplug::abi::flyteplug::v1::TaskContext context;
   context.mutable_task_template()->set_type("sdk_test");
   context.mutable_metadata()->set_generated_name(mode);
   return context.SerializeAsString();
@@ -364,9 +364,9 @@ TEST_F(K8sModule, OwnedBuffersCarryDataAndReleaseOnce) {
   ASSERT_EQ(module_->k8s->get_task_phase(instance_, Bytes(context),
                                          Bytes(resource), &phase, &sink.error),
             FLYTEPLUG_OK);
-  flyteplug::v1::PhaseInfo parsed;
+  flyteplug::abi::flyteplug::v1::PhaseInfo parsed;
   ASSERT_TRUE(parsed.ParseFromArray(phase.data, static_cast<int>(phase.size)));
-  EXPECT_EQ(parsed.phase(), flyteplug::v1::RUNNING);
+  EXPECT_EQ(parsed.phase(), flyteplug::abi::flyteplug::v1::RUNNING);
   EXPECT_EQ(parsed.reason(), resource);
   phase.release(&phase);
   EXPECT_EQ(phase.release, nullptr);
@@ -467,7 +467,7 @@ TEST(SdkWebApi, SlotsMapResultsAndErrors) {
   ASSERT_EQ(
       v->status(instance, Bytes(context), Bytes(resource), &out, &sink.error),
       FLYTEPLUG_OK);
-  flyteplug::v1::PhaseInfo phase;
+  flyteplug::abi::flyteplug::v1::PhaseInfo phase;
   ASSERT_TRUE(phase.ParseFromArray(out.data, static_cast<int>(out.size)));
   EXPECT_EQ(phase.reason(), resource);
   out.release(&out);

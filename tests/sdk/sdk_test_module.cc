@@ -50,18 +50,17 @@ absl::StatusOr<std::string> Act(absl::string_view mode, const Host& host,
   return value;
 }
 
-absl::StatusOr<flyteplug::v1::PhaseInfo> Phase(absl::string_view mode,
-                                               const Host& host,
-                                               absl::string_view reason) {
+absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> Phase(
+    absl::string_view mode, const Host& host, absl::string_view reason) {
   auto acted = Act(mode, host, "");
   if (!acted.ok()) return acted.status();
-  flyteplug::v1::PhaseInfo phase;
-  phase.set_phase(flyteplug::v1::RUNNING);
+  flyteplug::abi::flyteplug::v1::PhaseInfo phase;
+  phase.set_phase(flyteplug::abi::flyteplug::v1::RUNNING);
   phase.set_reason(std::string(reason));
   return phase;
 }
 
-std::string ModeOf(const flyteplug::v1::TaskContext& context) {
+std::string ModeOf(const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   return context.metadata().generated_name();
 }
 
@@ -69,17 +68,19 @@ class K8sPlugin : public flyteplug::sdk::K8sResourcePlugin {
  public:
   explicit K8sPlugin(const Host* host) : host_(host) {}
   absl::StatusOr<std::string> BuildResource(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Act(
         ModeOf(context), *host_,
         absl::StrCat(R"({"kind":"Test","name":")", ModeOf(context), R"("})"));
   }
   absl::StatusOr<std::string> BuildIdentityResource(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Act(ModeOf(context), *host_, R"({"kind":"Test"})");
   }
-  absl::StatusOr<flyteplug::v1::PhaseInfo> GetTaskPhase(
-      const flyteplug::v1::TaskContext& context,
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> GetTaskPhase(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource_json) const override {
     return Phase(ModeOf(context), *host_, resource_json);
   }
@@ -92,7 +93,8 @@ class WebPlugin : public flyteplug::sdk::WebApiPlugin {
  public:
   explicit WebPlugin(const Host* host) : host_(host) {}
   absl::StatusOr<std::string> Create(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Act(ModeOf(context), *host_, "meta:" + ModeOf(context));
   }
   absl::StatusOr<std::string> Get(
@@ -102,13 +104,14 @@ class WebPlugin : public flyteplug::sdk::WebApiPlugin {
   absl::Status Delete(absl::string_view resource_meta) const override {
     return Act(resource_meta, *host_, "").status();
   }
-  absl::StatusOr<flyteplug::v1::PhaseInfo> Status(
-      const flyteplug::v1::TaskContext& context,
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> Status(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource) const override {
     return Phase(ModeOf(context), *host_, resource);
   }
   absl::StatusOr<std::string> RenderCreateRequest(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Act(
         ModeOf(context), *host_,
         R"({"method":"POST","url":"https://x.invalid","headers":{},"body":{}})");

@@ -14,7 +14,8 @@ std::unique_ptr<SparkApplicationBuilder> Builder(const char* config) {
 }
 
 void BM_BuildPyspark(benchmark::State& state, const char* config) {
-  flyteplug::v1::TaskContext context = ExampleContext("pyspark_context.json");
+  flyteplug::abi::flyteplug::v1::TaskContext context =
+      ExampleContext("pyspark_context.json");
   std::unique_ptr<SparkApplicationBuilder> builder = Builder(config);
   for (auto _ : state) {
     absl::StatusOr<std::string> manifest =
@@ -28,7 +29,8 @@ BENCHMARK_CAPTURE(BM_BuildPyspark, unvalidated,
                   R"({"spark": {"validate-manifest": false}})");
 
 void BM_ValidateOnly(benchmark::State& state) {
-  flyteplug::v1::TaskContext context = ExampleContext("pyspark_context.json");
+  flyteplug::abi::flyteplug::v1::TaskContext context =
+      ExampleContext("pyspark_context.json");
   std::unique_ptr<SparkApplicationBuilder> builder =
       Builder(R"({"spark": {"validate-manifest": false}})");
   rapidjson::Document manifest;

@@ -48,15 +48,17 @@ std::string Conf(const Value& app, const char* key) {
   return v == nullptr ? "<absent>" : Str(*v);
 }
 
-rapidjson::Document BuildOk(absl::string_view config,
-                            const flyteplug::v1::TaskContext& context) {
+rapidjson::Document BuildOk(
+    absl::string_view config,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   absl::StatusOr<std::string> manifest = Build(config, context);
   EXPECT_TRUE(manifest.ok()) << manifest.status();
   return ParseJson(manifest.ok() ? *manifest : "{}");
 }
 
-std::string BuildError(absl::string_view config,
-                       const flyteplug::v1::TaskContext& context) {
+std::string BuildError(
+    absl::string_view config,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   absl::StatusOr<std::string> manifest = Build(config, context);
   EXPECT_FALSE(manifest.ok());
   if (manifest.ok()) return "";
@@ -65,7 +67,8 @@ std::string BuildError(absl::string_view config,
   return std::string(manifest.status().message());
 }
 
-void SetCustom(flyteplug::v1::TaskContext& context, absl::string_view json) {
+void SetCustom(flyteplug::abi::flyteplug::v1::TaskContext& context,
+               absl::string_view json) {
   *context.mutable_task_template()->mutable_custom() = StructFromJson(json);
 }
 
@@ -181,7 +184,7 @@ TEST(SparkBuildResource, ConcurrentBuildsAgree) {
       SparkApplicationBuilder::Create(
           *ParseModuleConfig(kFlyteTestConfig, nullptr));
   ASSERT_TRUE(builder.ok());
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   absl::StatusOr<std::string> expected =
       (*builder)->BuildResource(context, kNow);
   ASSERT_TRUE(expected.ok());
@@ -201,7 +204,7 @@ TEST(SparkBuildResource, ConcurrentBuildsAgree) {
 }
 
 TEST(SparkBuildResource, ServiceAccountFallbacks) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_metadata()
       ->mutable_security_context()
       ->mutable_run_as()
@@ -218,7 +221,7 @@ TEST(SparkBuildResource, ServiceAccountFallbacks) {
 }
 
 TEST(SparkBuildResource, LabelAndAnnotationPrecedence) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   auto* task_meta =
       context.mutable_task_template()->mutable_metadata()->mutable_metadata();
   (*task_meta->mutable_annotations())["a"] = "task-metadata";
@@ -245,7 +248,7 @@ TEST(SparkBuildResource, LabelAndAnnotationPrecedence) {
 }
 
 TEST(SparkBuildResource, LimitCoresDerivation) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "sparkConf": {"spark.driver.cores": "2",
                     "spark.kubernetes.driver.request.cores": "500m",
@@ -265,7 +268,7 @@ TEST(SparkBuildResource, LimitCoresDerivation) {
 }
 
 TEST(SparkBuildResource, TypedFieldsFollowGoParsing) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "sparkConf": {"spark.driver.cores": "0.5", "spark.executor.cores": "0",
                     "spark.executor.instances": "+4", "spark.driver.memory": ""}})json");
@@ -277,7 +280,7 @@ TEST(SparkBuildResource, TypedFieldsFollowGoParsing) {
 }
 
 TEST(SparkBuildResource, BatchSchedulerPresentEvenWhenEmpty) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "sparkConf": {"spark.batchScheduler": ""}})json");
   rapidjson::Document app = BuildOk("", context);
@@ -288,7 +291,7 @@ TEST(SparkBuildResource, BatchSchedulerPresentEvenWhenEmpty) {
 }
 
 TEST(SparkBuildResource, ExecutorPathAndSparkConfPrecedence) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "executorPath": "/opt/venv/bin/python",
       "sparkConf": {"spark.pyspark.driver.python": "/usr/bin/python3.11",
@@ -305,7 +308,7 @@ TEST(SparkBuildResource, ExecutorPathAndSparkConfPrecedence) {
 }
 
 TEST(SparkBuildResource, UserSparkConfWinsOverFeatureWhateverTheOrder) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   // feature1 injects spark.sql.shuffle.partitions=100; the explicit key
   // sorts before the toggle ("spark.f" < "spark.s"), so in key order the
   // feature would win; with the switch on, the user's value wins.
@@ -335,7 +338,7 @@ TEST(SparkBuildResource, UserSparkConfWinsOverFeatureWhateverTheOrder) {
 }
 
 TEST(SparkBuildResource, ExecutionUrlOnlyWithLinkType) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_metadata()->set_console_url("https://console.example.com//");
   context.mutable_metadata()->set_unique_node_id("n0-unique");
   auto has_url = [&](const rapidjson::Document& app) {
@@ -352,7 +355,7 @@ TEST(SparkBuildResource, ExecutionUrlOnlyWithLinkType) {
 }
 
 TEST(SparkBuildResource, TaskIdEnvAndExecutionEnvOrder) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   auto* task_id = context.mutable_metadata()
                       ->mutable_task_execution_id()
                       ->mutable_task_id();
@@ -397,7 +400,7 @@ TEST(SparkBuildResource, SparkVersionConfigurable) {
 }
 
 TEST(SparkBuildResource, EnforcedAffinityReachesOverlayTerms) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "executorPod": {"podSpec": {"affinity": {"nodeAffinity": {
         "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
@@ -455,14 +458,14 @@ TEST(SparkBuildResource, PlatformObjectsCheckedAgainstTheSchemaAtInit) {
 // ---- user errors ---------------------------------------------------------
 
 TEST(SparkBuildResourceErrors, MissingCustom) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_task_template()->clear_custom();
   EXPECT_TRUE(
       absl::StrContains(BuildError("", context), "nil Struct object passed"));
 }
 
 TEST(SparkBuildResourceErrors, NeitherMainFileNorClass) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"sparkConf": {}})json");
   EXPECT_TRUE(
       absl::StrContains(BuildError("", context),
@@ -470,7 +473,7 @@ TEST(SparkBuildResourceErrors, NeitherMainFileNorClass) {
 }
 
 TEST(SparkBuildResourceErrors, MainClassOnlyIsRejectedBySchema) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context,
             R"json({"applicationType": "JAVA", "mainClass": "a.B"})json");
   EXPECT_EQ(BuildError("", context),
@@ -485,7 +488,7 @@ TEST(SparkBuildResourceErrors, MainClassOnlyIsRejectedBySchema) {
 }
 
 TEST(SparkBuildResourceErrors, NegativeCoresRejectedBySchema) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "sparkConf": {"spark.executor.cores": "-2"}})json");
   EXPECT_EQ(BuildError("", context),
@@ -494,7 +497,7 @@ TEST(SparkBuildResourceErrors, NegativeCoresRejectedBySchema) {
 }
 
 TEST(SparkBuildResourceErrors, SparkConfValueNotAString) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "sparkConf": {"spark.executor.cores": 2}})json");
   EXPECT_EQ(BuildError("", context),
@@ -504,14 +507,14 @@ TEST(SparkBuildResourceErrors, SparkConfValueNotAString) {
 }
 
 TEST(SparkBuildResourceErrors, NoTarget) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_task_template()->clear_container();
   EXPECT_EQ(BuildError("", context),
             "invalid TaskSpecification, unable to determine Pod configuration");
 }
 
 TEST(SparkBuildResourceErrors, PodTargetWithoutPodSpec) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_task_template()->mutable_k8s_pod();
   EXPECT_TRUE(absl::StrContains(BuildError("", context),
                                 "should specify their target as a K8sPod with "
@@ -519,7 +522,7 @@ TEST(SparkBuildResourceErrors, PodTargetWithoutPodSpec) {
 }
 
 TEST(SparkBuildResourceErrors, PodTargetWithoutPrimaryContainerName) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   *context.mutable_task_template()->mutable_k8s_pod()->mutable_pod_spec() =
       StructFromJson(R"json({"containers": [{"name": "primary"}]})json");
   EXPECT_TRUE(absl::StrContains(BuildError("", context),
@@ -531,7 +534,7 @@ TEST(SparkBuildResourceErrors, PodTargetWithoutPrimaryContainerName) {
 }
 
 TEST(SparkBuildResourceErrors, MalformedPodSpec) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   (*context.mutable_task_template()
         ->mutable_config())["primary_container_name"] = "primary";
   *context.mutable_task_template()->mutable_k8s_pod()->mutable_pod_spec() =
@@ -543,7 +546,7 @@ TEST(SparkBuildResourceErrors, MalformedPodSpec) {
 }
 
 TEST(SparkBuildResourceErrors, OverlayPrimaryContainerMissing) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "driverPod": {"primaryContainerName": "primary"}})json");
   EXPECT_EQ(BuildError("", context),
@@ -552,7 +555,7 @@ TEST(SparkBuildResourceErrors, OverlayPrimaryContainerMissing) {
 }
 
 TEST(SparkBuildResourceErrors, OverlayPodSpecMalformed) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"mainApplicationFile": "local:///a.py",
       "executorPod": {"pod_spec": {"tolerations": {"key": "x"}}}})json");
   EXPECT_EQ(
@@ -596,7 +599,8 @@ TEST(SparkBuildResourceErrors, MalformedPodSpecsNeverCrash) {
   };
   for (const Case& c : cases) {
     for (const char* where : {"driverPod", "base", "override"}) {
-      flyteplug::v1::TaskContext context = WorkedExampleContext();
+      flyteplug::abi::flyteplug::v1::TaskContext context =
+          WorkedExampleContext();
       std::string w = where;
       if (w == "driverPod") {
         SetCustom(
@@ -623,19 +627,19 @@ TEST(SparkBuildResourceErrors, MalformedPodSpecsNeverCrash) {
 }
 
 TEST(SparkBuildResourceErrors, MissingNamedPodTemplate) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_task_template()->mutable_metadata()->set_pod_template_name(
       "gone");
   EXPECT_EQ(BuildError("", context), "PodTemplate 'gone' does not exist");
 }
 
 TEST(SparkBuildResourceErrors, InvalidResourceQuantity) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   auto* entry = context.mutable_task_template()
                     ->mutable_container()
                     ->mutable_resources()
                     ->add_limits();
-  entry->set_name(flyteidl::core::Resources::MEMORY);
+  entry->set_name(flyteplug::abi::flyteidl::core::Resources::MEMORY);
   entry->set_value("lots");
   EXPECT_EQ(BuildError("", context),
             "invalid TaskSpecification: taskTemplate.container.resources."
@@ -644,14 +648,14 @@ TEST(SparkBuildResourceErrors, InvalidResourceQuantity) {
 }
 
 TEST(SparkBuildResourceErrors, EmptyGeneratedName) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_metadata()->clear_generated_name();
   EXPECT_TRUE(
       absl::StrContains(BuildError("", context), "metadata.generatedName"));
 }
 
 TEST(SparkBuildResourceErrors, ErrorsNeverEchoSecrets) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   SetCustom(context, R"json({"databricksToken": "dapi-SECRET",
       "sparkConf": {"spark.password": "hunter2"}})json");
   std::string message = BuildError("", context);

@@ -36,7 +36,7 @@ constexpr char kFlyteV1Switches[] =
        "overlay-primary-container-alias": false)";
 
 void Golden(const std::string& name, absl::string_view config,
-            const flyteplug::v1::TaskContext& context) {
+            const flyteplug::abi::flyteplug::v1::TaskContext& context) {
   absl::StatusOr<std::string> manifest = Build(config, context);
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   ExpectGolden(name, *manifest);
@@ -44,12 +44,14 @@ void Golden(const std::string& name, absl::string_view config,
 
 // A k8sPod-target task: primary container "primary" plus a sidecar, pod-level
 // tolerations, node selector, affinity, priority class and security context.
-flyteplug::v1::TaskContext PodTargetContext(bool interruptible) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
-  flyteidl::core::TaskTemplate& task = *context.mutable_task_template();
+flyteplug::abi::flyteplug::v1::TaskContext PodTargetContext(
+    bool interruptible) {
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteidl::core::TaskTemplate& task =
+      *context.mutable_task_template();
   task.clear_container();
   (*task.mutable_config())["primary_container_name"] = "primary";
-  flyteidl::core::K8sPod& pod = *task.mutable_k8s_pod();
+  flyteplug::abi::flyteidl::core::K8sPod& pod = *task.mutable_k8s_pod();
   (*pod.mutable_metadata()->mutable_labels())["pod-label"] = "from-k8s-pod";
   (*pod.mutable_metadata()->mutable_annotations())["annotation-1"] =
       "from-k8s-pod";
@@ -75,11 +77,11 @@ flyteplug::v1::TaskContext PodTargetContext(bool interruptible) {
 }
 
 // driverPod / executorPod overlays on the pod-target task.
-flyteplug::v1::TaskContext OverlayContext() {
-  flyteplug::v1::TaskContext context = PodTargetContext(true);
-  google::protobuf::Struct& custom =
+flyteplug::abi::flyteplug::v1::TaskContext OverlayContext() {
+  flyteplug::abi::flyteplug::v1::TaskContext context = PodTargetContext(true);
+  flyteplug::abi::google::protobuf::Struct& custom =
       *context.mutable_task_template()->mutable_custom();
-  google::protobuf::Struct overlays = StructFromJson(R"json({
+  flyteplug::abi::google::protobuf::Struct overlays = StructFromJson(R"json({
     "driverPod": {
       "metadata": {"labels": {"role": "driver"}, "annotations": {"annotation-1": "from-driver-pod"}},
       "podSpec": {
@@ -117,7 +119,7 @@ TEST(SparkGolden, WorkedExampleContainerInterruptible) {
 }
 
 TEST(SparkGolden, WorkedExampleContainerNotInterruptible) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_metadata()->set_interruptible(false);
   Golden("worked_example_not_interruptible", kFlyteTestConfig, context);
 }
@@ -147,11 +149,11 @@ TEST(SparkGolden, OverlaysFlyteV1) {
 
 // flytekit's driver_pod / executor_pod on a container-target task: the
 // overlay's "primary" container repeats the task container.
-flyteplug::v1::TaskContext FlytekitOverlayContext() {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
-  google::protobuf::Struct& custom =
+flyteplug::abi::flyteplug::v1::TaskContext FlytekitOverlayContext() {
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::google::protobuf::Struct& custom =
       *context.mutable_task_template()->mutable_custom();
-  google::protobuf::Struct overlays = StructFromJson(R"json({
+  flyteplug::abi::google::protobuf::Struct overlays = StructFromJson(R"json({
     "driverPod": {
       "podSpec": {
         "containers": [{"name": "primary", "image": "image://",
@@ -191,8 +193,9 @@ TEST(SparkGolden, FlytekitOverlaysOnContainerTask) {
 }
 
 TEST(SparkGolden, BasePodTemplateAndExecutionOverrides) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
-  flyteidl::core::K8sPod& base = *context.mutable_base_pod_template();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteidl::core::K8sPod& base =
+      *context.mutable_base_pod_template();
   (*base.mutable_metadata()->mutable_labels())["template-label"] = "t";
   (*base.mutable_metadata()->mutable_annotations())["annotation-1"] =
       "from-template-loses-to-nothing";
@@ -218,8 +221,8 @@ TEST(SparkGolden, BasePodTemplateAndExecutionOverrides) {
 }
 
 TEST(SparkGolden, ExecutionOverridePodTemplate) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
-  flyteidl::core::K8sPod& override_pod =
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteidl::core::K8sPod& override_pod =
       *context.mutable_metadata()->mutable_overrides()->mutable_pod_template();
   override_pod.set_primary_container_name("main");
   (*override_pod.mutable_metadata()->mutable_labels())["override-label"] = "o";
@@ -244,17 +247,18 @@ TEST(SparkGolden, ScalaExampleDefaultConfig) {
 }
 
 TEST(SparkGolden, PropagateContainerResources) {
-  flyteplug::v1::TaskContext context = ExampleContext("scala_task.json");
+  flyteplug::abi::flyteplug::v1::TaskContext context =
+      ExampleContext("scala_task.json");
   auto* container = context.mutable_task_template()->mutable_container();
   container->mutable_resources()->Clear();
   auto* request = container->mutable_resources()->add_requests();
-  request->set_name(flyteidl::core::Resources::CPU);
+  request->set_name(flyteplug::abi::flyteidl::core::Resources::CPU);
   request->set_value("1500m");
   auto* limit = container->mutable_resources()->add_limits();
-  limit->set_name(flyteidl::core::Resources::MEMORY);
+  limit->set_name(flyteplug::abi::flyteidl::core::Resources::MEMORY);
   limit->set_value("3Gi");
   auto* gpu = container->mutable_resources()->add_limits();
-  gpu->set_name(flyteidl::core::Resources::GPU);
+  gpu->set_name(flyteplug::abi::flyteidl::core::Resources::GPU);
   gpu->set_value("1");
   // sparkConf decides driver/executor memory; cores from coreRequest/Limit.
   auto& conf = *(*context.mutable_task_template()
@@ -277,10 +281,11 @@ TEST(SparkGolden, PodTemplatePassthrough) {
 }
 
 TEST(SparkGolden, GpuAcceleratorAndExtendedResourceTolerations) {
-  flyteplug::v1::TaskContext context = ExampleContext("pyspark_context.json");
+  flyteplug::abi::flyteplug::v1::TaskContext context =
+      ExampleContext("pyspark_context.json");
   auto* container = context.mutable_task_template()->mutable_container();
   auto* gpu = container->mutable_resources()->add_limits();
-  gpu->set_name(flyteidl::core::Resources::GPU);
+  gpu->set_name(flyteplug::abi::flyteidl::core::Resources::GPU);
   gpu->set_value("1");
   auto* accelerator = context.mutable_task_template()
                           ->mutable_extended_resources()
@@ -295,7 +300,7 @@ TEST(SparkGolden, GpuAcceleratorAndExtendedResourceTolerations) {
 }
 
 TEST(SparkGolden, LongGeneratedNameSanitizedAndFinalizer) {
-  flyteplug::v1::TaskContext context = WorkedExampleContext();
+  flyteplug::abi::flyteplug::v1::TaskContext context = WorkedExampleContext();
   context.mutable_metadata()->set_generated_name(
       "Averyveryverylongexecutionname1234567890abcdefgh-n0-0_Retry");
   Golden("long_generated_name", R"({"k8s": {"inject-finalizer": true}})",

@@ -10,7 +10,7 @@
 namespace flyteplug::spark {
 namespace {
 
-using ::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
 
 constexpr absl::string_view kDefaultTemplate =
     "http://localhost:30082/#!/log/{{ .namespace }}/{{ .podName }}/"

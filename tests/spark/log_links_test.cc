@@ -11,7 +11,7 @@ using ::flyteplug::tasklog::TaskLogInput;
 
 namespace {
 
-using ::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
 using Logs = google::protobuf::RepeatedPtrField<TaskLog>;
 
 TaskLogInput DriverInput() {
@@ -161,7 +161,7 @@ TEST(LogLinksTest, FixedOrderAcrossKinds) {
   dyn.dynamic_template_uris = {"dyn"};
   dyn.message_format = TaskLog::JSON;
   config.dynamic_log_links["d"] = dyn;
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "d";
   TaskLogInput input = DriverInput();
   input.task_template = &task;
@@ -191,7 +191,7 @@ LogConfig DynamicConfig() {
 }
 
 TEST(LogLinksTest, DynamicLinksSelectedByLinkType) {
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "vscode";
   (*task.mutable_config())["port"] = "8080";
   TaskLogInput input = DriverInput();
@@ -204,7 +204,7 @@ TEST(LogLinksTest, DynamicLinksSelectedByLinkType) {
 }
 
 TEST(LogLinksTest, DynamicLinksInNameOrderThenUriOrder) {
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "vscode,alpha";
   TaskLogInput input = DriverInput();
   input.task_template = &task;
@@ -220,7 +220,7 @@ TEST(LogLinksTest, DynamicLinksInNameOrderThenUriOrder) {
 }
 
 TEST(LogLinksTest, DynamicLinkTypesAreNotTrimmedAndMayRepeat) {
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "alpha, vscode,alpha";
   TaskLogInput input = DriverInput();
   input.task_template = &task;
@@ -234,7 +234,7 @@ TEST(LogLinksTest, DynamicLinkTypesAreNotTrimmedAndMayRepeat) {
 TEST(LogLinksTest, NoDynamicLinksWithoutTaskTemplateOrLinkType) {
   TaskLogInput input = DriverInput();
   EXPECT_TRUE(Generate(DynamicConfig(), input).empty());
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   input.task_template = &task;
   EXPECT_TRUE(Generate(DynamicConfig(), input).empty());
   (*task.mutable_config())["link_type"] = "";
@@ -251,7 +251,7 @@ TEST(LogLinksTest, StaticTemplateWithNameEmitsDynamicUris) {
   t.template_uris = {"static"};
   t.dynamic_template_uris = {"dynamic/{{ .taskConfig.port }}"};
   config.templates.push_back(t);
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "ide";
   (*task.mutable_config())["port"] = "1";
   TaskLogInput input = DriverInput();
@@ -269,7 +269,7 @@ TEST(LogLinksTest, DynamicLinkNameIsNotTemplated) {
   d.display_name = "X {{ .podName }}";
   d.dynamic_template_uris = {"u"};
   config.dynamic_log_links["x"] = d;
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "x";
   TaskLogInput input = DriverInput();
   input.task_template = &task;
@@ -286,7 +286,7 @@ TEST(LogLinksTest, TaskConfigVariablesAccumulateAcrossUris) {
   d.name = "x";
   d.dynamic_template_uris = {"{{ .taskConfig.a }}", "{{ .taskConfig.A }}"};
   config.dynamic_log_links["x"] = d;
-  flyteidl::core::TaskTemplate task;
+  flyteplug::abi::flyteidl::core::TaskTemplate task;
   (*task.mutable_config())["link_type"] = "x";
   (*task.mutable_config())["a"] = "lower";
   TaskLogInput input = DriverInput();

@@ -141,7 +141,8 @@ TEST_F(SparkModuleTest, BuildsThroughTheAbiWithTheHostClock) {
   identity.release(&identity);
 
   // A bad task is INVALID_ARGUMENT with the field named.
-  flyteplug::v1::TaskContext bad = ExampleContext("pyspark_context.json");
+  flyteplug::abi::flyteplug::v1::TaskContext bad =
+      ExampleContext("pyspark_context.json");
   bad.mutable_task_template()->clear_custom();
   std::string bad_bytes = bad.SerializeAsString();
   Error bad_error;

@@ -11,7 +11,7 @@ namespace {
 using testing::StructFromJson;
 
 TEST(SparkJob, FlytekitPysparkShape) {
-  google::protobuf::Struct custom = StructFromJson(R"json({
+  flyteplug::abi::google::protobuf::Struct custom = StructFromJson(R"json({
     "mainApplicationFile": "local:///usr/local/bin/entrypoint.py",
     "executorPath": "/usr/bin/python3",
     "sparkConf": {"spark.executor.cores": "1"},

@@ -54,13 +54,13 @@ std::string Mutate(std::string s, std::mt19937* rng) {
 }
 
 TEST(TaskPhaseRobustnessTest, MutatedResourcesNeverCrash) {
-  const flyteplug::v1::TaskContext context;
+  const flyteplug::abi::flyteplug::v1::TaskContext context;
   const SparkLogsConfig logs = DefaultSparkLogsConfig();
   std::mt19937 rng(42);
   int ok = 0;
   for (int i = 0; i < 3000; ++i) {
     const std::string json = Mutate(kApp, &rng);
-    absl::StatusOr<flyteplug::v1::PhaseInfo> info =
+    absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> info =
         GetSparkTaskPhase(context, json, logs, "http://h", 0);
     if (info.ok()) {
       ++ok;

@@ -4,19 +4,20 @@
 #include <string>
 #include <vector>
 
+#include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
 
 namespace flyteplug::spark {
 namespace {
 
-using ::flyteidl::core::ExecutionError;
-using ::flyteidl::core::TaskLog;
-using ::flyteplug::v1::Phase;
-using ::flyteplug::v1::PhaseInfo;
-using ::flyteplug::v1::TaskContext;
+using ::flyteplug::abi::flyteidl::core::ExecutionError;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteplug::v1::Phase;
+using ::flyteplug::abi::flyteplug::v1::PhaseInfo;
+using ::flyteplug::abi::flyteplug::v1::TaskContext;
 
 constexpr int64_t kNow = 1714565000123456789;
 
@@ -33,8 +34,8 @@ TaskContext Context(absl::string_view json = R"({
     "generatedName": "gen-name", "uniqueNodeId": "unique-n0",
     "namespace": "ns"}})") {
   TaskContext context;
-  const auto status =
-      google::protobuf::util::JsonStringToMessage(std::string(json), &context);
+  const auto status = abi_test::LiteFromJson<flyteplug::v1::TaskContext>(
+      json, &context, /*ignore_unknown_fields=*/false);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return context;
 }
@@ -92,35 +93,51 @@ TEST_P(TaskPhaseStateTest, MapsOperatorState) {
 INSTANTIATE_TEST_SUITE_P(
     Table, TaskPhaseStateTest,
     testing::Values(
-        StateCase{"", flyteplug::v1::QUEUED, "job queued", nullptr},
-        StateCase{"SUBMITTED", flyteplug::v1::INITIALIZING, "job submitted",
+        StateCase{"", flyteplug::abi::flyteplug::v1::QUEUED, "job queued",
                   nullptr},
-        StateCase{"SUBMISSION_FAILED", flyteplug::v1::RETRYABLE_FAILURE, "",
+        StateCase{"SUBMITTED", flyteplug::abi::flyteplug::v1::INITIALIZING,
+                  "job submitted", nullptr},
+        StateCase{"SUBMISSION_FAILED",
+                  flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE, "",
                   "Spark Job  Submission Failed with Error: boom"},
-        StateCase{"FAILED", flyteplug::v1::RETRYABLE_FAILURE, "",
-                  "Spark Job Failed with Error: boom"},
-        StateCase{"COMPLETED", flyteplug::v1::SUCCESS, "", nullptr},
-        StateCase{"RUNNING", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"PENDING_RERUN", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"INVALIDATING", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"SUCCEEDING", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"FAILING", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"UNKNOWN", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"SUSPENDING", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"SUSPENDED", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"RESUMING", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"PENDING_SUBMISSION", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{"SOMETHING_NEW", flyteplug::v1::RUNNING, "", nullptr},
+        StateCase{"FAILED", flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE,
+                  "", "Spark Job Failed with Error: boom"},
+        StateCase{"COMPLETED", flyteplug::abi::flyteplug::v1::SUCCESS, "",
+                  nullptr},
+        StateCase{"RUNNING", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"PENDING_RERUN", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"INVALIDATING", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"SUCCEEDING", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"FAILING", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"UNKNOWN", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"SUSPENDING", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"SUSPENDED", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"RESUMING", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{"PENDING_SUBMISSION", flyteplug::abi::flyteplug::v1::RUNNING,
+                  "", nullptr},
+        StateCase{"SOMETHING_NEW", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
         // State strings are matched exactly.
-        StateCase{"completed", flyteplug::v1::RUNNING, "", nullptr},
-        StateCase{" FAILED", flyteplug::v1::RUNNING, "", nullptr}));
+        StateCase{"completed", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr},
+        StateCase{" FAILED", flyteplug::abi::flyteplug::v1::RUNNING, "",
+                  nullptr}));
 
 TEST(TaskPhaseTest, NoStatusIsQueued) {
   for (absl::string_view json :
        {R"({"metadata": {"name": "app"}})", R"({"status": null})",
         R"({"status": {}})", R"({"status": {"applicationState": {}}})"}) {
     const PhaseInfo info = MapOk(Context(), json);
-    EXPECT_EQ(info.phase(), flyteplug::v1::QUEUED) << json;
+    EXPECT_EQ(info.phase(), flyteplug::abi::flyteplug::v1::QUEUED) << json;
     EXPECT_EQ(info.reason(), "job queued");
   }
 }
@@ -150,41 +167,61 @@ PhaseInfo WithPrevious(absl::string_view state, Phase prev_phase,
 }
 
 TEST(TaskPhaseVersionTest, BumpsWhenSamePhaseWithDifferentReason) {
-  EXPECT_EQ(WithPrevious("", flyteplug::v1::QUEUED, 0, "other").version(), 1u);
-  EXPECT_EQ(WithPrevious("", flyteplug::v1::QUEUED, 4, "").version(), 5u);
-  EXPECT_EQ(
-      WithPrevious("SUBMITTED", flyteplug::v1::INITIALIZING, 2, "x").version(),
-      3u);
-  // Failures and success carry an empty reason.
-  EXPECT_EQ(WithPrevious("FAILED", flyteplug::v1::RETRYABLE_FAILURE, 0, "r")
+  EXPECT_EQ(WithPrevious("", flyteplug::abi::flyteplug::v1::QUEUED, 0, "other")
                 .version(),
             1u);
-  EXPECT_EQ(WithPrevious("COMPLETED", flyteplug::v1::SUCCESS, 7, "r").version(),
-            8u);
+  EXPECT_EQ(
+      WithPrevious("", flyteplug::abi::flyteplug::v1::QUEUED, 4, "").version(),
+      5u);
+  EXPECT_EQ(WithPrevious("SUBMITTED",
+                         flyteplug::abi::flyteplug::v1::INITIALIZING, 2, "x")
+                .version(),
+            3u);
+  // Failures and success carry an empty reason.
+  EXPECT_EQ(
+      WithPrevious("FAILED", flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE,
+                   0, "r")
+          .version(),
+      1u);
+  EXPECT_EQ(
+      WithPrevious("COMPLETED", flyteplug::abi::flyteplug::v1::SUCCESS, 7, "r")
+          .version(),
+      8u);
 }
 
 TEST(TaskPhaseVersionTest, NoBumpWhenReasonUnchanged) {
-  EXPECT_EQ(WithPrevious("", flyteplug::v1::QUEUED, 3, "job queued").version(),
-            0u);
-  EXPECT_EQ(WithPrevious("COMPLETED", flyteplug::v1::SUCCESS, 3, "").version(),
-            0u);
-}
-
-TEST(TaskPhaseVersionTest, NoBumpWhenPhaseDiffers) {
-  EXPECT_EQ(WithPrevious("SUBMITTED", flyteplug::v1::QUEUED, 3, "x").version(),
-            0u);
-  EXPECT_EQ(WithPrevious("", flyteplug::v1::UNDEFINED, 0, "x").version(), 0u);
-}
-
-TEST(TaskPhaseVersionTest, NeverBumpsRunning) {
   EXPECT_EQ(
-      WithPrevious("RUNNING", flyteplug::v1::RUNNING, 3, "other").version(),
+      WithPrevious("", flyteplug::abi::flyteplug::v1::QUEUED, 3, "job queued")
+          .version(),
+      0u);
+  EXPECT_EQ(
+      WithPrevious("COMPLETED", flyteplug::abi::flyteplug::v1::SUCCESS, 3, "")
+          .version(),
       0u);
 }
 
-TEST(TaskPhaseVersionTest, WrapsLikeGoUint32) {
-  EXPECT_EQ(WithPrevious("", flyteplug::v1::QUEUED, 0xFFFFFFFFu, "x").version(),
+TEST(TaskPhaseVersionTest, NoBumpWhenPhaseDiffers) {
+  EXPECT_EQ(
+      WithPrevious("SUBMITTED", flyteplug::abi::flyteplug::v1::QUEUED, 3, "x")
+          .version(),
+      0u);
+  EXPECT_EQ(WithPrevious("", flyteplug::abi::flyteplug::v1::UNDEFINED, 0, "x")
+                .version(),
             0u);
+}
+
+TEST(TaskPhaseVersionTest, NeverBumpsRunning) {
+  EXPECT_EQ(WithPrevious("RUNNING", flyteplug::abi::flyteplug::v1::RUNNING, 3,
+                         "other")
+                .version(),
+            0u);
+}
+
+TEST(TaskPhaseVersionTest, WrapsLikeGoUint32) {
+  EXPECT_EQ(
+      WithPrevious("", flyteplug::abi::flyteplug::v1::QUEUED, 0xFFFFFFFFu, "x")
+          .version(),
+      0u);
 }
 
 TEST(TaskPhaseVersionTest, NoPluginStateMeansNoBump) {
@@ -340,7 +377,7 @@ TEST(TaskPhaseLogsTest, ZeroCreationTimeIsGoZeroTime) {
 TEST(TaskPhaseLogsTest, WorksWithAnEmptyContext) {
   const PhaseInfo info = MapOk(TaskContext(), App("RUNNING"));
   ASSERT_EQ(info.logs_size(), 1);
-  EXPECT_EQ(info.phase(), flyteplug::v1::RUNNING);
+  EXPECT_EQ(info.phase(), flyteplug::abi::flyteplug::v1::RUNNING);
 }
 
 TEST(TaskPhaseUiTest, HistoryLinkWhenFinished) {

@@ -7,8 +7,10 @@
 #include <sstream>
 #include <vector>
 
+#include "abi_json.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
 #include "manifest_validator.h"
 #include "rapidjson/prettywriter.h"
@@ -125,30 +127,30 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-flyteplug::v1::TaskContext ContextFromJson(absl::string_view json) {
+flyteplug::abi::flyteplug::v1::TaskContext ContextFromJson(
+    absl::string_view json) {
   setenv("TEST_VAR_FROM_ENV_KEY", "envVal", 1);
-  flyteplug::v1::TaskContext context;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(std::string(json),
-                                                            &context, options);
+  flyteplug::abi::flyteplug::v1::TaskContext context;
+  auto status =
+      abi_test::LiteFromJson<flyteplug::v1::TaskContext>(json, &context);
   EXPECT_TRUE(status.ok()) << status;
   return context;
 }
 
-google::protobuf::Struct StructFromJson(absl::string_view json) {
-  google::protobuf::Struct value;
-  auto status =
-      google::protobuf::util::JsonStringToMessage(std::string(json), &value);
-  EXPECT_TRUE(status.ok()) << status;
-  return value;
+flyteplug::abi::google::protobuf::Struct StructFromJson(
+    absl::string_view json) {
+  auto value = sdk::StructFromJson(json);
+  EXPECT_TRUE(value.ok()) << value.status();
+  return value.ok() ? *std::move(value)
+                    : flyteplug::abi::google::protobuf::Struct();
 }
 
-flyteplug::v1::TaskContext WorkedExampleContext() {
+flyteplug::abi::flyteplug::v1::TaskContext WorkedExampleContext() {
   return ContextFromJson(kWorkedExample);
 }
 
-flyteplug::v1::TaskContext ExampleContext(absl::string_view file) {
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
+    absl::string_view file) {
   std::string text = ReadFile(
       absl::StrCat(FLYTEPLUG_SPARK_SOURCE_DIR, "/examples/tasks/", file));
   EXPECT_FALSE(text.empty()) << file;
@@ -157,7 +159,7 @@ flyteplug::v1::TaskContext ExampleContext(absl::string_view file) {
     return ContextFromJson(text);
   }
   // A bare TaskTemplate: wrap it with a minimal execution context.
-  flyteplug::v1::TaskContext context = ContextFromJson(
+  flyteplug::abi::flyteplug::v1::TaskContext context = ContextFromJson(
       R"json({"metadata": {"generatedName": "abc123-n0-0",
                            "namespace": "flytesnacks-development",
                            "maxAttempts": 1,
@@ -165,10 +167,8 @@ flyteplug::v1::TaskContext ExampleContext(absl::string_view file) {
                              "executionId": {"project": "flytesnacks", "domain": "development", "name": "abc123"}}}},
              "io": {"inputPath": "s3://bucket/inputs.pb", "outputPrefix": "s3://bucket/out",
                     "rawOutputPrefix": "s3://bucket/raw", "checkpointPrefix": "s3://bucket/ckpt"}})json");
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      text, context.mutable_task_template(), options);
+  auto status = abi_test::LiteFromJson<flyteidl::core::TaskTemplate>(
+      text, context.mutable_task_template());
   EXPECT_TRUE(status.ok()) << status;
   return context;
 }
@@ -189,9 +189,9 @@ void ExpectSchemaValid(absl::string_view manifest) {
   EXPECT_TRUE(status.ok()) << path << ": " << status;
 }
 
-absl::StatusOr<std::string> Build(absl::string_view config_json,
-                                  const flyteplug::v1::TaskContext& context,
-                                  int64_t now) {
+absl::StatusOr<std::string> Build(
+    absl::string_view config_json,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context, int64_t now) {
   // Builders (and their compiled schema) are cached per configuration to
   // keep the suite fast.
   static auto* builders =

@@ -10,8 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "config.h"
-#include "flyteplug/v1/task_context.pb.h"
-#include "google/protobuf/struct.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/google/protobuf/struct.pb.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::spark::testing {
@@ -28,22 +28,25 @@ extern const char kFlyteTestConfig[];
 // Flyte's worked example (its spark_test.go fixtures): container target,
 // dummySparkConf, generated name some-acceptable-name, SA new-val,
 // interruptible, execution my_project/my_domain/my_name.
-flyteplug::v1::TaskContext WorkedExampleContext();
+flyteplug::abi::flyteplug::v1::TaskContext WorkedExampleContext();
 
 // Parses (proto3 JSON, unknown fields ignored); a parse error fails the test.
-flyteplug::v1::TaskContext ContextFromJson(absl::string_view json);
-google::protobuf::Struct StructFromJson(absl::string_view json);
+flyteplug::abi::flyteplug::v1::TaskContext ContextFromJson(
+    absl::string_view json);
+flyteplug::abi::google::protobuf::Struct StructFromJson(absl::string_view json);
 // The example TaskContext / TaskTemplate files in examples/tasks/.
-flyteplug::v1::TaskContext ExampleContext(absl::string_view file);
+flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
+    absl::string_view file);
 
 std::string ReadFile(const std::string& path);
 
 // Builds with `config_json` ({"spark":...,"k8s":...}) at kNow. Every
 // successful manifest is checked against the CRD schema file (a failure is a
 // test failure).
-absl::StatusOr<std::string> Build(absl::string_view config_json,
-                                  const flyteplug::v1::TaskContext& context,
-                                  int64_t now = kNow);
+absl::StatusOr<std::string> Build(
+    absl::string_view config_json,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    int64_t now = kNow);
 
 // Checks `manifest` against the CRD schema in plugins/spark/manifest/schema/;
 // a violation fails the test.

@@ -103,8 +103,8 @@ TEST(TasklogTemplateTest, ReplacesTaskConfigVariablesCaseInsensitively) {
             "{{ .taskConfig.podName }}");
 }
 
-flyteidl::core::TaskExecutionIdentifier FullId() {
-  flyteidl::core::TaskExecutionIdentifier id;
+flyteplug::abi::flyteidl::core::TaskExecutionIdentifier FullId() {
+  flyteplug::abi::flyteidl::core::TaskExecutionIdentifier id;
   id.mutable_task_id()->set_name("my_task");
   id.mutable_task_id()->set_version("v1");
   id.mutable_task_id()->set_project("proj");
@@ -126,7 +126,7 @@ constexpr absl::string_view kAllVars =
     "{{.executionProject}}|{{.executionDomain}}";
 
 TEST(TasklogTemplateTest, TemplateVarsForCoversEveryVariable) {
-  const flyteidl::core::TaskExecutionIdentifier id = FullId();
+  const flyteplug::abi::flyteidl::core::TaskExecutionIdentifier id = FullId();
   TaskLogInput input;
   input.log_name = "(Driver Logs)";
   input.pod_name = "pod";
@@ -178,7 +178,7 @@ TEST(TasklogTemplateTest, IdentityVariablesNeedTheirIdentifiers) {
                                 TemplateVarsFor(input)),
             "{{.nodeID}}|{{.taskRetryAttempt}}");
   // An empty identifier: only the attempt number (always non-empty).
-  const flyteidl::core::TaskExecutionIdentifier empty;
+  const flyteplug::abi::flyteidl::core::TaskExecutionIdentifier empty;
   input.task_execution_id = &empty;
   input.unique_node_id.clear();
   EXPECT_EQ(
@@ -187,7 +187,7 @@ TEST(TasklogTemplateTest, IdentityVariablesNeedTheirIdentifiers) {
                           TemplateVarsFor(input)),
       "{{.nodeID}}|0|{{.taskID}}|{{.executionName}}");
   // A node execution id without an execution id defines no execution vars.
-  flyteidl::core::TaskExecutionIdentifier partial;
+  flyteplug::abi::flyteidl::core::TaskExecutionIdentifier partial;
   partial.mutable_node_execution_id()->set_node_id("n");
   input.task_execution_id = &partial;
   EXPECT_EQ(ReplaceTemplateVars("{{.executionName}}", TemplateVarsFor(input)),

@@ -87,7 +87,8 @@ enum {
 /* ------------------------------------------------------------------------ */
 
 /* A borrowed byte range. OWNERSHIP: the caller's. LIFETIME: the call only.
- * `data` may be NULL only when `size` is 0. Never NUL-terminated by contract. */
+ * `data` may be NULL only when `size` is 0. Never NUL-terminated by contract.
+ */
 typedef struct flyteplug_bytes {
   const uint8_t* data;
   size_t size;
@@ -180,6 +181,12 @@ enum {
  * `task_context` is a serialized flyteplug.v1.TaskContext; `resource_json` a
  * Kubernetes object as JSON; `phase_info` receives a serialized
  * flyteplug.v1.PhaseInfo; manifests are UTF-8 JSON.
+ *
+ * Messages cross this ABI only as protobuf binary wire format of the public
+ * schema (share/flyteplug/proto), never as C++ objects: each side decodes
+ * with its own code, so either side may be built from a schema with more
+ * fields. Fields are only ever added; a field a reader does not know is
+ * absent to it (its default), and a parser keeps it as an unknown field.
  *
  * Each returns FLYTEPLUG_OK, FLYTEPLUG_INVALID_ARGUMENT for bad input (user
  * error; the message names the field), or FLYTEPLUG_INTERNAL.
@@ -289,7 +296,7 @@ typedef struct flyteplug_module {
   uint32_t flags;
   uint32_t task_type_count;
   uint32_t config_section_count;
-  uint32_t reserved0; /* must be zero */
+  uint32_t reserved0;  /* must be zero */
   const char* id;      /* unique module id, [a-z0-9_.-]+, e.g. "spark" */
   const char* version; /* the module's own version, e.g. "1.0.0" */
   const char* description;

@@ -6,7 +6,7 @@
 #include "flyteplug/flytek8s/pod_overlay.h"
 #include "flyteplug/flytek8s/pod_spec_check.h"
 #include "flyteplug/flytek8s/quantity.h"
-#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 #include "spark_conf.h"
 
 namespace flyteplug::spark {
@@ -28,7 +28,8 @@ constexpr char kDriverTemplateContainer[] = "spark-kubernetes-driver";
 constexpr char kExecutorTemplateContainer[] = "spark-kubernetes-executor";
 
 // Flyte's serviceAccountName(metadata).
-std::string ServiceAccount(const flyteplug::v1::TaskExecutionMetadata& md) {
+std::string ServiceAccount(
+    const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& md) {
   const std::string& run_as =
       md.security_context().run_as().k8s_service_account();
   if (!run_as.empty()) return run_as;
@@ -234,7 +235,8 @@ absl::StatusOr<Value*> BuildRolePod(const BuildInputs& in, Role& role) {
 
 // The role's labels and annotations (RoleMetadataMap's order).
 void AddRoleMetadata(const BuildInputs& in, const Role& role, Value& out) {
-  const flyteplug::v1::TaskExecutionMetadata& metadata = in.context.metadata();
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      in.context.metadata();
   const RolePod& overlay = role.overlay;
   out.AddMember(
       "annotations",
@@ -252,9 +254,9 @@ void AddRoleMetadata(const BuildInputs& in, const Role& role, Value& out) {
 }
 
 // The primary container's env, then FLYTE_MAX_ATTEMPTS.
-void AddRoleEnv(const flyteplug::v1::TaskExecutionMetadata& metadata,
-                const Value& container, Value& out,
-                json::Allocator& allocator) {
+void AddRoleEnv(
+    const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata,
+    const Value& container, Value& out, json::Allocator& allocator) {
   Value env(rapidjson::kArrayType);
   if (const Value* own = json::Find(container, "env"); own && own->IsArray()) {
     for (const Value& var : own->GetArray()) {

@@ -10,9 +10,9 @@
 
 #include "absl/status/statusor.h"
 #include "config.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/flytek8s/pod_spec.h"
 #include "flyteplug/sdk/json_util.h"
-#include "flyteplug/v1/task_context.pb.h"
 #include "spark_job.h"
 
 namespace flyteplug::spark {
@@ -22,7 +22,7 @@ using ::flyteplug::flytek8s::FlytePod;
 
 // Everything the steps of one build read. Borrowed for the build.
 struct BuildInputs {
-  const flyteplug::v1::TaskContext& context;
+  const flyteplug::abi::flyteplug::v1::TaskContext& context;
   const SparkPluginConfig& spark;
   const K8sPluginConfig& k8s;
   json::Allocator& allocator;

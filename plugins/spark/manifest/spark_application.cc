@@ -37,8 +37,9 @@ const char* TypeName(int32_t application_type) {
 // taskTemplate.custom, which has a main application file or class, for a
 // task whose execution has a name.
 absl::StatusOr<SparkJobSpec> ValidatedSparkJob(
-    const flyteplug::v1::TaskContext& context) {
-  const flyteidl::core::TaskTemplate& task = context.task_template();
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) {
+  const flyteplug::abi::flyteidl::core::TaskTemplate& task =
+      context.task_template();
   if (!task.has_custom()) {
     return absl::InvalidArgumentError(
         "invalid TaskSpecification [taskTemplate.custom], failed to "
@@ -63,7 +64,8 @@ absl::StatusOr<SparkJobSpec> ValidatedSparkJob(
 // name, namespace, labels and annotations (platform defaults, the task's,
 // then the execution's) and the finalizer when `inject-finalizer`.
 Value ObjectMetadata(const BuildInputs& in) {
-  const flyteplug::v1::TaskExecutionMetadata& metadata = in.context.metadata();
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      in.context.metadata();
   json::Allocator& allocator = in.allocator;
   Value object_meta(rapidjson::kObjectType);
   json::Set(
@@ -285,7 +287,8 @@ std::string SparkApplicationBuilder::BuildIdentityResource() {
 }
 
 absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
-    const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    int64_t now_unix_nanos) const {
   rapidjson::Document manifest;
   if (absl::Status s =
           BuildResourceDocument(context, now_unix_nanos, &manifest);
@@ -297,10 +300,11 @@ absl::StatusOr<std::string> SparkApplicationBuilder::BuildResource(
 }
 
 absl::Status SparkApplicationBuilder::BuildResourceDocument(
-    const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos,
-    rapidjson::Document* manifest) const {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    int64_t now_unix_nanos, rapidjson::Document* manifest) const {
   const SparkPluginConfig& spark = config_.spark;
-  const flyteplug::v1::TaskExecutionMetadata& metadata = context.metadata();
+  const flyteplug::abi::flyteplug::v1::TaskExecutionMetadata& metadata =
+      context.metadata();
   // 1. Validate.
   absl::StatusOr<SparkJobSpec> job = ValidatedSparkJob(context);
   if (!job.ok()) return job.status();

@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "config.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "manifest_validator.h"
 #include "rapidjson/document.h"
 
@@ -38,12 +38,13 @@ class SparkApplicationBuilder {
   // Flyte's wording where it has one) or a manifest the CRD would reject.
   // Thread-safe.
   absl::StatusOr<std::string> BuildResource(
-      const flyteplug::v1::TaskContext& context, int64_t now_unix_nanos) const;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
+      int64_t now_unix_nanos) const;
 
   // Same, into `*manifest` (replaced), before serialization.
-  absl::Status BuildResourceDocument(const flyteplug::v1::TaskContext& context,
-                                     int64_t now_unix_nanos,
-                                     rapidjson::Document* manifest) const;
+  absl::Status BuildResourceDocument(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
+      int64_t now_unix_nanos, rapidjson::Document* manifest) const;
 
   // {"apiVersion":"sparkoperator.k8s.io/v1beta2","kind":"SparkApplication"}.
   static std::string BuildIdentityResource();

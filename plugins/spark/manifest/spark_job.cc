@@ -4,13 +4,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "flyteplug/sdk/struct_json.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 
 namespace flyteplug::spark {
 namespace {
 
-using google::protobuf::Struct;
-using google::protobuf::Value;
+using flyteplug::abi::google::protobuf::Struct;
+using flyteplug::abi::google::protobuf::Value;
 
 constexpr absl::string_view kPrefix =
     "invalid TaskSpecification, failed to unmarshal custom into SparkJob: ";

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "google/protobuf/struct.pb.h"
+#include "flyteplug/abi/google/protobuf/struct.pb.h"
 
 namespace flyteplug::spark {
 
@@ -19,7 +19,7 @@ struct RolePod {
   std::map<std::string, std::string> annotations;
   // The pod spec Struct inside the parsed `custom`; nullptr when absent.
   // Borrowed: valid as long as the Struct given to ParseSparkJob.
-  const google::protobuf::Struct* pod_spec = nullptr;
+  const flyteplug::abi::google::protobuf::Struct* pod_spec = nullptr;
   std::string primary_container_name;
 };
 
@@ -48,7 +48,7 @@ struct SparkJobSpec {
 // a number`. The message never echoes values (custom may hold a token).
 // Thread-safe; `custom` must outlive the result (RolePod::pod_spec).
 absl::StatusOr<SparkJobSpec> ParseSparkJob(
-    const google::protobuf::Struct& custom);
+    const flyteplug::abi::google::protobuf::Struct& custom);
 
 }  // namespace flyteplug::spark
 

@@ -14,7 +14,7 @@
 namespace flyteplug::spark {
 namespace {
 
-using ::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
 using ::rapidjson::Value;
 
 constexpr absl::string_view kLogsPath = "plugins.spark.logs";

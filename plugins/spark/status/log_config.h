@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "flyteidl/core/execution.pb.h"
+#include "flyteplug/abi/flyteidl/core/execution.pb.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::spark {
@@ -26,8 +26,8 @@ struct TemplateLogPluginConfig {
   // Emitted only when `name` is selected by link_type and the input carries
   // the TaskTemplate (the mixed/driver input).
   std::vector<std::string> dynamic_template_uris;
-  flyteidl::core::TaskLog::MessageFormat message_format =
-      flyteidl::core::TaskLog::UNKNOWN;
+  flyteplug::abi::flyteidl::core::TaskLog::MessageFormat message_format =
+      flyteplug::abi::flyteidl::core::TaskLog::UNKNOWN;
   bool show_while_pending = false;
   bool hide_once_finished = false;
 };

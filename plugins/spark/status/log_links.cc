@@ -17,7 +17,7 @@ using ::flyteplug::tasklog::TemplateVarsFor;
 
 namespace {
 
-using ::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
 
 // The links of one tasklog.TemplateLogPlugin for one input.
 class PluginEmitter {

@@ -3,7 +3,7 @@
 #ifndef FLYTEPLUG_PLUGINS_SPARK_LOG_LINKS_H_
 #define FLYTEPLUG_PLUGINS_SPARK_LOG_LINKS_H_
 
-#include "flyteidl/core/execution.pb.h"
+#include "flyteplug/abi/flyteidl/core/execution.pb.h"
 #include "flyteplug/tasklog/template.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "log_config.h"
@@ -30,7 +30,8 @@ namespace flyteplug::spark {
 // Thread-safe; never fails.
 void AppendTaskLogs(
     const LogConfig& config, const tasklog::TaskLogInput& input,
-    google::protobuf::RepeatedPtrField<flyteidl::core::TaskLog>* out);
+    google::protobuf::RepeatedPtrField<flyteplug::abi::flyteidl::core::TaskLog>*
+        out);
 
 }  // namespace flyteplug::spark
 

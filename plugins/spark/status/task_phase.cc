@@ -4,7 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "flyteidl/core/execution.pb.h"
+#include "flyteplug/abi/flyteidl/core/execution.pb.h"
 #include "flyteplug/sdk/phase_info.h"
 #include "flyteplug/tasklog/template.h"
 #include "flyteplug/tasklog/time_format.h"
@@ -19,9 +19,9 @@ using ::flyteplug::tasklog::TaskLogInput;
 
 namespace {
 
-using ::flyteidl::core::ExecutionError;
-using ::flyteidl::core::TaskLog;
-using ::flyteplug::v1::PhaseInfo;
+using ::flyteplug::abi::flyteidl::core::ExecutionError;
+using ::flyteplug::abi::flyteidl::core::TaskLog;
+using ::flyteplug::abi::flyteplug::v1::PhaseInfo;
 
 // The Spark operator's state strings (kubeflow v1beta2).
 constexpr absl::string_view kStateNew = "";
@@ -46,7 +46,7 @@ void AddUiLink(const std::string& uri, absl::string_view name,
 }
 
 // getEventInfoForSpark: log links and custom info.
-void AddTaskInfo(const flyteplug::v1::TaskContext& context,
+void AddTaskInfo(const flyteplug::abi::flyteplug::v1::TaskContext& context,
                  const ObservedSparkApplication& app,
                  const SparkLogsConfig& logs,
                  const std::string& spark_history_server_url, PhaseInfo* info) {
@@ -115,9 +115,9 @@ void AddTaskInfo(const flyteplug::v1::TaskContext& context,
 }  // namespace
 
 absl::StatusOr<PhaseInfo> GetSparkTaskPhase(
-    const flyteplug::v1::TaskContext& context, absl::string_view resource_json,
-    const SparkLogsConfig& logs, const std::string& spark_history_server_url,
-    int64_t now_unix_nanos) {
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    absl::string_view resource_json, const SparkLogsConfig& logs,
+    const std::string& spark_history_server_url, int64_t now_unix_nanos) {
   absl::StatusOr<ObservedSparkApplication> app =
       ParseObservedSparkApplication(resource_json);
   if (!app.ok()) return app.status();
@@ -127,13 +127,13 @@ absl::StatusOr<PhaseInfo> GetSparkTaskPhase(
 
   const std::string& state = app->state;
   if (state == kStateNew) {
-    info.set_phase(flyteplug::v1::QUEUED);
+    info.set_phase(flyteplug::abi::flyteplug::v1::QUEUED);
     info.set_reason("job queued");
   } else if (state == kStateSubmitted) {
-    info.set_phase(flyteplug::v1::INITIALIZING);
+    info.set_phase(flyteplug::abi::flyteplug::v1::INITIALIZING);
     info.set_reason("job submitted");
   } else if (state == kStateSubmissionFailed || state == kStateFailed) {
-    info.set_phase(flyteplug::v1::RETRYABLE_FAILURE);
+    info.set_phase(flyteplug::abi::flyteplug::v1::RETRYABLE_FAILURE);
     ExecutionError* error = info.mutable_error();
     error->set_code(std::string(kDownstreamSystemError));
     error->set_kind(ExecutionError::USER);
@@ -143,12 +143,12 @@ absl::StatusOr<PhaseInfo> GetSparkTaskPhase(
                                           "Error: ",
                                     app->error_message));
   } else if (state == kStateCompleted) {
-    info.set_phase(flyteplug::v1::SUCCESS);
+    info.set_phase(flyteplug::abi::flyteplug::v1::SUCCESS);
   } else {
     // RUNNING, PENDING_RERUN, INVALIDATING, SUCCEEDING, FAILING, UNKNOWN,
     // SUSPENDING, SUSPENDED, RESUMING, legacy PENDING_SUBMISSION, and any
     // state this code does not know.
-    info.set_phase(flyteplug::v1::RUNNING);
+    info.set_phase(flyteplug::abi::flyteplug::v1::RUNNING);
   }
   // A k8s resource plugin: Flyte's k8s plugin manager rule, as Flyte
   // applies it to the Spark plugin (RUNNING never bumps).

@@ -8,8 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "flyteplug/v1/phase_info.pb.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "log_config.h"
 
 namespace flyteplug::spark {
@@ -41,10 +41,10 @@ namespace flyteplug::spark {
 // than 16 MiB or nested deeper than 512 levels, is not an object, or has a
 // read field of the wrong type, a malformed timestamp or a non-UTF-8 string.
 // Thread-safe, no I/O; reads `resource_json` once, without building a DOM.
-absl::StatusOr<flyteplug::v1::PhaseInfo> GetSparkTaskPhase(
-    const flyteplug::v1::TaskContext& context, absl::string_view resource_json,
-    const SparkLogsConfig& logs, const std::string& spark_history_server_url,
-    int64_t now_unix_nanos);
+absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> GetSparkTaskPhase(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    absl::string_view resource_json, const SparkLogsConfig& logs,
+    const std::string& spark_history_server_url, int64_t now_unix_nanos);
 
 }  // namespace flyteplug::spark
 

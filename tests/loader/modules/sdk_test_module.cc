@@ -37,10 +37,10 @@ std::string Quote(absl::string_view s) {
 
 // What every call reports: module id, task type, generated name, the init
 // configuration, and the length of a requested secret.
-absl::StatusOr<std::string> Echo(const flyteplug::sdk::Host& host,
-                                 const std::string& config,
-                                 const flyteplug::v1::TaskContext& context,
-                                 absl::string_view call) {
+absl::StatusOr<std::string> Echo(
+    const flyteplug::sdk::Host& host, const std::string& config,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    absl::string_view call) {
   const auto& task_config = context.task_template().config();
   if (auto it = task_config.find("fail"); it != task_config.end()) {
     return absl::InvalidArgumentError(it->second);
@@ -57,9 +57,9 @@ absl::StatusOr<std::string> Echo(const flyteplug::sdk::Host& host,
                       ",\"config\":", config, secret_part, "}");
 }
 
-flyteplug::v1::PhaseInfo Running(absl::string_view reason) {
-  flyteplug::v1::PhaseInfo info;
-  info.set_phase(flyteplug::v1::RUNNING);
+flyteplug::abi::flyteplug::v1::PhaseInfo Running(absl::string_view reason) {
+  flyteplug::abi::flyteplug::v1::PhaseInfo info;
+  info.set_phase(flyteplug::abi::flyteplug::v1::RUNNING);
   info.set_version(1);
   info.set_reason(std::string(reason));
   return info;
@@ -70,15 +70,17 @@ class K8sModule : public flyteplug::sdk::K8sResourcePlugin {
   K8sModule(const flyteplug::sdk::Host* host, std::string config)
       : host_(host), config_(std::move(config)) {}
   absl::StatusOr<std::string> BuildResource(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Echo(*host_, config_, context, "build_resource");
   }
   absl::StatusOr<std::string> BuildIdentityResource(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Echo(*host_, config_, context, "build_identity_resource");
   }
-  absl::StatusOr<flyteplug::v1::PhaseInfo> GetTaskPhase(
-      const flyteplug::v1::TaskContext&,
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> GetTaskPhase(
+      const flyteplug::abi::flyteplug::v1::TaskContext&,
       absl::string_view resource_json) const override {
     return Running(resource_json);
   }
@@ -93,7 +95,8 @@ class WebModule : public flyteplug::sdk::WebApiPlugin {
   WebModule(const flyteplug::sdk::Host* host, std::string config)
       : host_(host), config_(std::move(config)) {}
   absl::StatusOr<std::string> Create(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     auto echo = Echo(*host_, config_, context, "create");
     if (!echo.ok()) return echo.status();
     return std::string("meta-1");
@@ -107,27 +110,29 @@ class WebModule : public flyteplug::sdk::WebApiPlugin {
   }
   // The phase is taken from task config "phase" (a Phase name), default
   // SUCCESS, so host tests can drive runs that never finish or fail.
-  absl::StatusOr<flyteplug::v1::PhaseInfo> Status(
-      const flyteplug::v1::TaskContext& context,
+  absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> Status(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource) const override {
-    flyteplug::v1::PhaseInfo info;
-    flyteplug::v1::Phase phase = flyteplug::v1::SUCCESS;
+    flyteplug::abi::flyteplug::v1::PhaseInfo info;
+    flyteplug::abi::flyteplug::v1::Phase phase =
+        flyteplug::abi::flyteplug::v1::SUCCESS;
     const auto& task_config = context.task_template().config();
     if (auto it = task_config.find("phase"); it != task_config.end()) {
-      if (!flyteplug::v1::Phase_Parse(it->second, &phase)) {
+      if (!flyteplug::abi::flyteplug::v1::Phase_Parse(it->second, &phase)) {
         return absl::InvalidArgumentError("taskTemplate.config.phase");
       }
     }
     info.set_phase(phase);
     info.set_reason(std::string(resource));
-    if (phase == flyteplug::v1::PERMANENT_FAILURE) {
+    if (phase == flyteplug::abi::flyteplug::v1::PERMANENT_FAILURE) {
       info.mutable_error()->set_code("TestFailure");
       info.mutable_error()->set_message("the test module failed the task");
     }
     return info;
   }
   absl::StatusOr<std::string> RenderCreateRequest(
-      const flyteplug::v1::TaskContext& context) const override {
+      const flyteplug::abi::flyteplug::v1::TaskContext& context)
+      const override {
     return Echo(*host_, config_, context, "render_create_request");
   }
 

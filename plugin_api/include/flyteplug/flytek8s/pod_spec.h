@@ -18,9 +18,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/flytek8s/config.h"
 #include "flyteplug/sdk/json_util.h"
-#include "flyteplug/v1/task_context.pb.h"
 
 namespace flyteplug::flytek8s {
 
@@ -42,16 +42,16 @@ struct FlytePod {
 // missing primary_container_name, primary container not defined, invalid
 // resource quantity, PodTemplate '<name>' does not exist, malformed pod
 // spec JSON).
-absl::StatusOr<FlytePod> ToK8sPodSpec(const flyteplug::v1::TaskContext& context,
-                                      const K8sPluginConfig& k8s,
-                                      bool interruptible,
-                                      json::Allocator& allocator);
+absl::StatusOr<FlytePod> ToK8sPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator);
 
 // Renders {{.Input}}-style templates in the command and args of every
 // container and init container of `spec`.
-void RenderContainerTemplates(json::Value& spec,
-                              const flyteplug::v1::TaskContext& context,
-                              json::Allocator& allocator);
+void RenderContainerTemplates(
+    json::Value& spec,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    json::Allocator& allocator);
 
 // Appends `requirement` to every required node-selector term of `affinity`
 // (an object), creating one term when there is none (Flyte's

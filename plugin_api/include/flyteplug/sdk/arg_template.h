@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 
 namespace flyteplug::sdk {
 
@@ -24,13 +24,14 @@ namespace flyteplug::sdk {
 //   Namespace              -> metadata.namespace
 // Any other `{{...}}` (e.g. {{.Inputs.x}}, {{.TaskTemplatePath}}) is left as
 // is. Pure function; thread-safe.
-std::string RenderArgTemplate(absl::string_view arg,
-                              const flyteplug::v1::TaskContext& context);
+std::string RenderArgTemplate(
+    absl::string_view arg,
+    const flyteplug::abi::flyteplug::v1::TaskContext& context);
 
 // Renders every element of `args`.
 std::vector<std::string> RenderArgTemplates(
     const google::protobuf::RepeatedPtrField<std::string>& args,
-    const flyteplug::v1::TaskContext& context);
+    const flyteplug::abi::flyteplug::v1::TaskContext& context);
 
 }  // namespace flyteplug::sdk
 

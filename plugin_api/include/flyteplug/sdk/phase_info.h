@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "flyteplug/v1/phase_info.pb.h"
-#include "flyteplug/v1/task_context.pb.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 
 namespace flyteplug::sdk {
 
@@ -27,13 +27,15 @@ enum class PhaseVersionRule {
 // Sets info->version() from `previous`, info->phase(), info->reason() and
 // the version already in `info` (kFlyteK8sPluginManager) following `rule`.
 // uint32 arithmetic wraps as Go's does. REQUIRES: info != nullptr.
-void UpdatePhaseVersion(const flyteplug::v1::PluginState& previous,
-                        PhaseVersionRule rule, flyteplug::v1::PhaseInfo* info);
+void UpdatePhaseVersion(
+    const flyteplug::abi::flyteplug::v1::PluginState& previous,
+    PhaseVersionRule rule, flyteplug::abi::flyteplug::v1::PhaseInfo* info);
 
 // Sets info->occurred_at to `unix_nanos` (nanoseconds since the Unix epoch,
 // as Host::NowUnixNanos returns): seconds rounded towards negative infinity,
 // nanos in [0, 1e9). REQUIRES: info != nullptr.
-void SetOccurredAt(int64_t unix_nanos, flyteplug::v1::PhaseInfo* info);
+void SetOccurredAt(int64_t unix_nanos,
+                   flyteplug::abi::flyteplug::v1::PhaseInfo* info);
 
 }  // namespace flyteplug::sdk
 

@@ -8,10 +8,10 @@
 // boundary (turned into FLYTEPLUG_INTERNAL). Translation logic stays plain
 // C++ that tests call directly.
 //
-// Link requirement: flyteidl and flyteplug messages come from the project's
-// one shared generated library (target flyteplug::proto). Never compile your
-// own copy of these .proto files into a module: two copies registering the
-// same file abort the process when the second module loads.
+// Messages: the module-side lite copies (flyteplug/sdk/messages.h, target
+// flyteplug::abi_proto, linked by this library): private to the module and
+// wire-identical to the public schema. Never link flyteplug::proto (the
+// host's full-runtime code) into a module.
 #ifndef FLYTEPLUG_SDK_SDK_H_
 #define FLYTEPLUG_SDK_SDK_H_
 
@@ -24,9 +24,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/plugin.h"
-#include "flyteplug/v1/phase_info.pb.h"
-#include "flyteplug/v1/task_context.pb.h"
 
 namespace flyteplug::sdk {
 
@@ -64,13 +64,13 @@ class K8sResourcePlugin {
   virtual ~K8sResourcePlugin() = default;
   // The manifest JSON of the object to create.
   virtual absl::StatusOr<std::string> BuildResource(
-      const flyteplug::v1::TaskContext& context) const = 0;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const = 0;
   // An empty object of the watched kind: apiVersion and kind only.
   virtual absl::StatusOr<std::string> BuildIdentityResource(
-      const flyteplug::v1::TaskContext& context) const = 0;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const = 0;
   // Maps an observed object (JSON) to a phase.
-  virtual absl::StatusOr<flyteplug::v1::PhaseInfo> GetTaskPhase(
-      const flyteplug::v1::TaskContext& context,
+  virtual absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> GetTaskPhase(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource_json) const = 0;
 };
 
@@ -81,20 +81,20 @@ class WebApiPlugin {
   virtual ~WebApiPlugin() = default;
   // Starts the remote job; returns resource meta (no secrets inside).
   virtual absl::StatusOr<std::string> Create(
-      const flyteplug::v1::TaskContext& context) const = 0;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const = 0;
   // Fetches the remote state for resource meta.
   virtual absl::StatusOr<std::string> Get(
       absl::string_view resource_meta) const = 0;
   // Cancels the remote job.
   virtual absl::Status Delete(absl::string_view resource_meta) const = 0;
   // Maps a fetched state to a phase. No I/O.
-  virtual absl::StatusOr<flyteplug::v1::PhaseInfo> Status(
-      const flyteplug::v1::TaskContext& context,
+  virtual absl::StatusOr<flyteplug::abi::flyteplug::v1::PhaseInfo> Status(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context,
       absl::string_view resource) const = 0;
   // {"method","url","headers","body"} JSON of the create request, secrets
   // redacted. No I/O.
   virtual absl::StatusOr<std::string> RenderCreateRequest(
-      const flyteplug::v1::TaskContext& context) const = 0;
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const = 0;
 };
 
 struct TaskTypeClaim {

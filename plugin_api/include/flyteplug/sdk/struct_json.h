@@ -1,25 +1,29 @@
-// Walks google.protobuf.Struct / Value directly into RapidJSON, without a
-// round trip through JSON text.
+// JSON text <-> the module-side google.protobuf.Struct
+// (flyteplug::sdk::Struct), with protobuf's canonical JSON mapping.
+//
+// The module-side Struct is lite code (no descriptors, no JSON support). The
+// conversion goes through the system libprotobuf's own google.protobuf.Struct,
+// which is wire-identical and registered once by libprotobuf itself, so it
+// is safe in any number of modules.
 #ifndef FLYTEPLUG_SDK_STRUCT_JSON_H_
 #define FLYTEPLUG_SDK_STRUCT_JSON_H_
 
-#include "google/protobuf/struct.pb.h"
-#include "rapidjson/document.h"
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "flyteplug/sdk/messages.h"
 
 namespace flyteplug::sdk {
 
-// Converts `value` into a RapidJSON value allocated from `allocator`.
-// Numbers that are whole and within +-2^53 become integers (a Struct carries
-// every number as a double, so `1` arrives as 1.0 and must leave as `1`);
-// other numbers stay doubles; NaN and infinities become null. Thread-safe.
-rapidjson::Value ToRapidJson(const google::protobuf::Value& value,
-                             rapidjson::Document::AllocatorType& allocator);
-rapidjson::Value ToRapidJson(const google::protobuf::Struct& value,
-                             rapidjson::Document::AllocatorType& allocator);
+// Parses a JSON object. Returns InvalidArgument naming the problem (without
+// a location prefix: callers add theirs) when `json` is not a JSON object.
+// Thread-safe.
+absl::StatusOr<Struct> StructFromJson(absl::string_view json);
 
-// Names the kind of `value` for error messages: "null", "a number",
-// "a string", "a boolean", "an object", "a list" or "nothing".
-const char* DescribeKind(const google::protobuf::Value& value);
+// Serializes `object` as compact JSON. Returns Internal if protobuf refuses
+// (e.g. a NaN number). Thread-safe.
+absl::StatusOr<std::string> StructToJson(const Struct& object);
 
 }  // namespace flyteplug::sdk
 

@@ -10,8 +10,8 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "flyteidl/core/identifier.pb.h"
-#include "flyteidl/core/tasks.pb.h"
+#include "flyteplug/abi/flyteidl/core/identifier.pb.h"
+#include "flyteplug/abi/flyteidl/core/tasks.pb.h"
 
 namespace flyteplug::tasklog {
 
@@ -71,11 +71,12 @@ struct TaskLogInput {
   int64_t pod_unix_finish_time = 0;
   // Flyte's TaskExecutionID; nullptr when unknown (then the node, task and
   // execution variables are not defined).
-  const flyteidl::core::TaskExecutionIdentifier* task_execution_id = nullptr;
+  const flyteplug::abi::flyteidl::core::TaskExecutionIdentifier*
+      task_execution_id = nullptr;
   std::string unique_node_id;  // {{ .nodeID }}
   std::string generated_name;  // {{ .generatedName }}
   // Set only for inputs that may produce dynamic links (the driver input).
-  const flyteidl::core::TaskTemplate* task_template = nullptr;
+  const flyteplug::abi::flyteidl::core::TaskTemplate* task_template = nullptr;
 };
 
 // Go's Input.templateVars(), in Go's order: logName; podName, podUID,
