@@ -7,11 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "abi_status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config_to_json.h"
 #include "flyteplug/loader.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/exception_guard.h"
+#include "flyteplug/sdk/boundary/sized_struct.h"
+#include "flyteplug/sdk/boundary/status.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "loader_impl.h"
@@ -23,8 +26,11 @@ struct flyteplug_loader {
 
 namespace {
 
-using flyteplug::loader::AbiCodeOf;
 using flyteplug::loader::Loader;
+using flyteplug::sdk::boundary::AbiCodeOf;
+using flyteplug::sdk::boundary::CheckBytes;
+using flyteplug::sdk::boundary::GuardBoundary;
+using flyteplug::sdk::boundary::ViewOf;
 
 // Writes `code` and a malloc'ed copy of `message` into `status` (if any).
 flyteplug_status_code Report(flyteplug_status* status,
@@ -50,51 +56,16 @@ flyteplug_status_code Report(flyteplug_status* status, const absl::Status& s) {
   return Report(status, AbiCodeOf(s), s.message());
 }
 
+// Runs `body` behind the kit's exception barrier, reporting into `status`.
 template <typename Body>
 flyteplug_status_code Barrier(flyteplug_status* status, const char* what,
                               Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return Report(status, FLYTEPLUG_RESOURCE_EXHAUSTED,
-                  absl::StrCat(what, ": out of memory"));
-  } catch (const std::exception& e) {
-    return Report(status, FLYTEPLUG_INTERNAL,
-                  absl::StrCat(what, ": unexpected exception: ", e.what()));
-  } catch (...) {
-    return Report(status, FLYTEPLUG_INTERNAL,
-                  absl::StrCat(what, ": unexpected exception"));
-  }
-}
-
-void ReleaseOwnedString(flyteplug_buffer* buffer) {
-  if (buffer == nullptr || buffer->release == nullptr) return;
-  delete static_cast<std::string*>(buffer->private_data);
-  buffer->data = nullptr;
-  buffer->size = 0;
-  buffer->private_data = nullptr;
-  buffer->release = nullptr;
-}
-
-void Emit(std::string value, flyteplug_buffer* out) {
-  auto* owned = new std::string(std::move(value));
-  out->data = reinterpret_cast<const uint8_t*>(owned->data());
-  out->size = owned->size();
-  out->private_data = owned;
-  out->release = &ReleaseOwnedString;
-}
-
-absl::Status CheckBytes(flyteplug_bytes bytes, const char* name) {
-  if (bytes.data == nullptr && bytes.size != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": NULL data with size ", bytes.size));
-  }
-  return absl::OkStatus();
-}
-
-absl::string_view View(flyteplug_bytes bytes) {
-  if (bytes.data == nullptr) return {};
-  return {reinterpret_cast<const char*>(bytes.data), bytes.size};
+  return GuardBoundary(
+      what,
+      [status](flyteplug_status_code code, absl::string_view message) {
+        return Report(status, code, message);
+      },
+      std::forward<Body>(body));
 }
 
 // Common shape of the routed calls that produce a buffer.
@@ -110,7 +81,7 @@ flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
     *out = flyteplug_buffer{};
     absl::StatusOr<std::string> result = call(*loader->impl);
     if (!result.ok()) return Report(status, result.status());
-    Emit(*std::move(result), out);
+    flyteplug::sdk::boundary::EmitOwnedString(*std::move(result), out);
     return Report(status, FLYTEPLUG_OK, "");
   });
 }
@@ -127,14 +98,7 @@ void flyteplug_status_clear(flyteplug_status* status) {
 }
 
 void flyteplug_buffer_release(flyteplug_buffer* buffer) {
-  if (buffer == nullptr) return;
-  if (buffer->release != nullptr) {
-    try {
-      buffer->release(buffer);
-    } catch (...) {
-    }
-  }
-  *buffer = flyteplug_buffer{};
+  flyteplug::sdk::boundary::ReleaseBuffer(buffer);
 }
 
 flyteplug_status_code flyteplug_loader_open(
@@ -149,22 +113,14 @@ flyteplug_status_code flyteplug_loader_open(
         *loader = nullptr;
         // Read the caller's options with the struct_size rule.
         flyteplug_loader_options opts{};
-        uint32_t size = options->struct_size;
-        if (size < offsetof(flyteplug_loader_options, flags) || size > 4096) {
-          return Report(
-              status, FLYTEPLUG_INVALID_ARGUMENT,
-              absl::StrCat("flyteplug_loader_options.struct_size is ", size,
-                           ", expected ", sizeof(flyteplug_loader_options)));
-        }
-        std::memcpy(&opts, options, std::min<size_t>(size, sizeof(opts)));
-        for (size_t i = sizeof(opts); i < size; ++i) {
-          if (reinterpret_cast<const unsigned char*>(options)[i] != 0) {
-            return Report(
-                status, FLYTEPLUG_ABI_STRUCT_TOO_NEW,
-                absl::StrCat("flyteplug_loader_options.struct_size is ", size,
-                             ", this loader knows ", sizeof(opts),
-                             ", and the unknown tail is not zero"));
-          }
+        if (absl::Status s = flyteplug::sdk::boundary::ReadSizedStruct(
+                options,
+                {"flyteplug_loader_options", "loader",
+                 offsetof(flyteplug_loader_options, flags),
+                 FLYTEPLUG_INVALID_ARGUMENT},
+                &opts);
+            !s.ok()) {
+          return Report(status, s);
         }
         if (opts.reserved0 != 0) {
           return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
@@ -199,7 +155,7 @@ flyteplug_status_code flyteplug_loader_open(
         }
         impl_options.skip_default_paths =
             (opts.flags & FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS) != 0;
-        impl_options.config_json = std::string(View(opts.config_json));
+        impl_options.config_json = std::string(ViewOf(opts.config_json));
         impl_options.host = opts.host;
         absl::StatusOr<std::unique_ptr<Loader>> impl =
             Loader::Open(impl_options);
@@ -299,14 +255,15 @@ flyteplug_status_code flyteplug_task_context_from_json(
         if (absl::Status s = CheckBytes(json, "json"); !s.ok()) {
           return Report(status, s);
         }
-        auto context = flyteplug::loader::TaskContextFromJson(View(json));
+        auto context = flyteplug::loader::TaskContextFromJson(ViewOf(json));
         if (!context.ok()) return Report(status, context.status());
         std::string bytes;
         if (!context->SerializeToString(&bytes)) {
           return Report(status, FLYTEPLUG_INTERNAL,
                         "TaskContext failed to serialize");
         }
-        Emit(std::move(bytes), task_context);
+        flyteplug::sdk::boundary::EmitOwnedString(std::move(bytes),
+                                                  task_context);
         return Report(status, FLYTEPLUG_OK, "");
       });
 }
@@ -343,7 +300,7 @@ flyteplug_status_code flyteplug_phase_info_to_json(flyteplug_bytes phase_info,
                         absl::StrCat("phase_info: cannot convert to JSON: ",
                                      s.message().as_string()));
         }
-        Emit(std::move(out), json);
+        flyteplug::sdk::boundary::EmitOwnedString(std::move(out), json);
         return Report(status, FLYTEPLUG_OK, "");
       });
 }
@@ -357,7 +314,7 @@ flyteplug_status_code flyteplug_build_resource(flyteplug_loader* loader,
                    if (auto s = CheckBytes(task_context, "task_context");
                        !s.ok())
                      return s;
-                   return l.BuildResource(View(task_context));
+                   return l.BuildResource(ViewOf(task_context));
                  });
 }
 
@@ -369,7 +326,7 @@ flyteplug_status_code flyteplug_build_identity_resource(
       [&](Loader& l) -> absl::StatusOr<std::string> {
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
-        return l.BuildIdentityResource(View(task_context));
+        return l.BuildIdentityResource(ViewOf(task_context));
       });
 }
 
@@ -385,7 +342,7 @@ flyteplug_status_code flyteplug_get_task_phase(flyteplug_loader* loader,
           return s;
         if (auto s = CheckBytes(resource_json, "resource_json"); !s.ok())
           return s;
-        return l.GetTaskPhase(View(task_context), View(resource_json));
+        return l.GetTaskPhase(ViewOf(task_context), ViewOf(resource_json));
       });
 }
 
@@ -398,7 +355,7 @@ flyteplug_status_code flyteplug_webapi_create(flyteplug_loader* loader,
                    if (auto s = CheckBytes(task_context, "task_context");
                        !s.ok())
                      return s;
-                   return l.WebApiCreate(View(task_context));
+                   return l.WebApiCreate(ViewOf(task_context));
                  });
 }
 
@@ -416,7 +373,7 @@ flyteplug_status_code flyteplug_webapi_get(flyteplug_loader* loader,
                    if (auto s = CheckBytes(resource_meta, "resource_meta");
                        !s.ok())
                      return s;
-                   return l.WebApiGet(task_type, View(resource_meta));
+                   return l.WebApiGet(task_type, ViewOf(resource_meta));
                  });
 }
 
@@ -433,8 +390,8 @@ flyteplug_status_code flyteplug_webapi_delete(flyteplug_loader* loader,
         if (auto s = CheckBytes(resource_meta, "resource_meta"); !s.ok()) {
           return Report(status, s);
         }
-        return Report(
-            status, loader->impl->WebApiDelete(task_type, View(resource_meta)));
+        return Report(status, loader->impl->WebApiDelete(
+                                  task_type, ViewOf(resource_meta)));
       });
 }
 
@@ -443,15 +400,14 @@ flyteplug_status_code flyteplug_webapi_status(flyteplug_loader* loader,
                                               flyteplug_bytes resource,
                                               flyteplug_buffer* phase_info,
                                               flyteplug_status* status) {
-  return Produce(loader, phase_info, status, "flyteplug_webapi_status",
-                 [&](Loader& l) -> absl::StatusOr<std::string> {
-                   if (auto s = CheckBytes(task_context, "task_context");
-                       !s.ok())
-                     return s;
-                   if (auto s = CheckBytes(resource, "resource"); !s.ok())
-                     return s;
-                   return l.WebApiStatus(View(task_context), View(resource));
-                 });
+  return Produce(
+      loader, phase_info, status, "flyteplug_webapi_status",
+      [&](Loader& l) -> absl::StatusOr<std::string> {
+        if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
+          return s;
+        if (auto s = CheckBytes(resource, "resource"); !s.ok()) return s;
+        return l.WebApiStatus(ViewOf(task_context), ViewOf(resource));
+      });
 }
 
 flyteplug_status_code flyteplug_webapi_render_request(
@@ -462,7 +418,7 @@ flyteplug_status_code flyteplug_webapi_render_request(
       [&](Loader& l) -> absl::StatusOr<std::string> {
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
-        return l.WebApiRenderRequest(View(task_context));
+        return l.WebApiRenderRequest(ViewOf(task_context));
       });
 }
 
@@ -491,10 +447,11 @@ flyteplug_status_code flyteplug_config_to_json(flyteplug_bytes config,
         }
         std::vector<std::string> warnings;
         absl::StatusOr<std::string> result = flyteplug::loader::ConfigToJson(
-            View(config), static_cast<flyteplug::loader::ConfigFormat>(format),
-            "config", &warnings);
+            ViewOf(config),
+            static_cast<flyteplug::loader::ConfigFormat>(format), "config",
+            &warnings);
         if (!result.ok()) return Report(status, result.status());
-        Emit(*std::move(result), json);
+        flyteplug::sdk::boundary::EmitOwnedString(*std::move(result), json);
         Report(status, FLYTEPLUG_OK, "");
         // The one call whose OK status may carry a message: the warnings.
         if (status != nullptr && !warnings.empty()) {

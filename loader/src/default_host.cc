@@ -14,23 +14,20 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/error_sink.h"
+#include "flyteplug/sdk/boundary/exception_guard.h"
+#include "flyteplug/sdk/boundary/log_level.h"
 
 namespace flyteplug::loader {
 namespace {
 
 constexpr size_t kMaxSecretBytes = 1 << 20;
 
+// Unknown levels are shown as ERROR.
 const char* LevelName(flyteplug_log_level level) {
-  switch (level) {
-    case FLYTEPLUG_LOG_DEBUG:
-      return "DEBUG";
-    case FLYTEPLUG_LOG_INFO:
-      return "INFO";
-    case FLYTEPLUG_LOG_WARNING:
-      return "WARNING";
-    default:
-      return "ERROR";
-  }
+  const char* name = sdk::boundary::KnownLogLevelName(level);
+  return name == nullptr ? "ERROR" : name;
 }
 
 int32_t LogEnabled(void* host_data, flyteplug_log_level level) {
@@ -58,45 +55,25 @@ void Log(void* host_data, flyteplug_log_level level, const char* message,
   }
 }
 
-void ReleaseSecret(flyteplug_buffer* buffer) {
-  if (buffer == nullptr || buffer->release == nullptr) return;
-  auto* value = static_cast<std::string*>(buffer->private_data);
-  // Scrub the copy before freeing it.
-  if (!value->empty()) std::memset(&(*value)[0], 0, value->size());
-  delete value;
-  buffer->data = nullptr;
-  buffer->size = 0;
-  buffer->private_data = nullptr;
-  buffer->release = nullptr;
-}
-
 flyteplug_status_code GetSecret(void* /*host_data*/, const char* key,
                                 size_t key_size, flyteplug_buffer* value,
                                 flyteplug_error* error) {
-  auto report = [&](const absl::Status& status) {
-    auto code = static_cast<flyteplug_status_code>(status.code());
-    if (error != nullptr && error->set != nullptr) {
-      error->set(error, code, status.message().data(), status.message().size());
-    }
-    return code;
-  };
-  try {
-    if (value == nullptr || (key == nullptr && key_size != 0)) {
-      return report(absl::InvalidArgumentError(
-          "get_secret: key or value pointer is NULL"));
-    }
-    auto secret = DefaultHost::LookupSecret(
-        absl::string_view(key == nullptr ? "" : key, key_size));
-    if (!secret.ok()) return report(secret.status());
-    auto* owned = new std::string(std::move(*secret));
-    value->data = reinterpret_cast<const uint8_t*>(owned->data());
-    value->size = owned->size();
-    value->private_data = owned;
-    value->release = &ReleaseSecret;
-    return FLYTEPLUG_OK;
-  } catch (...) {
-    return report(absl::InternalError("get_secret: unexpected exception"));
-  }
+  return sdk::boundary::GuardIntoSink(
+      "get_secret", error, [&]() -> flyteplug_status_code {
+        if (value == nullptr || (key == nullptr && key_size != 0)) {
+          return sdk::boundary::ReportError(
+              error, FLYTEPLUG_INVALID_ARGUMENT,
+              "get_secret: key or value pointer is NULL");
+        }
+        auto secret = DefaultHost::LookupSecret(
+            absl::string_view(key == nullptr ? "" : key, key_size));
+        if (!secret.ok()) {
+          return sdk::boundary::ReportStatus(error, secret.status());
+        }
+        sdk::boundary::EmitOwnedString(*std::move(secret), value,
+                                       sdk::boundary::OnRelease::kScrubAndFree);
+        return FLYTEPLUG_OK;
+      });
 }
 
 int64_t NowUnixNanos(void* /*host_data*/) {

@@ -4,11 +4,13 @@
 #include <set>
 #include <utility>
 
-#include "abi_status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config.h"
-#include "error_capture.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/error_sink.h"
+#include "flyteplug/sdk/boundary/sized_struct.h"
+#include "flyteplug/sdk/boundary/status.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "module_discovery.h"
 #include "registry.h"
@@ -16,9 +18,9 @@
 namespace flyteplug::loader {
 namespace {
 
-flyteplug_bytes Bytes(absl::string_view s) {
-  return flyteplug_bytes{reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+using sdk::boundary::AbiStatus;
+using sdk::boundary::BytesOf;
+using sdk::boundary::ErrorCapture;
 
 const char* FamilyName(flyteplug_family family) {
   return family == FLYTEPLUG_FAMILY_K8S_RESOURCE ? "k8s-resource" : "web-api";
@@ -31,16 +33,13 @@ absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
                                    const ErrorCapture& capture,
                                    flyteplug_buffer* out) {
   if (code != FLYTEPLUG_OK) {
-    if (out != nullptr && out->release != nullptr) out->release(out);
+    sdk::boundary::ReleaseBuffer(out);
     std::string message =
-        capture.message.empty()
+        capture.message().empty()
             ? absl::StrCat("module '", slot.file->id(), "': ", call,
                            " failed with code ", code, " and no message")
-            : capture.message;
-    bool known =
-        (code > 0 && code <= 16) || (code >= FLYTEPLUG_ABI_VERSION_MISMATCH &&
-                                     code <= FLYTEPLUG_ABI_CONTRACT_VIOLATION);
-    if (!known) {
+            : capture.message();
+    if (!sdk::boundary::IsKnownAbiCode(code)) {
       return AbiStatus(
           FLYTEPLUG_INTERNAL,
           absl::StrCat(message, " (module '", slot.file->id(),
@@ -56,63 +55,22 @@ absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
                      "): ", call, " returned OK without an owned buffer"));
   }
   if (out->data == nullptr && out->size != 0) {
-    out->release(out);
+    const size_t size = out->size;
+    sdk::boundary::ReleaseBuffer(out);
     return AbiStatus(
         FLYTEPLUG_ABI_CONTRACT_VIOLATION,
         absl::StrCat("module '", slot.file->id(), "' (", slot.file->path(),
                      "): ", call, " returned a buffer with NULL data and size ",
-                     out->size));
+                     size));
   }
-  std::string result(reinterpret_cast<const char*>(out->data), out->size);
-  out->release(out);
-  return result;
+  return sdk::boundary::TakeBuffer(out);
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
-  std::unique_ptr<Loader> loader(new Loader());
-  if (options.host != nullptr) {
-    // Modules get a copy of the host table in this loader's layout: a
-    // shorter (older) table is zero-extended, a longer one is accepted only
-    // if its unknown tail is zero.
-    const uint32_t size = options.host->struct_size;
-    if (size < offsetof(flyteplug_host_api, log_enabled) || size > 4096) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("flyteplug_loader_options.host.struct_size is ", size,
-                       ", expected ", sizeof(flyteplug_host_api)));
-    }
-    const auto* bytes = reinterpret_cast<const unsigned char*>(options.host);
-    for (size_t i = sizeof(flyteplug_host_api); i < size; ++i) {
-      if (bytes[i] != 0) {
-        return AbiStatus(
-            FLYTEPLUG_ABI_STRUCT_TOO_NEW,
-            absl::StrCat("flyteplug_loader_options.host.struct_size is ", size,
-                         ", this loader knows ", sizeof(flyteplug_host_api),
-                         ", and the unknown tail is not zero"));
-      }
-    }
-    loader->host_copy_ = flyteplug_host_api{};
-    std::memcpy(&loader->host_copy_, options.host,
-                std::min<size_t>(size, sizeof(flyteplug_host_api)));
-    loader->host_copy_.struct_size = sizeof(flyteplug_host_api);
-    loader->host_ = &loader->host_copy_;
-  } else {
-    loader->default_host_ = std::make_unique<DefaultHost>();
-    loader->host_ = loader->default_host_->api();
-  }
-
-  absl::StatusOr<LoaderConfig> config =
-      LoaderConfig::Parse(options.config_json);
-  if (!config.ok()) return config.status();
-
-  absl::StatusOr<std::vector<std::string>> files = DiscoverModuleFiles(
-      SearchPaths(options.module_paths, options.skip_default_paths));
-  if (!files.ok()) return files.status();
-
+// Loads every file in order; a module id defined by two files is an error.
+absl::StatusOr<std::vector<std::unique_ptr<ModuleFile>>> LoadModuleFiles(
+    const std::vector<std::string>& paths) {
   std::vector<std::unique_ptr<ModuleFile>> loaded;
-  std::vector<RegistryModule> described;
-  for (const std::string& path : *files) {
+  for (const std::string& path : paths) {
     absl::StatusOr<std::unique_ptr<ModuleFile>> file = LoadModuleFile(path);
     if (!file.ok()) return file.status();
     for (const auto& other : loaded) {
@@ -122,10 +80,97 @@ absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
             other->path(), " and ", (*file)->path()));
       }
     }
-    described.push_back({(*file)->id(), path, (*file)->claims()});
     loaded.push_back(*std::move(file));
   }
+  return loaded;
+}
 
+// Logs, as warnings through `host`, the configuration keys no loaded module
+// reads.
+void WarnUnknownKeys(const LoaderConfig& config,
+                     const std::vector<std::unique_ptr<ModuleFile>>& loaded,
+                     const flyteplug_host_api& host) {
+  std::set<std::string> requested_sections;
+  for (const auto& file : loaded) {
+    requested_sections.insert(file->config_sections().begin(),
+                              file->config_sections().end());
+  }
+  for (const std::string& warning :
+       config.UnknownKeyWarnings(requested_sections)) {
+    if (host.log != nullptr) {
+      host.log(host.host_data, FLYTEPLUG_LOG_WARNING, warning.data(),
+               warning.size());
+    }
+  }
+}
+
+// Calls the module's init with its configuration sections.
+absl::StatusOr<flyteplug_instance*> InitInstance(
+    const ModuleFile& file, const LoaderConfig& config,
+    const flyteplug_host_api* host) {
+  std::string sections = config.SectionsJson(file.config_sections());
+  flyteplug_init_args args{};
+  args.struct_size = sizeof(args);
+  args.host = host;
+  args.config_json = BytesOf(sections);
+  ErrorCapture capture;
+  flyteplug_instance* instance = nullptr;
+  flyteplug_status_code code =
+      file.descriptor().init(&args, &instance, capture.sink());
+  if (code != FLYTEPLUG_OK) {
+    return AbiStatus(code, absl::StrCat("module '", file.id(), "' (",
+                                        file.path(), "): init failed: ",
+                                        capture.message().empty()
+                                            ? absl::StrCat("code ", code)
+                                            : capture.message()));
+  }
+  if (instance == nullptr) {
+    return AbiStatus(FLYTEPLUG_ABI_CONTRACT_VIOLATION,
+                     absl::StrCat("module '", file.id(), "' (", file.path(),
+                                  "): init returned OK with a NULL "
+                                  "instance"));
+  }
+  return instance;
+}
+
+// Fills the slot's claimed_csv and served_csv; `index` is its file's index
+// in the registry.
+void DescribeClaims(const std::map<std::string, size_t>& registry, size_t index,
+                    ModuleSlot* slot) {
+  std::vector<std::string> claimed;
+  std::vector<std::string> served;
+  for (const TaskTypeClaim& claim : slot->file->claims()) {
+    claimed.push_back(claim.opt_in ? absl::StrCat(claim.name, "?")
+                                   : claim.name);
+    auto it = registry.find(claim.name);
+    if (it != registry.end() && it->second == index)
+      served.push_back(claim.name);
+  }
+  slot->claimed_csv = absl::StrJoin(claimed, ",");
+  slot->served_csv = absl::StrJoin(served, ",");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
+  std::unique_ptr<Loader> loader(new Loader());
+  if (absl::Status s = loader->BindHost(options.host); !s.ok()) return s;
+
+  absl::StatusOr<LoaderConfig> config =
+      LoaderConfig::Parse(options.config_json);
+  if (!config.ok()) return config.status();
+
+  absl::StatusOr<std::vector<std::string>> files = DiscoverModuleFiles(
+      SearchPaths(options.module_paths, options.skip_default_paths));
+  if (!files.ok()) return files.status();
+  absl::StatusOr<std::vector<std::unique_ptr<ModuleFile>>> loaded =
+      LoadModuleFiles(*files);
+  if (!loaded.ok()) return loaded.status();
+
+  std::vector<RegistryModule> described;
+  for (const auto& file : *loaded) {
+    described.push_back({file->id(), file->path(), file->claims()});
+  }
   absl::StatusOr<std::vector<size_t>> enabled =
       SelectEnabled(described, config->enabled_plugins());
   if (!enabled.ok()) return enabled.status();
@@ -133,73 +178,62 @@ absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
       BuildRegistry(described, *enabled, config->default_for_task_types());
   if (!registry.ok()) return registry.status();
 
-  std::set<std::string> requested_sections;
-  for (const auto& file : loaded) {
-    requested_sections.insert(file->config_sections().begin(),
-                              file->config_sections().end());
+  WarnUnknownKeys(*config, *loaded, *loader->host_);
+  if (absl::Status s =
+          loader->InitEnabled(*config, *registry, *enabled, *std::move(loaded));
+      !s.ok()) {
+    return s;  // ~Loader deinitialises the instances created so far
   }
-  for (const std::string& warning :
-       config->UnknownKeyWarnings(requested_sections)) {
-    if (loader->host_->log != nullptr) {
-      loader->host_->log(loader->host_->host_data, FLYTEPLUG_LOG_WARNING,
-                         warning.data(), warning.size());
-    }
-  }
+  return loader;
+}
 
-  // Slot index for each loaded index (enabled ones only).
-  std::map<size_t, size_t> slot_of;
+absl::Status Loader::BindHost(const flyteplug_host_api* host) {
+  if (host == nullptr) {
+    default_host_ = std::make_unique<DefaultHost>();
+    host_ = default_host_->api();
+    return absl::OkStatus();
+  }
+  // Modules get a copy of the host table in this loader's layout.
+  if (absl::Status s = sdk::boundary::ReadSizedStruct(
+          host,
+          {"flyteplug_loader_options.host", "loader",
+           offsetof(flyteplug_host_api, log_enabled),
+           FLYTEPLUG_INVALID_ARGUMENT},
+          &host_copy_);
+      !s.ok()) {
+    return s;
+  }
+  host_copy_.struct_size = sizeof(flyteplug_host_api);
+  host_ = &host_copy_;
+  return absl::OkStatus();
+}
+
+absl::Status Loader::InitEnabled(
+    const LoaderConfig& config, const std::map<std::string, size_t>& registry,
+    const std::vector<size_t>& enabled,
+    std::vector<std::unique_ptr<ModuleFile>> loaded) {
+  std::map<size_t, size_t> slot_of;  // loaded index -> slot index
   std::vector<bool> is_enabled(loaded.size(), false);
-  for (size_t index : *enabled) is_enabled[index] = true;
+  for (size_t index : enabled) is_enabled[index] = true;
   for (size_t i = 0; i < loaded.size(); ++i) {
     if (!is_enabled[i]) {
-      loader->disabled_.push_back(std::move(loaded[i]));
+      disabled_.push_back(std::move(loaded[i]));
       continue;
     }
     auto slot = std::make_unique<ModuleSlot>();
     slot->file = std::move(loaded[i]);
-    const ModuleFile& file = *slot->file;
-    std::string sections = config->SectionsJson(file.config_sections());
-    flyteplug_init_args args{};
-    args.struct_size = sizeof(args);
-    args.host = loader->host_;
-    args.config_json = Bytes(sections);
-    ErrorCapture capture;
-    flyteplug_instance* instance = nullptr;
-    flyteplug_status_code code =
-        file.descriptor().init(&args, &instance, &capture.error);
-    if (code != FLYTEPLUG_OK) {
-      // ~Loader deinitialises the instances created so far.
-      return AbiStatus(code, absl::StrCat("module '", file.id(), "' (",
-                                          file.path(), "): init failed: ",
-                                          capture.message.empty()
-                                              ? absl::StrCat("code ", code)
-                                              : capture.message));
-    }
-    if (instance == nullptr) {
-      return AbiStatus(FLYTEPLUG_ABI_CONTRACT_VIOLATION,
-                       absl::StrCat("module '", file.id(), "' (", file.path(),
-                                    "): init returned OK with a NULL "
-                                    "instance"));
-    }
-    slot->instance = instance;
-    std::vector<std::string> claimed;
-    std::vector<std::string> served;
-    for (const TaskTypeClaim& claim : file.claims()) {
-      claimed.push_back(claim.opt_in ? absl::StrCat(claim.name, "?")
-                                     : claim.name);
-      auto it = registry->find(claim.name);
-      if (it != registry->end() && it->second == i)
-        served.push_back(claim.name);
-    }
-    slot->claimed_csv = absl::StrJoin(claimed, ",");
-    slot->served_csv = absl::StrJoin(served, ",");
-    slot_of[i] = loader->slots_.size();
-    loader->slots_.push_back(std::move(slot));
+    absl::StatusOr<flyteplug_instance*> instance =
+        InitInstance(*slot->file, config, host_);
+    if (!instance.ok()) return instance.status();
+    slot->instance = *instance;
+    DescribeClaims(registry, i, slot.get());
+    slot_of[i] = slots_.size();
+    slots_.push_back(std::move(slot));
   }
-  for (const auto& [type, index] : *registry) {
-    loader->registry_[type] = slot_of.at(index);
+  for (const auto& [type, index] : registry) {
+    registry_[type] = slot_of.at(index);
   }
-  return loader;
+  return absl::OkStatus();
 }
 
 Loader::~Loader() {
@@ -273,7 +307,7 @@ absl::StatusOr<std::string> Loader::BuildResource(
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code = (*slot)->file->k8s()->build_resource(
-      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+      (*slot)->instance, BytesOf(task_context), &out, capture.sink());
   return Finish(**slot, "build_resource", code, capture, &out);
 }
 
@@ -285,7 +319,7 @@ absl::StatusOr<std::string> Loader::BuildIdentityResource(
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code = (*slot)->file->k8s()->build_identity_resource(
-      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+      (*slot)->instance, BytesOf(task_context), &out, capture.sink());
   return Finish(**slot, "build_identity_resource", code, capture, &out);
 }
 
@@ -297,8 +331,8 @@ absl::StatusOr<std::string> Loader::GetTaskPhase(
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code = (*slot)->file->k8s()->get_task_phase(
-      (*slot)->instance, Bytes(task_context), Bytes(resource_json), &out,
-      &capture.error);
+      (*slot)->instance, BytesOf(task_context), BytesOf(resource_json), &out,
+      capture.sink());
   return Finish(**slot, "get_task_phase", code, capture, &out);
 }
 
@@ -309,7 +343,7 @@ absl::StatusOr<std::string> Loader::WebApiCreate(
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code = (*slot)->file->webapi()->create(
-      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+      (*slot)->instance, BytesOf(task_context), &out, capture.sink());
   return Finish(**slot, "create", code, capture, &out);
 }
 
@@ -320,7 +354,7 @@ absl::StatusOr<std::string> Loader::WebApiGet(absl::string_view task_type,
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code = (*slot)->file->webapi()->get(
-      (*slot)->instance, Bytes(resource_meta), &out, &capture.error);
+      (*slot)->instance, BytesOf(resource_meta), &out, capture.sink());
   return Finish(**slot, "get", code, capture, &out);
 }
 
@@ -330,7 +364,7 @@ absl::Status Loader::WebApiDelete(absl::string_view task_type,
   if (!slot.ok()) return slot.status();
   ErrorCapture capture;
   flyteplug_status_code code = (*slot)->file->webapi()->delete_resource(
-      (*slot)->instance, Bytes(resource_meta), &capture.error);
+      (*slot)->instance, BytesOf(resource_meta), capture.sink());
   return Finish(**slot, "delete", code, capture, nullptr).status();
 }
 
@@ -341,8 +375,8 @@ absl::StatusOr<std::string> Loader::WebApiStatus(absl::string_view task_context,
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code =
-      (*slot)->file->webapi()->status((*slot)->instance, Bytes(task_context),
-                                      Bytes(resource), &out, &capture.error);
+      (*slot)->file->webapi()->status((*slot)->instance, BytesOf(task_context),
+                                      BytesOf(resource), &out, capture.sink());
   return Finish(**slot, "status", code, capture, &out);
 }
 
@@ -354,7 +388,7 @@ absl::StatusOr<std::string> Loader::WebApiRenderRequest(
   ErrorCapture capture;
   flyteplug_buffer out{};
   flyteplug_status_code code = (*slot)->file->webapi()->render_create_request(
-      (*slot)->instance, Bytes(task_context), &out, &capture.error);
+      (*slot)->instance, BytesOf(task_context), &out, capture.sink());
   return Finish(**slot, "render_create_request", code, capture, &out);
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "config.h"
 #include "default_host.h"
 #include "flyteplug/plugin.h"
 #include "module_file.h"
@@ -37,7 +38,7 @@ class Loader {
   };
 
   // All or nothing: on error, every instance initialised so far is
-  // deinitialised. Errors carry ABI codes (abi_status.h).
+  // deinitialised. Errors carry ABI codes (flyteplug/sdk/boundary/status.h).
   static absl::StatusOr<std::unique_ptr<Loader>> Open(const Options& options);
 
   ~Loader();
@@ -67,6 +68,17 @@ class Loader {
 
  private:
   Loader() = default;
+
+  // Uses `host` (NULL: a DefaultHost) for every module, copied by the
+  // struct_size rule.
+  absl::Status BindHost(const flyteplug_host_api* host);
+  // Initialises the enabled ones of `loaded` (indexes in `enabled`) into
+  // slots, keeps the others in disabled_, and maps `registry` (task type ->
+  // loaded index) to slot indexes.
+  absl::Status InitEnabled(const LoaderConfig& config,
+                           const std::map<std::string, size_t>& registry,
+                           const std::vector<size_t>& enabled,
+                           std::vector<std::unique_ptr<ModuleFile>> loaded);
 
   // The slot serving the task type of `task_context`, checked to be of
   // `family` (FailedPrecondition otherwise).

@@ -6,6 +6,7 @@
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
 #   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h,
 #                        tasklog/*.h,flytek8s/*.h}
+#   P/include/flyteplug/sdk/{boundary,testing}/*.h  boundary kit, fake host
 #   P/include/{flyteidl,flyteplug}/**.pb.h   host-side generated headers
 #   P/include/flyteplug/abi/**.pb.h          module-side (lite) generated headers
 #   P/share/flyteplug/proto/**.proto         the public .proto schema
@@ -15,6 +16,7 @@
 #   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
 #   P/lib/libflyteplug_tasklog.a             Flyte's log-link templating
 #   P/lib/libflyteplug_flytek8s.a            Flyte's pod building (flytek8s)
+#   P/lib/libflyteplug_sdk_testing.a         FakeHost, ModuleUnderTest
 #   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
 #   P/lib/cmake/flyteplug/                   find_package(flyteplug)
 #   P/lib/pkgconfig/flyteplug-{loader,plugin}.pc
@@ -48,6 +50,7 @@ foreach(_pair IN ITEMS
         "flyteplug_sdk:sdk"
         "flyteplug_tasklog:tasklog"
         "flyteplug_flytek8s:flytek8s"
+        "flyteplug_sdk_testing:sdk_testing"
         "flyteplug_loader:loader"
         "flyteplug_loader_client:loader_client")
   string(REPLACE ":" ";" _pair "${_pair}")

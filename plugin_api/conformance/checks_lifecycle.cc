@@ -49,14 +49,15 @@ absl::StatusOr<std::string> CheckInitDeinitTwice(const std::string& path) {
 
   // NULL arguments: errors, no crash.
   {
-    ErrorSink sink;
+    sdk::boundary::ErrorCapture capture;
     flyteplug_instance* instance = nullptr;
-    flyteplug_status_code code = module->init(nullptr, &instance, sink.get());
+    flyteplug_status_code code =
+        module->init(nullptr, &instance, capture.sink());
     if (code == FLYTEPLUG_OK) {
       if (instance != nullptr) module->deinit(instance);
       return absl::FailedPreconditionError("init returned OK for NULL args");
     }
-    if (sink.set_calls() != 1 || sink.message().empty()) {
+    if (capture.calls() != 1 || capture.message().empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "init(NULL args) returned ", CodeName(code),
           " without one non-empty message through the error sink"));
@@ -67,8 +68,8 @@ absl::StatusOr<std::string> CheckInitDeinitTwice(const std::string& path) {
     args.host = host.api();
     static const std::string kConfig = "{}";
     args.config_json = BytesOf(kConfig);
-    ErrorSink sink2;
-    if (module->init(&args, nullptr, sink2.get()) == FLYTEPLUG_OK) {
+    sdk::boundary::ErrorCapture capture2;
+    if (module->init(&args, nullptr, capture2.sink()) == FLYTEPLUG_OK) {
       return absl::FailedPreconditionError(
           "init returned OK with a NULL instance pointer");
     }

@@ -58,11 +58,11 @@ Outcome Call(flyteplug_entry_v1_fn entry, flyteplug_negotiation offer) {
   Outcome o;
   o.negotiation = offer;
   o.module = nullptr;
-  ErrorSink sink;
-  o.code = entry(&o.negotiation, &o.module, sink.get());
-  o.set_calls = sink.set_calls();
-  o.sink_code = sink.code();
-  o.message = sink.message();
+  sdk::boundary::ErrorCapture capture;
+  o.code = entry(&o.negotiation, &o.module, capture.sink());
+  o.set_calls = capture.calls();
+  o.sink_code = capture.code();
+  o.message = capture.message();
   return o;
 }
 
@@ -178,14 +178,14 @@ absl::StatusOr<std::string> CheckNegotiationMatrix(const std::string& path) {
 
   // NULL pointers: errors, no crash.
   {
-    ErrorSink sink;
+    sdk::boundary::ErrorCapture capture;
     const flyteplug_module* m = nullptr;
-    if (entry(nullptr, &m, sink.get()) == FLYTEPLUG_OK) {
+    if (entry(nullptr, &m, capture.sink()) == FLYTEPLUG_OK) {
       return absl::FailedPreconditionError(
           "the entry function returned OK for a NULL negotiation");
     }
     flyteplug_negotiation n = Offer(1, 0, 0);
-    if (entry(&n, nullptr, sink.get()) == FLYTEPLUG_OK) {
+    if (entry(&n, nullptr, capture.sink()) == FLYTEPLUG_OK) {
       return absl::FailedPreconditionError(
           "the entry function returned OK for a NULL module pointer");
     }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/boundary/negotiation.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "rapidjson/document.h"
@@ -13,26 +14,6 @@
 #include "sandbox.h"
 
 namespace flyteplug::conformance {
-
-ErrorSink::ErrorSink() {
-  std::memset(&error_, 0, sizeof(error_));
-  error_.struct_size = sizeof(error_);
-  error_.caller_data = this;
-  error_.set = &ErrorSink::Set;
-}
-
-void ErrorSink::Set(flyteplug_error* self, flyteplug_status_code code,
-                    const char* message, size_t message_size) {
-  auto* sink = static_cast<ErrorSink*>(self->caller_data);
-  ++sink->set_calls_;
-  sink->code_ = code;
-  if (message == nullptr) {
-    sink->null_message_ = message_size != 0;
-    sink->message_.clear();
-  } else {
-    sink->message_.assign(message, message_size);
-  }
-}
 
 absl::StatusOr<OpenedModule> OpenModule(const std::string& path) {
   // A bare file name would make dlopen search the library path instead of
@@ -64,21 +45,17 @@ absl::StatusOr<const flyteplug_module*> LoadDescriptor(
     const std::string& path) {
   auto opened = OpenModule(path);
   if (!opened.ok()) return opened.status();
-  flyteplug_negotiation negotiation;
-  std::memset(&negotiation, 0, sizeof(negotiation));
-  negotiation.struct_size = sizeof(negotiation);
-  negotiation.host_abi_major = FLYTEPLUG_ABI_VERSION_MAJOR;
-  negotiation.host_abi_min_minor = 0;
-  negotiation.host_abi_max_minor = FLYTEPLUG_ABI_VERSION_MINOR;
+  flyteplug_negotiation negotiation = sdk::boundary::HostOffer();
   const flyteplug_module* module = nullptr;
-  ErrorSink sink;
+  sdk::boundary::ErrorCapture capture;
   SetSandboxProgress("the entry function");
-  flyteplug_status_code code = opened->entry(&negotiation, &module, sink.get());
+  flyteplug_status_code code =
+      opened->entry(&negotiation, &module, capture.sink());
   if (code != FLYTEPLUG_OK) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the entry function refused minors [0, ", FLYTEPLUG_ABI_VERSION_MINOR,
         "] of major ", FLYTEPLUG_ABI_VERSION_MAJOR, ": ", CodeName(code), ": ",
-        sink.message()));
+        capture.message()));
   }
   if (module == nullptr) {
     return absl::FailedPreconditionError(
@@ -94,19 +71,18 @@ absl::StatusOr<Instance> Instance::Create(const flyteplug_module* module,
     return absl::FailedPreconditionError(
         "the descriptor has no init or no deinit");
   }
-  flyteplug_init_args args;
-  std::memset(&args, 0, sizeof(args));
+  flyteplug_init_args args{};
   args.struct_size = sizeof(args);
   args.host = host.api();
-  args.config_json = BytesOf(config_json);
+  args.config_json = sdk::boundary::BytesOf(config_json);
   flyteplug_instance* instance = nullptr;
-  ErrorSink sink;
+  sdk::boundary::ErrorCapture capture;
   SetSandboxProgress(absl::StrCat("init(", config_json, ")"));
-  flyteplug_status_code code = module->init(&args, &instance, sink.get());
+  flyteplug_status_code code = module->init(&args, &instance, capture.sink());
   if (code != FLYTEPLUG_OK) {
     return absl::FailedPreconditionError(
         absl::StrCat("init with configuration ", config_json,
-                     " failed: ", CodeName(code), ": ", sink.message()));
+                     " failed: ", CodeName(code), ": ", capture.message()));
   }
   if (instance == nullptr) {
     return absl::FailedPreconditionError(
@@ -130,24 +106,17 @@ void Instance::Reset() {
   instance_ = nullptr;
 }
 
-flyteplug_bytes BytesOf(const std::string& s) {
-  flyteplug_bytes bytes;
-  bytes.data = reinterpret_cast<const uint8_t*>(s.data());
-  bytes.size = s.size();
-  return bytes;
-}
-
 CallRecord Invoke(const SlotCall& call) {
   CallRecord record;
   flyteplug_buffer out;
   std::memset(&out, 0, sizeof(out));
-  ErrorSink sink;
+  sdk::boundary::ErrorCapture capture;
   SetSandboxProgress(call.label);
-  record.code = call.invoke(&out, sink.get());
-  record.error_set_calls = sink.set_calls();
-  record.error_code = sink.code();
-  record.message = sink.message();
-  record.null_message = sink.null_message();
+  record.code = call.invoke(&out, capture.sink());
+  record.error_set_calls = capture.calls();
+  record.error_code = capture.code();
+  record.message = capture.message();
+  record.null_message = capture.null_message();
   if (record.code != FLYTEPLUG_OK) {
     flyteplug_buffer zero;
     std::memset(&zero, 0, sizeof(zero));

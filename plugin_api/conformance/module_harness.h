@@ -10,33 +10,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "flyteplug/plugin.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/error_sink.h"
 #include "test_host.h"
 
 namespace flyteplug::conformance {
-
-// A caller-side flyteplug_error that records every `set`.
-// THREADING: one call at a time, like the ABI says.
-class ErrorSink {
- public:
-  ErrorSink();
-  ErrorSink(const ErrorSink&) = delete;
-  ErrorSink& operator=(const ErrorSink&) = delete;
-
-  flyteplug_error* get() { return &error_; }
-  int set_calls() const { return set_calls_; }
-  flyteplug_status_code code() const { return code_; }
-  const std::string& message() const { return message_; }
-  bool null_message() const { return null_message_; }
-
- private:
-  static void Set(flyteplug_error* self, flyteplug_status_code code,
-                  const char* message, size_t message_size);
-  flyteplug_error error_;
-  int set_calls_ = 0;
-  flyteplug_status_code code_ = FLYTEPLUG_OK;
-  std::string message_;
-  bool null_message_ = false;
-};
 
 // A module opened with RTLD_NOW | RTLD_LOCAL. Never dlclosed: modules stay
 // resident unless they declare otherwise, and the suite runs in a child.
@@ -122,8 +100,8 @@ bool SameOutput(OutputKind kind, const std::string& a, const std::string& b);
 // Readable name of a status code ("INVALID_ARGUMENT", "ABI_VERSION_MISMATCH").
 std::string CodeName(flyteplug_status_code code);
 
-// Bytes view of a string.
-flyteplug_bytes BytesOf(const std::string& s);
+// Bytes view of a string (the boundary kit's).
+using sdk::boundary::BytesOf;
 
 }  // namespace flyteplug::conformance
 

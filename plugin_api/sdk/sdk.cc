@@ -3,23 +3,26 @@
 #include "flyteplug/sdk/sdk.h"
 
 #include <cstring>
-#include <exception>
 #include <mutex>
-#include <new>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/error_sink.h"
+#include "flyteplug/sdk/boundary/exception_guard.h"
+#include "flyteplug/sdk/boundary/sized_struct.h"
+#include "flyteplug/sdk/boundary/status.h"
 
 namespace flyteplug::sdk {
 
 flyteplug_status_code ToAbiCode(absl::StatusCode code) {
-  return static_cast<flyteplug_status_code>(code);
+  const auto abi = static_cast<flyteplug_status_code>(code);
+  return boundary::IsCanonicalCode(abi) ? abi : FLYTEPLUG_UNKNOWN;
 }
 
 absl::StatusCode FromAbiCode(flyteplug_status_code code) {
-  if (code >= 0 && code <= 16) return static_cast<absl::StatusCode>(code);
-  return absl::StatusCode::kInternal;
+  return boundary::CanonicalCodeOf(code);
 }
 
 Host::Host(const flyteplug_host_api* api) : api_(api) {}
@@ -34,49 +37,21 @@ void Host::Log(flyteplug_log_level level, absl::string_view message) const {
   api_->log(api_->host_data, level, message.data(), message.size());
 }
 
-namespace {
-
-// Collects the message a callee reports through a flyteplug_error.
-struct ErrorCapture {
-  flyteplug_error error;
-  flyteplug_status_code code = FLYTEPLUG_OK;
-  std::string message;
-
-  ErrorCapture() {
-    error.struct_size = sizeof(flyteplug_error);
-    error.caller_data = this;
-    error.set = &ErrorCapture::Set;
-  }
-  static void Set(flyteplug_error* self, flyteplug_status_code code,
-                  const char* message, size_t message_size) {
-    auto* capture = static_cast<ErrorCapture*>(self->caller_data);
-    capture->code = code;
-    capture->message.assign(message == nullptr ? "" : message,
-                            message == nullptr ? 0 : message_size);
-  }
-};
-
-}  // namespace
-
 absl::StatusOr<std::string> Host::GetSecret(absl::string_view key) const {
   if (api_ == nullptr || api_->get_secret == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("secret '", key, "': the host offers no secret lookup"));
   }
-  ErrorCapture capture;
+  boundary::ErrorCapture capture;
   flyteplug_buffer value{};
   flyteplug_status_code code = api_->get_secret(
-      api_->host_data, key.data(), key.size(), &value, &capture.error);
+      api_->host_data, key.data(), key.size(), &value, capture.sink());
   if (code != FLYTEPLUG_OK) {
-    if (value.release != nullptr) value.release(&value);
-    std::string message = capture.message.empty()
-                              ? absl::StrCat("secret '", key, "' not available")
-                              : capture.message;
-    return absl::Status(FromAbiCode(code), message);
+    boundary::ReleaseBuffer(&value);
+    return capture.StatusFor(code,
+                             absl::StrCat("secret '", key, "' not available"));
   }
-  std::string result(reinterpret_cast<const char*>(value.data), value.size);
-  if (value.release != nullptr) value.release(&value);
-  return result;
+  return boundary::TakeBuffer(&value);
 }
 
 int64_t Host::NowUnixNanos() const {
@@ -100,47 +75,18 @@ Instance* AsInstance(flyteplug_instance* instance) {
 
 flyteplug_status_code Fail(flyteplug_error* error, flyteplug_status_code code,
                            absl::string_view message) {
-  if (error != nullptr && error->set != nullptr) {
-    error->set(error, code, message.data(), message.size());
-  }
-  return code;
+  return boundary::ReportError(error, code, message);
 }
 
 flyteplug_status_code Fail(flyteplug_error* error, const absl::Status& status) {
-  if (status.message().empty()) {  // the ABI promises a message on failure
-    return Fail(error, ToAbiCode(status.code()),
-                absl::StrCat("the plugin failed with ",
-                             absl::StatusCodeToString(status.code()),
-                             " and no message"));
-  }
-  return Fail(error, ToAbiCode(status.code()), status.message());
+  return boundary::ReportStatus(error, status);
 }
 
 // Runs `body` behind the exception barrier.
 template <typename Body>
 flyteplug_status_code Guard(flyteplug_error* error, const char* what,
                             Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return Fail(error, FLYTEPLUG_RESOURCE_EXHAUSTED,
-                absl::StrCat(what, ": out of memory"));
-  } catch (const std::exception& e) {
-    return Fail(error, FLYTEPLUG_INTERNAL,
-                absl::StrCat(what, ": uncaught exception: ", e.what()));
-  } catch (...) {
-    return Fail(error, FLYTEPLUG_INTERNAL,
-                absl::StrCat(what, ": uncaught non-standard exception"));
-  }
-}
-
-void ReleaseString(flyteplug_buffer* buffer) {
-  if (buffer == nullptr || buffer->release == nullptr) return;
-  delete static_cast<std::string*>(buffer->private_data);
-  buffer->data = nullptr;
-  buffer->size = 0;
-  buffer->private_data = nullptr;
-  buffer->release = nullptr;
+  return boundary::GuardIntoSink(what, error, std::forward<Body>(body));
 }
 
 // Hands `value` to the caller as an owned buffer.
@@ -149,18 +95,12 @@ flyteplug_status_code Emit(std::string value, flyteplug_buffer* out,
   if (out == nullptr) {
     return Fail(error, FLYTEPLUG_INVALID_ARGUMENT, "output buffer is NULL");
   }
-  auto* owned = new std::string(std::move(value));
-  out->data = reinterpret_cast<const uint8_t*>(owned->data());
-  out->size = owned->size();
-  out->private_data = owned;
-  out->release = &ReleaseString;
+  boundary::EmitOwnedString(std::move(value), out);
   return FLYTEPLUG_OK;
 }
 
-absl::string_view View(flyteplug_bytes bytes) {
-  if (bytes.data == nullptr) return {};
-  return {reinterpret_cast<const char*>(bytes.data), bytes.size};
-}
+// Borrowed bytes as a string_view.
+constexpr auto View = &boundary::ViewOf;
 
 absl::Status ParseContext(flyteplug_bytes bytes,
                           flyteplug::abi::flyteplug::v1::TaskContext* context) {
@@ -354,17 +294,21 @@ flyteplug_status_code Init(const flyteplug_init_args* args,
       return Fail(error, FLYTEPLUG_INVALID_ARGUMENT,
                   "init: args or instance is NULL");
     }
-    if (args->struct_size <
-        offsetof(flyteplug_init_args, config_json) + sizeof(flyteplug_bytes)) {
-      return Fail(error, FLYTEPLUG_INVALID_ARGUMENT,
-                  absl::StrCat("init: flyteplug_init_args.struct_size ",
-                               args->struct_size, " is smaller than ",
-                               sizeof(flyteplug_init_args)));
+    flyteplug_init_args init_args{};
+    if (absl::Status s = boundary::ReadSizedStruct(
+            args,
+            {"flyteplug_init_args", "module",
+             offsetof(flyteplug_init_args, config_json) +
+                 sizeof(flyteplug_bytes),
+             FLYTEPLUG_INVALID_ARGUMENT},
+            &init_args);
+        !s.ok()) {
+      return Fail(error, boundary::PrefixMessage(s, "init: "));
     }
     const ModuleDefinition& definition = *TheDescriptor().definition;
     auto instance =
-        std::make_unique<Instance>(Instance{Host(args->host), {}, {}});
-    InitContext context{&instance->host, View(args->config_json)};
+        std::make_unique<Instance>(Instance{Host(init_args.host), {}, {}});
+    InitContext context{&instance->host, View(init_args.config_json)};
     if (definition.make_k8s) {
       auto plugin = definition.make_k8s(context);
       if (!plugin.ok()) return Fail(error, plugin.status());

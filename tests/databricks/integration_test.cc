@@ -27,7 +27,7 @@ class IntegrationTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(server_.ok()); }
 
   void TearDown() override {
-    Record(host_.AllLogs());
+    Record(host_.LogText());
     for (const std::string& output : outputs_) {
       EXPECT_FALSE(absl::StrContains(output, kToken))
           << "token leaked in: " << output;
@@ -207,7 +207,7 @@ TEST_F(IntegrationTest, TooManyRequestsHonoursRetryAfter) {
   EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/submit"), 2);
   EXPECT_EQ(server_.Runs()["count"].GetInt(), 1);
   // The wait chosen was the server's Retry-After, not the 10ms backoff.
-  std::string logs = host_.AllLogs();
+  std::string logs = host_.LogText();
   EXPECT_NE(logs.find("HTTP 429"), std::string::npos) << logs;
   EXPECT_NE(logs.find("slow down; retry 1 in 1s"), std::string::npos) << logs;
 }
@@ -222,7 +222,7 @@ TEST_F(IntegrationTest, RetryAfterBeyondBudgetGivesUp) {
   ASSERT_FALSE(resource.ok());
   EXPECT_EQ(resource.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(resource.status().message().find("runs/get"), std::string::npos);
-  EXPECT_NE(host_.AllLogs().find("would exceed retry.maxTotalTime"),
+  EXPECT_NE(host_.LogText().find("would exceed retry.maxTotalTime"),
             std::string::npos);
 }
 
@@ -371,7 +371,7 @@ TEST_F(IntegrationTest, UnauthenticatedAndForbidden) {
             "databricks runs/get: HTTP 403 Forbidden: [403] Invalid access "
             "token.");
   EXPECT_EQ(denied.status().message().find(wrong), std::string::npos);
-  EXPECT_EQ(host_.AllLogs().find(wrong), std::string::npos);
+  EXPECT_EQ(host_.LogText().find(wrong), std::string::npos);
   EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/get"), 2);
 }
 
@@ -397,7 +397,7 @@ TEST_F(IntegrationTest, CancelSendsNumericRunIdAndIsIdempotent) {
   std::string gone = absl::StrCat(R"({"instance":")", server_.base_url(),
                                   R"(","run_id":"77"})");
   EXPECT_TRUE(Record(plugin->Delete(gone)).ok());
-  EXPECT_NE(host_.AllLogs().find("Run 77 does not exist."), std::string::npos);
+  EXPECT_NE(host_.LogText().find("Run 77 does not exist."), std::string::npos);
 }
 
 TEST_F(IntegrationTest, RunIdAboveTwoToThe53IsKeptExact) {
@@ -543,7 +543,7 @@ TEST_F(IntegrationTest, TaskTokenUsedOnlyWhenAllowed) {
   auto denied = Record(plugin->Create(context));  // host token is used
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(host_.AllLogs().find("allowTokenInTask is false"),
+  EXPECT_NE(host_.LogText().find("allowTokenInTask is false"),
             std::string::npos);
 
   auto allowed = MakePlugin(R"(,"allowTokenInTask":true)");
@@ -555,7 +555,7 @@ TEST_F(IntegrationTest, TaskTokenUsedOnlyWhenAllowed) {
   for (const std::string& output : outputs_) {
     EXPECT_EQ(output.find(task_token), std::string::npos) << output;
   }
-  EXPECT_EQ(host_.AllLogs().find(task_token), std::string::npos);
+  EXPECT_EQ(host_.LogText().find(task_token), std::string::npos);
 }
 
 TEST_F(IntegrationTest, PlainHttpToNonLoopbackIsRefused) {

@@ -9,6 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
 #include "flyteplug/plugin.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/error_sink.h"
+#include "flyteplug/sdk/boundary/negotiation.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "gtest/gtest.h"
 #include "test_support.h"
@@ -21,17 +24,7 @@ using testing::FakeServer;
 using testing::kToken;
 using testing::TestHost;
 
-struct ErrorSink {
-  flyteplug_error error{sizeof(flyteplug_error), this, &ErrorSink::Set};
-  flyteplug_status_code code = FLYTEPLUG_OK;
-  std::string message;
-  static void Set(flyteplug_error* self, flyteplug_status_code code,
-                  const char* message, size_t size) {
-    auto* sink = static_cast<ErrorSink*>(self->caller_data);
-    sink->code = code;
-    sink->message.assign(message, size);
-  }
-};
+using sdk::boundary::ErrorCapture;
 
 std::string Take(flyteplug_buffer* buffer) {
   std::string out(reinterpret_cast<const char*>(buffer->data), buffer->size);
@@ -41,7 +34,7 @@ std::string Take(flyteplug_buffer* buffer) {
 }
 
 flyteplug_bytes Bytes(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+  return sdk::boundary::BytesOf(s);
 }
 
 class ModuleAbiTest : public ::testing::Test {
@@ -53,25 +46,25 @@ class ModuleAbiTest : public ::testing::Test {
     auto entry = reinterpret_cast<flyteplug_entry_v1_fn>(
         dlsym(handle_, FLYTEPLUG_ENTRY_SYMBOL_V1));
     ASSERT_NE(entry, nullptr);
-    flyteplug_negotiation negotiation{sizeof(negotiation), 1, 0, 0, 0};
-    ErrorSink sink;
-    ASSERT_EQ(entry(&negotiation, &module_, &sink.error), FLYTEPLUG_OK)
-        << sink.message;
+    flyteplug_negotiation negotiation = sdk::boundary::HostOffer();
+    ErrorCapture sink;
+    ASSERT_EQ(entry(&negotiation, &module_, sink.sink()), FLYTEPLUG_OK)
+        << sink.message();
     ASSERT_NE(module_, nullptr);
   }
 
   void TearDown() override {
     if (instance_ != nullptr) module_->deinit(instance_);
-    outputs_.push_back(host_.AllLogs());
+    outputs_.push_back(host_.LogText());
     for (const std::string& output : outputs_) {
       EXPECT_FALSE(absl::StrContains(output, kToken)) << output;
     }
     // Modules are not unloaded (not declared unloadable); keep the handle.
   }
 
-  flyteplug_status_code Init(const std::string& config, ErrorSink* sink) {
+  flyteplug_status_code Init(const std::string& config, ErrorCapture* sink) {
     flyteplug_init_args args{sizeof(args), host_.api(), Bytes(config)};
-    return module_->init(&args, &instance_, &sink->error);
+    return module_->init(&args, &instance_, sink->sink());
   }
 
   std::string FastConfig() const {
@@ -104,48 +97,51 @@ TEST_F(ModuleAbiTest, Descriptor) {
 }
 
 TEST_F(ModuleAbiTest, BadConfigurationFailsInitNamingThePath) {
-  ErrorSink sink;
+  ErrorCapture sink;
   EXPECT_EQ(Init(R"({"databricks":{"webApi":{"readRateLimiter":{"qps":"x"}}}})",
                  &sink),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_NE(sink.message.find("plugins.databricks.webApi.readRateLimiter.qps"),
-            std::string::npos)
-      << sink.message;
+  EXPECT_NE(
+      sink.message().find("plugins.databricks.webApi.readRateLimiter.qps"),
+      std::string::npos)
+      << sink.message();
   EXPECT_EQ(instance_, nullptr);
 }
 
 TEST_F(ModuleAbiTest, UnknownKeyIsAWarningNamingThePath) {
-  ErrorSink sink;
+  ErrorCapture sink;
   ASSERT_EQ(Init(R"({"databricks":{"databricksInstanse":"x"}})", &sink),
             FLYTEPLUG_OK)
-      << sink.message;
-  EXPECT_NE(host_.AllLogs().find("2: databricks: unknown configuration key "
-                                 "plugins.databricks.databricksInstanse"),
-            std::string::npos)
-      << host_.AllLogs();
+      << sink.message();
+  EXPECT_NE(
+      host_.LogText().find("WARNING: databricks: unknown configuration key "
+                           "plugins.databricks.databricksInstanse"),
+      std::string::npos)
+      << host_.LogText();
 }
 
 TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
-  ErrorSink init_sink;
-  ASSERT_EQ(Init(FastConfig(), &init_sink), FLYTEPLUG_OK) << init_sink.message;
+  ErrorCapture init_sink;
+  ASSERT_EQ(Init(FastConfig(), &init_sink), FLYTEPLUG_OK)
+      << init_sink.message();
   const flyteplug_webapi_vtable* web = module_->webapi;
   std::string context;
   ASSERT_TRUE(ExampleContext(server_.base_url()).SerializeToString(&context));
 
-  ErrorSink sink;
+  ErrorCapture sink;
   flyteplug_buffer rendered{};
   ASSERT_EQ(web->render_create_request(instance_, Bytes(context), &rendered,
-                                       &sink.error),
+                                       sink.sink()),
             FLYTEPLUG_OK)
-      << sink.message;
+      << sink.message();
   std::string request = Take(&rendered);
   outputs_.push_back(request);
   EXPECT_NE(request.find("Bearer <redacted>"), std::string::npos);
 
   flyteplug_buffer meta_buffer{};
-  ASSERT_EQ(web->create(instance_, Bytes(context), &meta_buffer, &sink.error),
+  ASSERT_EQ(web->create(instance_, Bytes(context), &meta_buffer, sink.sink()),
             FLYTEPLUG_OK)
-      << sink.message;
+      << sink.message();
   std::string meta = Take(&meta_buffer);
   outputs_.push_back(meta);
   EXPECT_NE(meta.find("\"run_id\":\"1000\""), std::string::npos) << meta;
@@ -156,16 +152,16 @@ TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
       flyteplug::abi::flyteplug::v1::SUCCESS};
   for (flyteplug::abi::flyteplug::v1::Phase phase : expected) {
     flyteplug_buffer resource_buffer{};
-    ASSERT_EQ(web->get(instance_, Bytes(meta), &resource_buffer, &sink.error),
+    ASSERT_EQ(web->get(instance_, Bytes(meta), &resource_buffer, sink.sink()),
               FLYTEPLUG_OK)
-        << sink.message;
+        << sink.message();
     std::string resource = Take(&resource_buffer);
     outputs_.push_back(resource);
     flyteplug_buffer phase_buffer{};
     ASSERT_EQ(web->status(instance_, Bytes(context), Bytes(resource),
-                          &phase_buffer, &sink.error),
+                          &phase_buffer, sink.sink()),
               FLYTEPLUG_OK)
-        << sink.message;
+        << sink.message();
     flyteplug::abi::flyteplug::v1::PhaseInfo info;
     ASSERT_TRUE(info.ParseFromString(Take(&phase_buffer)));
     outputs_.push_back(
@@ -175,16 +171,16 @@ TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
     EXPECT_EQ(info.logs(0).uri(),
               absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
   }
-  EXPECT_EQ(web->delete_resource(instance_, Bytes(meta), &sink.error),
+  EXPECT_EQ(web->delete_resource(instance_, Bytes(meta), sink.sink()),
             FLYTEPLUG_OK)
-      << sink.message;
+      << sink.message();
   rapidjson::Document runs = server_.Runs();
   EXPECT_EQ(runs["count"].GetInt(), 1);
   EXPECT_TRUE(runs["runs"]["1000"]["cancelled"].GetBool());
 }
 
 TEST_F(ModuleAbiTest, ErrorsCrossTheBoundaryWithTheirCodes) {
-  ErrorSink init_sink;
+  ErrorCapture init_sink;
   ASSERT_EQ(Init(FastConfig(), &init_sink), FLYTEPLUG_OK);
   const flyteplug_webapi_vtable* web = module_->webapi;
   auto bad = ExampleContext(server_.base_url());
@@ -196,29 +192,30 @@ TEST_F(ModuleAbiTest, ErrorsCrossTheBoundaryWithTheirCodes) {
       ->erase("new_cluster");
   std::string context;
   ASSERT_TRUE(bad.SerializeToString(&context));
-  ErrorSink sink;
+  ErrorCapture sink;
   flyteplug_buffer out{};
-  EXPECT_EQ(web->create(instance_, Bytes(context), &out, &sink.error),
+  EXPECT_EQ(web->create(instance_, Bytes(context), &out, sink.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_EQ(sink.code, FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_NE(sink.message.find("existing_cluster_id"), std::string::npos);
+  EXPECT_EQ(sink.code(), FLYTEPLUG_INVALID_ARGUMENT);
+  EXPECT_NE(sink.message().find("existing_cluster_id"), std::string::npos);
   EXPECT_EQ(out.release, nullptr);
-  outputs_.push_back(sink.message);
+  outputs_.push_back(sink.message());
 
   server_.AddFaults(
       R"({"get":[{"status":403,"body":"{\"error_code\":403,\"message\":\"Invalid access token.\"}"}]})");
   std::string meta = absl::StrCat(R"({"instance":")", server_.base_url(),
                                   R"(","run_id":"1"})");
-  EXPECT_EQ(web->get(instance_, Bytes(meta), &out, &sink.error),
+  EXPECT_EQ(web->get(instance_, Bytes(meta), &out, sink.sink()),
             FLYTEPLUG_PERMISSION_DENIED);
-  outputs_.push_back(sink.message);
-  EXPECT_EQ(web->get(instance_, Bytes("garbage"), &out, &sink.error),
+  outputs_.push_back(sink.message());
+  EXPECT_EQ(web->get(instance_, Bytes("garbage"), &out, sink.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_NE(sink.message.find("resource_meta"), std::string::npos);
+  EXPECT_NE(sink.message().find("resource_meta"), std::string::npos);
   EXPECT_EQ(
-      web->status(instance_, Bytes(context), Bytes("{}"), &out, &sink.error),
+      web->status(instance_, Bytes(context), Bytes("{}"), &out, sink.sink()),
       FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_NE(sink.message.find("resource.life_cycle_state"), std::string::npos);
+  EXPECT_NE(sink.message().find("resource.life_cycle_state"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -15,7 +15,6 @@
 #include "abi_json.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "flyteidl/core/tasks.pb.h"
 #include "gtest/gtest.h"
 
@@ -152,73 +151,6 @@ void FakeServer::SetStates(absl::string_view states_json) const {
 void FakeServer::AddFaults(absl::string_view faults_json) const {
   Post("/_control/faults", faults_json);
 }
-
-TestHost::TestHost() {
-  std::memset(&api_, 0, sizeof api_);
-  api_.struct_size = sizeof api_;
-  api_.host_data = this;
-  api_.log_enabled = &TestHost::LogEnabled;
-  api_.log = &TestHost::Log;
-  api_.get_secret = &TestHost::GetSecret;
-  api_.now_unix_nanos = &TestHost::Now;
-  secrets_["FLYTE_DATABRICKS_API_TOKEN"] = kToken;
-}
-
-void TestHost::SetSecret(const std::string& key, const std::string& value) {
-  std::lock_guard<std::mutex> lock(mu_);
-  secrets_[key] = value;
-}
-void TestHost::RemoveSecret(const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  secrets_.erase(key);
-}
-std::vector<std::string> TestHost::Logs() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return logs_;
-}
-std::string TestHost::AllLogs() const { return absl::StrJoin(Logs(), "\n"); }
-
-int32_t TestHost::LogEnabled(void*, flyteplug_log_level) { return 1; }
-
-void TestHost::Log(void* host, flyteplug_log_level level, const char* message,
-                   size_t size) {
-  auto* self = static_cast<TestHost*>(host);
-  std::lock_guard<std::mutex> lock(self->mu_);
-  self->logs_.push_back(
-      absl::StrCat(level, ": ", absl::string_view(message, size)));
-}
-
-namespace {
-void ReleaseSecret(flyteplug_buffer* buffer) {
-  delete static_cast<std::string*>(buffer->private_data);
-  buffer->release = nullptr;
-  buffer->data = nullptr;
-  buffer->size = 0;
-}
-}  // namespace
-
-flyteplug_status_code TestHost::GetSecret(void* host, const char* key,
-                                          size_t key_size,
-                                          flyteplug_buffer* value,
-                                          flyteplug_error* error) {
-  auto* self = static_cast<TestHost*>(host);
-  std::string name(key, key_size);
-  std::lock_guard<std::mutex> lock(self->mu_);
-  auto it = self->secrets_.find(name);
-  if (it == self->secrets_.end()) {
-    std::string message = absl::StrCat("no secret named ", name);
-    error->set(error, FLYTEPLUG_NOT_FOUND, message.data(), message.size());
-    return FLYTEPLUG_NOT_FOUND;
-  }
-  auto* copy = new std::string(it->second);
-  value->data = reinterpret_cast<const uint8_t*>(copy->data());
-  value->size = copy->size();
-  value->private_data = copy;
-  value->release = &ReleaseSecret;
-  return FLYTEPLUG_OK;
-}
-
-int64_t TestHost::Now(void*) { return 1700000000LL * 1000000000LL; }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);

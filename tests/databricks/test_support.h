@@ -1,19 +1,17 @@
 // Shared fixtures of the databricks tests: the fake Jobs API server process,
-// a recording host API, and TaskContext builders.
+// the test host, and TaskContext builders.
 #ifndef FLYTEPLUG_TESTS_DATABRICKS_TEST_SUPPORT_H_
 #define FLYTEPLUG_TESTS_DATABRICKS_TEST_SUPPORT_H_
 
 #include <sys/types.h>
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/plugin.h"
+#include "flyteplug/sdk/testing/fake_host.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::databricks::testing {
@@ -52,30 +50,10 @@ class FakeServer {
   int port_ = 0;
 };
 
-// A flyteplug_host_api that serves one secret and records every log line.
-class TestHost {
+// The SDK's fake host, serving kToken as FLYTE_DATABRICKS_API_TOKEN.
+class TestHost : public sdk::testing::FakeHost {
  public:
-  TestHost();
-  const flyteplug_host_api* api() const { return &api_; }
-  void SetSecret(const std::string& key, const std::string& value);
-  void RemoveSecret(const std::string& key);
-  std::vector<std::string> Logs() const;
-  std::string AllLogs() const;  // joined with '\n'
-
- private:
-  static int32_t LogEnabled(void* host, flyteplug_log_level level);
-  static void Log(void* host, flyteplug_log_level level, const char* message,
-                  size_t size);
-  static flyteplug_status_code GetSecret(void* host, const char* key,
-                                         size_t key_size,
-                                         flyteplug_buffer* value,
-                                         flyteplug_error* error);
-  static int64_t Now(void* host);
-
-  flyteplug_host_api api_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::string> secrets_;
-  std::vector<std::string> logs_;
+  TestHost() { SetSecret("FLYTE_DATABRICKS_API_TOKEN", kToken); }
 };
 
 // Reads a file; aborts the test binary (via gtest failure) when missing.

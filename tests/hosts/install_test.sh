@@ -40,6 +40,8 @@ for f in \
   include/flyteplug/sdk/arg_template.h include/flyteplug/sdk/phase_info.h \
   include/flyteplug/tasklog/template.h include/flyteplug/tasklog/time_format.h \
   include/flyteplug/flytek8s/pod_spec.h include/flyteplug/flytek8s/config.h \
+  include/flyteplug/sdk/boundary/status.h \
+  include/flyteplug/sdk/testing/fake_host.h lib/libflyteplug_sdk_testing.a \
   include/flyteplug/loader.h \
   include/flyteidl/core/tasks.pb.h include/flyteidl/plugins/spark.pb.h \
   include/flyteplug/v1/task_context.pb.h include/flyteplug/v1/phase_info.pb.h \

@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/loader_client.h"
+#include "flyteplug/sdk/testing/fake_host.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "gmock/gmock.h"
@@ -254,15 +255,14 @@ TEST(LoaderTest, AbsentSectionsAreOmitted) {
 }
 
 TEST(LoaderTest, UnknownKeysAreWarnedThroughTheHost) {
-  CapturingHost host;
+  sdk::testing::FakeHost host;
   auto client = OpenOnly({ALPHA_SO}, R"({
       "bogus": 1,
       "tasks": {"task-plugins": {"enabled-plugins": [], "extra": 2}},
       "plugins": {"alpha": {}, "zzz": {}}})",
                          host.api());
   ASSERT_TRUE(client.ok()) << client.status();
-  std::string all;
-  for (const auto& line : host.lines()) all += line + "\n";
+  const std::string all = host.LogText();
   EXPECT_THAT(all, HasSubstr("config: bogus: unknown top-level key"));
   EXPECT_THAT(all, HasSubstr("config: tasks.task-plugins.extra"));
   EXPECT_THAT(all, HasSubstr("config: plugins.zzz"));
@@ -275,7 +275,7 @@ TEST(LoaderTest, OlderHostTableIsZeroExtended) {
   struct {
     flyteplug_host_api api;
   } host{};
-  CapturingHost capturing;
+  sdk::testing::FakeHost capturing;
   host.api = *capturing.api();
   host.api.struct_size = offsetof(flyteplug_host_api, get_secret);
   host.api.get_secret = reinterpret_cast<decltype(host.api.get_secret)>(

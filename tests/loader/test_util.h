@@ -2,7 +2,6 @@
 #ifndef FLYTEPLUG_TESTS_LOADER_TEST_UTIL_H_
 #define FLYTEPLUG_TESTS_LOADER_TEST_UTIL_H_
 
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -10,33 +9,6 @@
 #include "flyteplug/loader_client.h"
 
 namespace flyteplug::testing {
-
-// A host API that records log lines and serves secrets from a fixed map.
-class CapturingHost {
- public:
-  CapturingHost() {
-    api_.struct_size = sizeof(api_);
-    api_.host_data = this;
-    api_.log_enabled = [](void*, flyteplug_log_level) -> int32_t { return 1; };
-    api_.log = [](void* data, flyteplug_log_level, const char* m, size_t n) {
-      auto* self = static_cast<CapturingHost*>(data);
-      std::lock_guard<std::mutex> lock(self->mu_);
-      self->lines_.emplace_back(m, n);
-    };
-    api_.get_secret = nullptr;  // modules see "no secret lookup"
-    api_.now_unix_nanos = [](void*) -> int64_t { return 1; };
-  }
-  const flyteplug_host_api* api() const { return &api_; }
-  std::vector<std::string> lines() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return lines_;
-  }
-
- private:
-  flyteplug_host_api api_{};
-  mutable std::mutex mu_;
-  std::vector<std::string> lines_;
-};
 
 inline absl::StatusOr<LoaderClient> OpenOnly(
     std::vector<std::string> paths, std::string config = "",

@@ -2,7 +2,6 @@
 // dlopened and called through the raw ABI of flyteplug/plugin.h.
 #include <dlfcn.h>
 
-#include <atomic>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -11,9 +10,13 @@
 #include "flyteplug/abi/flyteplug/v1/phase_info.pb.h"
 #include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/plugin.h"
+#include "flyteplug/sdk/boundary/buffer.h"
+#include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/sdk.h"
+#include "flyteplug/sdk/testing/fake_host.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sdk_test_context.h"
 
 namespace {
 
@@ -21,56 +24,8 @@ using ::testing::HasSubstr;
 
 // --- host side helpers -----------------------------------------------------
 
-struct Sink {
-  flyteplug_error error;
-  int calls = 0;
-  flyteplug_status_code code = FLYTEPLUG_OK;
-  std::string message;
-  Sink() {
-    error.struct_size = sizeof(error);
-    error.caller_data = this;
-    error.set = [](flyteplug_error* self, flyteplug_status_code code,
-                   const char* message, size_t size) {
-      auto* sink = static_cast<Sink*>(self->caller_data);
-      ++sink->calls;
-      sink->code = code;
-      sink->message.assign(message, size);
-    };
-  }
-};
-
-struct TestHost {
-  flyteplug_host_api api;
-  std::atomic<int> logs{0};
-  std::atomic<int> secrets_out{0};
-  std::atomic<int> secrets_released{0};
-  TestHost() {
-    std::memset(&api, 0, sizeof(api));
-    api.struct_size = sizeof(api);
-    api.host_data = this;
-    api.log_enabled = [](void*, flyteplug_log_level) -> int32_t { return 1; };
-    api.log = [](void* host, flyteplug_log_level, const char*, size_t) {
-      ++static_cast<TestHost*>(host)->logs;
-    };
-    api.get_secret = [](void* host, const char* key, size_t key_size,
-                        flyteplug_buffer* value,
-                        flyteplug_error*) -> flyteplug_status_code {
-      auto* self = static_cast<TestHost*>(host);
-      if (std::string(key, key_size) != "token") return FLYTEPLUG_NOT_FOUND;
-      ++self->secrets_out;
-      static const char kValue[] = "s3cr3t-value";
-      value->data = reinterpret_cast<const uint8_t*>(kValue);
-      value->size = sizeof(kValue) - 1;
-      value->private_data = self;
-      value->release = [](flyteplug_buffer* b) {
-        ++static_cast<TestHost*>(b->private_data)->secrets_released;
-        b->release = nullptr;
-      };
-      return FLYTEPLUG_OK;
-    };
-    api.now_unix_nanos = [](void*) -> int64_t { return 1; };
-  }
-};
+using Sink = flyteplug::sdk::boundary::ErrorCapture;
+using TestHost = flyteplug::sdk::testing::FakeHost;
 
 flyteplug_entry_v1_fn Entry(const char* path) {
   void* handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -91,19 +46,14 @@ const flyteplug_module* Load(const char* path) {
   flyteplug_negotiation n = Offer(1, 0, 0);
   const flyteplug_module* module = nullptr;
   Sink sink;
-  EXPECT_EQ(entry(&n, &module, &sink.error), FLYTEPLUG_OK) << sink.message;
+  EXPECT_EQ(entry(&n, &module, sink.sink()), FLYTEPLUG_OK) << sink.message();
   return module;
 }
 
-std::string Context(const std::string& mode) {
-  flyteplug::abi::flyteplug::v1::TaskContext context;
-  context.mutable_task_template()->set_type("sdk_test");
-  context.mutable_metadata()->set_generated_name(mode);
-  return context.SerializeAsString();
-}
+using ::flyteplug::sdk_test::Context;
 
 flyteplug_bytes Bytes(const std::string& s) {
-  return flyteplug_bytes{reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+  return flyteplug::sdk::boundary::BytesOf(s);
 }
 
 std::string Config(const std::string& mode) {
@@ -115,12 +65,13 @@ class K8sModule : public ::testing::Test {
   void SetUp() override {
     module_ = Load(SDK_TEST_K8S_MODULE);
     ASSERT_NE(module_, nullptr);
+    host_.SetSecret("token", "s3cr3t-value");
     std::string config = Config("ok");
-    flyteplug_init_args args{sizeof(flyteplug_init_args), &host_.api,
+    flyteplug_init_args args{sizeof(flyteplug_init_args), host_.api(),
                              Bytes(config)};
     Sink sink;
-    ASSERT_EQ(module_->init(&args, &instance_, &sink.error), FLYTEPLUG_OK)
-        << sink.message;
+    ASSERT_EQ(module_->init(&args, &instance_, sink.sink()), FLYTEPLUG_OK)
+        << sink.message();
   }
   void TearDown() override {
     if (instance_ != nullptr) module_->deinit(instance_);
@@ -131,7 +82,7 @@ class K8sModule : public ::testing::Test {
                               Sink* sink) {
     std::string context = Context(mode);
     return module_->k8s->build_resource(instance_, Bytes(context), out,
-                                        &sink->error);
+                                        sink->sink());
   }
 
   TestHost host_;
@@ -182,13 +133,13 @@ TEST(SdkNegotiation, AcceptsOlderAndNewerMinorsOfMajorOne) {
   const flyteplug_module* second = nullptr;
   Sink sink;
   flyteplug_negotiation n = Offer(1, 0, 0);
-  ASSERT_EQ(entry(&n, &first, &sink.error), FLYTEPLUG_OK);
+  ASSERT_EQ(entry(&n, &first, sink.sink()), FLYTEPLUG_OK);
   EXPECT_EQ(n.module_abi_minor, 0u);
   n = Offer(1, 0, 7);
-  ASSERT_EQ(entry(&n, &second, &sink.error), FLYTEPLUG_OK);
+  ASSERT_EQ(entry(&n, &second, sink.sink()), FLYTEPLUG_OK);
   EXPECT_EQ(n.module_abi_minor, uint32_t{FLYTEPLUG_ABI_VERSION_MINOR});
   EXPECT_EQ(first, second);  // one static descriptor
-  EXPECT_EQ(sink.calls, 0);
+  EXPECT_EQ(sink.calls(), 0);
 }
 
 TEST(SdkNegotiation, RefusesOtherMajorsNamingBoth) {
@@ -197,13 +148,13 @@ TEST(SdkNegotiation, RefusesOtherMajorsNamingBoth) {
   const flyteplug_module* module = nullptr;
   Sink sink;
   flyteplug_negotiation n = Offer(2, 0, 0);
-  EXPECT_EQ(entry(&n, &module, &sink.error), FLYTEPLUG_ABI_VERSION_MISMATCH);
+  EXPECT_EQ(entry(&n, &module, sink.sink()), FLYTEPLUG_ABI_VERSION_MISMATCH);
   EXPECT_EQ(module, nullptr);
-  EXPECT_EQ(sink.calls, 1);
-  EXPECT_EQ(sink.code, FLYTEPLUG_ABI_VERSION_MISMATCH);
-  EXPECT_THAT(sink.message, HasSubstr("abi_major"));
-  EXPECT_THAT(sink.message, HasSubstr("host 2"));
-  EXPECT_THAT(sink.message, HasSubstr("module 1"));
+  EXPECT_EQ(sink.calls(), 1);
+  EXPECT_EQ(sink.code(), FLYTEPLUG_ABI_VERSION_MISMATCH);
+  EXPECT_THAT(sink.message(), HasSubstr("abi_major"));
+  EXPECT_THAT(sink.message(), HasSubstr("host 2"));
+  EXPECT_THAT(sink.message(), HasSubstr("module 1"));
 }
 
 TEST(SdkNegotiation, RefusesUnspeakableMinorsAndBadStructs) {
@@ -213,27 +164,27 @@ TEST(SdkNegotiation, RefusesUnspeakableMinorsAndBadStructs) {
   {
     Sink sink;
     flyteplug_negotiation n = Offer(1, 5, 9);
-    EXPECT_EQ(entry(&n, &module, &sink.error), FLYTEPLUG_ABI_VERSION_MISMATCH);
-    EXPECT_THAT(sink.message, HasSubstr(">= 5"));
-    EXPECT_THAT(sink.message, HasSubstr("<= 0"));
+    EXPECT_EQ(entry(&n, &module, sink.sink()), FLYTEPLUG_ABI_VERSION_MISMATCH);
+    EXPECT_THAT(sink.message(), HasSubstr(">= 5"));
+    EXPECT_THAT(sink.message(), HasSubstr("<= 0"));
   }
   {
     Sink sink;
     flyteplug_negotiation n = Offer(1, 3, 1);
-    EXPECT_EQ(entry(&n, &module, &sink.error), FLYTEPLUG_ABI_VERSION_MISMATCH);
+    EXPECT_EQ(entry(&n, &module, sink.sink()), FLYTEPLUG_ABI_VERSION_MISMATCH);
   }
   {
     Sink sink;
     flyteplug_negotiation n = Offer(1, 0, 0);
     n.struct_size = 12;
-    EXPECT_EQ(entry(&n, &module, &sink.error), FLYTEPLUG_ABI_VERSION_MISMATCH);
-    EXPECT_THAT(sink.message, HasSubstr("struct_size"));
+    EXPECT_EQ(entry(&n, &module, sink.sink()), FLYTEPLUG_ABI_VERSION_MISMATCH);
+    EXPECT_THAT(sink.message(), HasSubstr("struct_size"));
   }
   {
     Sink sink;
-    EXPECT_EQ(entry(nullptr, &module, &sink.error), FLYTEPLUG_INVALID_ARGUMENT);
+    EXPECT_EQ(entry(nullptr, &module, sink.sink()), FLYTEPLUG_INVALID_ARGUMENT);
     flyteplug_negotiation n = Offer(1, 0, 0);
-    EXPECT_EQ(entry(&n, nullptr, &sink.error), FLYTEPLUG_INVALID_ARGUMENT);
+    EXPECT_EQ(entry(&n, nullptr, sink.sink()), FLYTEPLUG_INVALID_ARGUMENT);
     n = Offer(2, 0, 0);
     EXPECT_EQ(entry(&n, &module, nullptr), FLYTEPLUG_ABI_VERSION_MISMATCH);
   }
@@ -248,9 +199,14 @@ TEST(SdkCodes, AbslCodesMapBothWays) {
     EXPECT_EQ(flyteplug::sdk::ToAbiCode(absl_code), code);
     EXPECT_EQ(flyteplug::sdk::FromAbiCode(code), absl_code);
   }
+  // The one rule of flyteplug/sdk/boundary/status.h (the SDK used to map
+  // every ABI-specific code to kInternal).
+  EXPECT_EQ(flyteplug::sdk::FromAbiCode(FLYTEPLUG_ABI_VERSION_MISMATCH),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(flyteplug::sdk::FromAbiCode(FLYTEPLUG_ABI_STRUCT_TOO_NEW),
+            absl::StatusCode::kFailedPrecondition);
   for (flyteplug_status_code code : std::vector<flyteplug_status_code>{
-           FLYTEPLUG_ABI_VERSION_MISMATCH, FLYTEPLUG_ABI_STRUCT_TOO_NEW,
-           FLYTEPLUG_ABI_CONTRACT_VIOLATION, -1, 17, 999}) {
+           FLYTEPLUG_ABI_CONTRACT_VIOLATION, -1, 17, 999, 1003, 5000}) {
     EXPECT_EQ(flyteplug::sdk::FromAbiCode(code), absl::StatusCode::kInternal)
         << code;
   }
@@ -261,9 +217,10 @@ TEST_F(K8sModule, PluginStatusCodesCrossUnchanged) {
     Sink sink;
     flyteplug_buffer out{};
     EXPECT_EQ(Build("code:" + std::to_string(code), &out, &sink), code);
-    EXPECT_EQ(sink.calls, 1);
-    EXPECT_EQ(sink.code, code);
-    EXPECT_EQ(sink.message, "status " + std::to_string(code) + " from plugin");
+    EXPECT_EQ(sink.calls(), 1);
+    EXPECT_EQ(sink.code(), code);
+    EXPECT_EQ(sink.message(),
+              "status " + std::to_string(code) + " from plugin");
     EXPECT_EQ(out.release, nullptr);  // error path leaves the buffer alone
     EXPECT_EQ(out.data, nullptr);
   }
@@ -273,8 +230,8 @@ TEST_F(K8sModule, EmptyPluginMessageStillReportsOne) {
   Sink sink;
   flyteplug_buffer out{};
   EXPECT_EQ(Build("code:9:empty", &out, &sink), FLYTEPLUG_FAILED_PRECONDITION);
-  EXPECT_EQ(sink.calls, 1);
-  EXPECT_FALSE(sink.message.empty());
+  EXPECT_EQ(sink.calls(), 1);
+  EXPECT_FALSE(sink.message().empty());
 }
 
 // --- exception barrier ------------------------------------------------------
@@ -284,22 +241,22 @@ TEST_F(K8sModule, ExceptionsBecomeInternalWithTheMessage) {
     Sink sink;
     flyteplug_buffer out{};
     EXPECT_EQ(Build("throw", &out, &sink), FLYTEPLUG_INTERNAL);
-    EXPECT_EQ(sink.code, FLYTEPLUG_INTERNAL);
-    EXPECT_THAT(sink.message, HasSubstr("build_resource"));
-    EXPECT_THAT(sink.message, HasSubstr("plugin exploded"));
+    EXPECT_EQ(sink.code(), FLYTEPLUG_INTERNAL);
+    EXPECT_THAT(sink.message(), HasSubstr("build_resource"));
+    EXPECT_THAT(sink.message(), HasSubstr("plugin exploded"));
     EXPECT_EQ(out.release, nullptr);
   }
   {
     Sink sink;
     flyteplug_buffer out{};
     EXPECT_EQ(Build("throw_int", &out, &sink), FLYTEPLUG_INTERNAL);
-    EXPECT_THAT(sink.message, HasSubstr("non-standard exception"));
+    EXPECT_THAT(sink.message(), HasSubstr("non-standard exception"));
   }
   {
     Sink sink;
     flyteplug_buffer out{};
     EXPECT_EQ(Build("bad_alloc", &out, &sink), FLYTEPLUG_RESOURCE_EXHAUSTED);
-    EXPECT_THAT(sink.message, HasSubstr("out of memory"));
+    EXPECT_THAT(sink.message(), HasSubstr("out of memory"));
   }
   // The instance still works after an exception.
   Sink sink;
@@ -324,22 +281,22 @@ TEST(SdkInit, ExceptionsAndErrorsInTheFactory) {
            {"code:3", FLYTEPLUG_INVALID_ARGUMENT, "status 3 from plugin"},
            {"null", FLYTEPLUG_INTERNAL, "no plugin"}}) {
     std::string config = Config(c.mode);
-    flyteplug_init_args args{sizeof(flyteplug_init_args), &host.api,
+    flyteplug_init_args args{sizeof(flyteplug_init_args), host.api(),
                              Bytes(config)};
     flyteplug_instance* instance = nullptr;
     Sink sink;
-    EXPECT_EQ(m->init(&args, &instance, &sink.error), c.code) << c.mode;
-    EXPECT_THAT(sink.message, HasSubstr(c.message)) << c.mode;
+    EXPECT_EQ(m->init(&args, &instance, sink.sink()), c.code) << c.mode;
+    EXPECT_THAT(sink.message(), HasSubstr(c.message)) << c.mode;
     EXPECT_EQ(instance, nullptr) << c.mode;
   }
   flyteplug_instance* instance = nullptr;
   Sink sink;
-  EXPECT_EQ(m->init(nullptr, &instance, &sink.error),
+  EXPECT_EQ(m->init(nullptr, &instance, sink.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  flyteplug_init_args small{8, &host.api, {nullptr, 0}};
-  EXPECT_EQ(m->init(&small, &instance, &sink.error),
+  flyteplug_init_args small{8, host.api(), {nullptr, 0}};
+  EXPECT_EQ(m->init(&small, &instance, sink.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_THAT(sink.message, HasSubstr("struct_size"));
+  EXPECT_THAT(sink.message(), HasSubstr("struct_size"));
   EXPECT_EQ(instance, nullptr);
 }
 
@@ -348,8 +305,8 @@ TEST(SdkInit, ExceptionsAndErrorsInTheFactory) {
 TEST_F(K8sModule, OwnedBuffersCarryDataAndReleaseOnce) {
   Sink sink;
   flyteplug_buffer out{};
-  ASSERT_EQ(Build("ok", &out, &sink), FLYTEPLUG_OK) << sink.message;
-  EXPECT_EQ(sink.calls, 0);
+  ASSERT_EQ(Build("ok", &out, &sink), FLYTEPLUG_OK) << sink.message();
+  EXPECT_EQ(sink.calls(), 0);
   ASSERT_NE(out.release, nullptr);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(out.data), out.size),
             R"({"kind":"Test","name":"ok"})");
@@ -362,7 +319,7 @@ TEST_F(K8sModule, OwnedBuffersCarryDataAndReleaseOnce) {
   std::string resource = R"({"status":{}})";
   flyteplug_buffer phase{};
   ASSERT_EQ(module_->k8s->get_task_phase(instance_, Bytes(context),
-                                         Bytes(resource), &phase, &sink.error),
+                                         Bytes(resource), &phase, sink.sink()),
             FLYTEPLUG_OK);
   flyteplug::abi::flyteplug::v1::PhaseInfo parsed;
   ASSERT_TRUE(parsed.ParseFromArray(phase.data, static_cast<int>(phase.size)));
@@ -377,29 +334,29 @@ TEST_F(K8sModule, BadInputsAreInvalidArgument) {
   Sink sink;
   flyteplug_buffer out{};
   EXPECT_EQ(module_->k8s->build_resource(instance_, Bytes(garbage), &out,
-                                         &sink.error),
+                                         sink.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_THAT(sink.message, HasSubstr("task_context"));
+  EXPECT_THAT(sink.message(), HasSubstr("task_context"));
   EXPECT_EQ(out.release, nullptr);
 
   Sink null_data;
   EXPECT_EQ(module_->k8s->build_resource(instance_, flyteplug_bytes{nullptr, 5},
-                                         &out, &null_data.error),
+                                         &out, null_data.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_THAT(null_data.message, HasSubstr("NULL data"));
+  EXPECT_THAT(null_data.message(), HasSubstr("NULL data"));
 
   std::string context = Context("ok");
   Sink null_out;
   EXPECT_EQ(module_->k8s->build_resource(instance_, Bytes(context), nullptr,
-                                         &null_out.error),
+                                         null_out.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_THAT(null_out.message, HasSubstr("output buffer is NULL"));
+  EXPECT_THAT(null_out.message(), HasSubstr("output buffer is NULL"));
 
   Sink null_instance;
   EXPECT_EQ(module_->k8s->build_resource(nullptr, Bytes(context), &out,
-                                         &null_instance.error),
+                                         null_instance.sink()),
             FLYTEPLUG_INVALID_ARGUMENT);
-  EXPECT_THAT(null_instance.message, HasSubstr("instance is NULL"));
+  EXPECT_THAT(null_instance.message(), HasSubstr("instance is NULL"));
   // No error sink at all: still a code, no crash.
   EXPECT_EQ(
       module_->k8s->build_resource(instance_, Bytes(garbage), &out, nullptr),
@@ -407,15 +364,15 @@ TEST_F(K8sModule, BadInputsAreInvalidArgument) {
 }
 
 TEST_F(K8sModule, HostApiReachesThePlugin) {
-  EXPECT_GE(host_.logs.load(), 1);  // the factory logged
+  EXPECT_GE(host_.log_calls(), 1);  // the factory logged
   Sink sink;
   flyteplug_buffer out{};
-  ASSERT_EQ(Build("secret", &out, &sink), FLYTEPLUG_OK) << sink.message;
+  ASSERT_EQ(Build("secret", &out, &sink), FLYTEPLUG_OK) << sink.message();
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(out.data), out.size),
             R"({"secretBytes":12})");
   out.release(&out);
-  EXPECT_EQ(host_.secrets_out.load(), 1);
-  EXPECT_EQ(host_.secrets_released.load(), 1);
+  EXPECT_EQ(host_.secret_lookups(), 1);
+  EXPECT_EQ(host_.secret_releases(), 1);
 }
 
 // --- web-API family ----------------------------------------------------------
@@ -425,11 +382,11 @@ TEST(SdkWebApi, SlotsMapResultsAndErrors) {
   ASSERT_NE(m, nullptr);
   TestHost host;
   std::string config = Config("ok");
-  flyteplug_init_args args{sizeof(flyteplug_init_args), &host.api,
+  flyteplug_init_args args{sizeof(flyteplug_init_args), host.api(),
                            Bytes(config)};
   flyteplug_instance* instance = nullptr;
   Sink init_sink;
-  ASSERT_EQ(m->init(&args, &instance, &init_sink.error), FLYTEPLUG_OK);
+  ASSERT_EQ(m->init(&args, &instance, init_sink.sink()), FLYTEPLUG_OK);
   const flyteplug_webapi_vtable* v = m->webapi;
   auto text = [](const flyteplug_buffer& b) {
     return std::string(reinterpret_cast<const char*>(b.data), b.size);
@@ -438,34 +395,34 @@ TEST(SdkWebApi, SlotsMapResultsAndErrors) {
   std::string context = Context("ok");
   Sink sink;
   flyteplug_buffer out{};
-  ASSERT_EQ(v->create(instance, Bytes(context), &out, &sink.error),
+  ASSERT_EQ(v->create(instance, Bytes(context), &out, sink.sink()),
             FLYTEPLUG_OK);
   EXPECT_EQ(text(out), "meta:ok");
   out.release(&out);
   EXPECT_EQ(out.release, nullptr);
 
   std::string meta = "run-17";
-  ASSERT_EQ(v->get(instance, Bytes(meta), &out, &sink.error), FLYTEPLUG_OK);
+  ASSERT_EQ(v->get(instance, Bytes(meta), &out, sink.sink()), FLYTEPLUG_OK);
   EXPECT_EQ(text(out), "state-of:run-17");
   out.release(&out);
 
-  EXPECT_EQ(v->delete_resource(instance, Bytes(meta), &sink.error),
+  EXPECT_EQ(v->delete_resource(instance, Bytes(meta), sink.sink()),
             FLYTEPLUG_OK);
   std::string failing = "code:14";
   Sink delete_sink;
-  EXPECT_EQ(v->delete_resource(instance, Bytes(failing), &delete_sink.error),
+  EXPECT_EQ(v->delete_resource(instance, Bytes(failing), delete_sink.sink()),
             FLYTEPLUG_UNAVAILABLE);
-  EXPECT_EQ(delete_sink.message, "status 14 from plugin");
+  EXPECT_EQ(delete_sink.message(), "status 14 from plugin");
   std::string throwing = "throw";
   Sink get_sink;
-  EXPECT_EQ(v->get(instance, Bytes(throwing), &out, &get_sink.error),
+  EXPECT_EQ(v->get(instance, Bytes(throwing), &out, get_sink.sink()),
             FLYTEPLUG_INTERNAL);
-  EXPECT_THAT(get_sink.message, HasSubstr("get: uncaught exception"));
+  EXPECT_THAT(get_sink.message(), HasSubstr("get: uncaught exception"));
   EXPECT_EQ(out.release, nullptr);
 
   std::string resource = "{\"state\":\"RUNNING\"}";
   ASSERT_EQ(
-      v->status(instance, Bytes(context), Bytes(resource), &out, &sink.error),
+      v->status(instance, Bytes(context), Bytes(resource), &out, sink.sink()),
       FLYTEPLUG_OK);
   flyteplug::abi::flyteplug::v1::PhaseInfo phase;
   ASSERT_TRUE(phase.ParseFromArray(out.data, static_cast<int>(out.size)));
@@ -473,11 +430,11 @@ TEST(SdkWebApi, SlotsMapResultsAndErrors) {
   out.release(&out);
 
   ASSERT_EQ(
-      v->render_create_request(instance, Bytes(context), &out, &sink.error),
+      v->render_create_request(instance, Bytes(context), &out, sink.sink()),
       FLYTEPLUG_OK);
   EXPECT_THAT(text(out), HasSubstr("\"method\":\"POST\""));
   out.release(&out);
-  EXPECT_EQ(sink.calls, 0);
+  EXPECT_EQ(sink.calls(), 0);
   m->deinit(instance);
 }
 

@@ -3,7 +3,8 @@
 // Header-only; links flyteplug::loader. Every fallible call returns
 // absl::Status / absl::StatusOr. ABI-specific codes (>= 1000, plugin.h) have
 // no absl equivalent: they come back as kFailedPrecondition or kInternal with
-// the exact code attached as a payload; LoaderClient::AbiCode recovers it.
+// the exact code attached as a payload (the one rule of
+// flyteplug/sdk/boundary/status.h); LoaderClient::AbiCode recovers it.
 //
 // THREADING: a LoaderClient may be used from many threads at once once
 // opened; destruction (or move-assignment over it) must run alone.
@@ -17,12 +18,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/cord.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "flyteplug/loader.h"
+#include "flyteplug/sdk/boundary/status.h"
 
 namespace flyteplug {
 
@@ -53,15 +52,11 @@ class LoaderClient {
   };
 
   static constexpr absl::string_view kAbiCodePayloadUrl =
-      "type.googleapis.com/flyteplug.AbiStatusCode";
+      sdk::boundary::kAbiCodePayloadUrl;
 
   // The flyteplug status code behind `status` (exact for ABI codes).
   static flyteplug_status_code AbiCode(const absl::Status& status) {
-    if (auto payload = status.GetPayload(kAbiCodePayloadUrl)) {
-      int32_t code = 0;
-      if (absl::SimpleAtoi(std::string(*payload), &code)) return code;
-    }
-    return static_cast<flyteplug_status_code>(status.code());
+    return sdk::boundary::AbiCodeOf(status);
   }
 
   static absl::StatusOr<LoaderClient> Open(const Options& options) {
@@ -250,16 +245,8 @@ class LoaderClient {
     ~Status() { flyteplug_status_clear(&s); }
     absl::Status ToAbsl() const {
       if (s.code == FLYTEPLUG_OK) return absl::OkStatus();
-      std::string message = s.message == nullptr ? "" : s.message;
-      if (s.code > 0 && s.code <= 16) {
-        return absl::Status(static_cast<absl::StatusCode>(s.code), message);
-      }
-      absl::Status status(s.code == FLYTEPLUG_ABI_CONTRACT_VIOLATION
-                              ? absl::StatusCode::kInternal
-                              : absl::StatusCode::kFailedPrecondition,
-                          message);
-      status.SetPayload(kAbiCodePayloadUrl, absl::Cord(absl::StrCat(s.code)));
-      return status;
+      return sdk::boundary::AbiStatus(s.code,
+                                      s.message == nullptr ? "" : s.message);
     }
   };
 

@@ -30,8 +30,12 @@
 
 namespace flyteplug::sdk {
 
-// absl::Status <-> ABI status code. Codes 0-16 map one to one; ABI-specific
-// codes (>= 1000) become absl::StatusCode::kInternal on the way in.
+// absl::Status <-> ABI status code, by the one rule of
+// flyteplug/sdk/boundary/status.h: codes 0-16 map one to one; on the way in
+// ABI_VERSION_MISMATCH and ABI_STRUCT_TOO_NEW become kFailedPrecondition and
+// every other code kInternal. A plugin may return
+// flyteplug::sdk::boundary::AbiStatus(code, message) to report an
+// ABI-specific code exactly.
 flyteplug_status_code ToAbiCode(absl::StatusCode code);
 absl::StatusCode FromAbiCode(flyteplug_status_code code);
 
