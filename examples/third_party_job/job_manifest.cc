@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "arg_template.h"
+#include "flyteplug/sdk/arg_template.h"
 #include "flyteplug/sdk/struct_json.h"
 
 namespace k8s_job {
@@ -184,13 +184,15 @@ absl::StatusOr<Struct> BuildJob(
   if (container.command_size() > 0) {
     ListValue* command = SetList(main, "command");
     for (const std::string& part : container.command()) {
-      command->add_values()->set_string_value(RenderArg(part, context));
+      command->add_values()->set_string_value(
+          flyteplug::sdk::RenderArgTemplate(part, context));
     }
   }
   if (container.args_size() > 0) {
     ListValue* args = SetList(main, "args");
     for (const std::string& arg : container.args()) {
-      args->add_values()->set_string_value(RenderArg(arg, context));
+      args->add_values()->set_string_value(
+          flyteplug::sdk::RenderArgTemplate(arg, context));
     }
   }
   if (container.env_size() > 0 || !metadata.environment_variables().empty()) {

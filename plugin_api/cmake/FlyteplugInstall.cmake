@@ -4,7 +4,8 @@
 # defined. `cmake --install <build> --prefix P` produces:
 #
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
-#   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h}
+#   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h,
+#                        tasklog/*.h,flytek8s/*.h}
 #   P/include/flyteplug/sdk/{boundary,testing}/*.h  boundary kit, fake host
 #   P/include/{flyteidl,flyteplug}/**.pb.h   host-side generated headers
 #   P/include/flyteplug/abi/**.pb.h          module-side (lite) generated headers
@@ -13,6 +14,8 @@
 #   P/lib/libflyteplug_abi_proto.a           module-side generated code (lite, static)
 #   P/lib/libflyteplug_loader.so*            the loader (RPATH $ORIGIN)
 #   P/lib/libflyteplug_sdk.a                 the C++ SDK for module authors
+#   P/lib/libflyteplug_tasklog.a             Flyte's log-link templating
+#   P/lib/libflyteplug_flytek8s.a            Flyte's pod building (flytek8s)
 #   P/lib/libflyteplug_sdk_testing.a         FakeHost, ModuleUnderTest
 #   P/lib/libflyteplug_sdk_json.a            its JSON and configuration layer
 #   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
@@ -47,6 +50,8 @@ foreach(_pair IN ITEMS
         "flyteplug_plugin_api:plugin_api"
         "flyteplug_sdk_json:json"
         "flyteplug_sdk:sdk"
+        "flyteplug_tasklog:tasklog"
+        "flyteplug_flytek8s:flytek8s"
         "flyteplug_sdk_testing:sdk_testing"
         "flyteplug_loader:loader"
         "flyteplug_loader_client:loader_client")

@@ -7,13 +7,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "arg_template.h"
+#include "flyteplug/sdk/arg_template.h"
 #include "flyteplug/sdk/json.h"
 #include "instance.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
-#include "struct_json.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -42,7 +42,7 @@ absl::Status CustomTypeError(absl::string_view field,
                              absl::string_view expected, const Value& got) {
   return absl::InvalidArgumentError(
       absl::StrCat(kCustom, ".", field, ": expected ", expected, ", got ",
-                   plugins::DescribeKind(got)));
+                   sdk::DescribeKind(got)));
 }
 
 // Reads an optional string field of `custom`.
@@ -152,7 +152,7 @@ absl::Status JobSpecFromConf(const Struct& custom, rapidjson::Document* body) {
     return CustomTypeError("databricksConf", "an object", *conf);
   }
   static_cast<rapidjson::Value&>(*body) =
-      plugins::ToRapidJson(conf->struct_value(), body->GetAllocator());
+      sdk::ToRapidJson(conf->struct_value(), body->GetAllocator());
   return absl::OkStatus();
 }
 
@@ -187,7 +187,7 @@ absl::StatusOr<ContainerParts> ReadContainer(
     }
   }
   if (!has_fail_flag) parts.env.emplace_back("FLYTE_FAIL_ON_ERROR", "true");
-  parts.args = plugins::RenderArgTemplates(container.args(), context);
+  parts.args = sdk::RenderArgTemplates(container.args(), context);
   return parts;
 }
 
@@ -238,7 +238,7 @@ absl::Status NotebookTask(const Struct& custom, const std::string& path,
     }
     if (params->struct_value().fields_size() > 0) {
       task->payload.AddMember("base_parameters",
-                              plugins::ToRapidJson(params->struct_value(), a),
+                              sdk::ToRapidJson(params->struct_value(), a),
                               a);
     }
   }
@@ -428,7 +428,7 @@ absl::Status FillNewCluster(const Struct& custom,
     rapidjson::Value conf(rapidjson::kObjectType);
     if (spark_conf != nullptr &&
         spark_conf->kind_case() == Value::kStructValue) {
-      conf = plugins::ToRapidJson(spark_conf->struct_value(), a);
+      conf = sdk::ToRapidJson(spark_conf->struct_value(), a);
     } else if (spark_conf != nullptr &&
                spark_conf->kind_case() != Value::kNullValue) {
       return CustomTypeError("sparkConf", "an object", *spark_conf);

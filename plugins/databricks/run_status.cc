@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/json.h"
 #include "flyteplug/sdk/json_writer.h"
+#include "flyteplug/sdk/phase_info.h"
 #include "flyteplug/sdk/utf8.h"
 #include "resource_meta.h"
 
@@ -221,11 +222,13 @@ flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(
   if (failed) phase = failure.phase;
   info.set_phase(phase);
   info.set_reason(state.state_message);
-  if (previous.phase() == phase) {
-    info.set_version(previous.reason() == state.state_message
-                         ? previous.phase_version()
-                         : previous.phase_version() + 1);
-  }
+  // Flyte's Databricks plugin reports RUNNING without a message, so Flyte has
+  // no rule for a message that changes while the run runs. This module
+  // reports state_message in every phase, RUNNING included, so it carries
+  // the previous version while the phase stays and bumps it on every new
+  // message: the host records each one, and the version never goes back.
+  sdk::UpdatePhaseVersion(previous,
+                          sdk::PhaseVersionRule::kCarryPreviousVersion, &info);
   std::string link = ConsoleLink(state, link_to_run_page_url);
   if (!link.empty()) {
     auto* log = info.add_logs();
@@ -256,11 +259,8 @@ flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(
     error->set_message(message);
     error->set_kind(failure.kind);
   }
-  if (now_unix_nanos > 0) {
-    info.mutable_occurred_at()->set_seconds(now_unix_nanos / 1000000000);
-    info.mutable_occurred_at()->set_nanos(
-        static_cast<int32_t>(now_unix_nanos % 1000000000));
-  }
+  // 0 means no host clock (tests): occurred_at is left unset, not the epoch.
+  if (now_unix_nanos > 0) sdk::SetOccurredAt(now_unix_nanos, &info);
   return info;
 }
 

@@ -272,12 +272,6 @@ int NestingDepth(const Value& root) {
 
 }  // namespace
 
-K8sPluginConfig::K8sPluginConfig()
-    : store(std::make_unique<rapidjson::Document>()),
-      default_tolerations(rapidjson::kArrayType),
-      interruptible_tolerations(rapidjson::kArrayType),
-      resource_tolerations(rapidjson::kObjectType) {}
-
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
     absl::string_view config_json, std::vector<std::string>* warnings) {
   ModuleConfig config;

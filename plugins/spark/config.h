@@ -12,10 +12,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "flyteplug/flytek8s/config.h"
 #include "log_config.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::spark {
+
+using ::flyteplug::flytek8s::K8sPluginConfig;
 
 // One entry of `plugins.spark.features`.
 struct FeatureConfig {
@@ -59,48 +62,6 @@ struct SparkPluginConfig {
   // `enable-pod-template`: the pod spec is also passed through as the
   // operator's driver.template / executor.template (Flyte 2). Off: Flyte v1.
   bool enable_pod_template = false;
-};
-
-// `plugins.k8s` (Flyte's K8sPluginConfig). Kubernetes objects are kept as
-// JSON values owned by `store`; an unset object is null. Move-only.
-struct K8sPluginConfig {
-  K8sPluginConfig();
-  K8sPluginConfig(K8sPluginConfig&&) = default;
-  K8sPluginConfig& operator=(K8sPluginConfig&&) = default;
-
-  std::map<std::string, std::string> default_annotations = {
-      {"cluster-autoscaler.kubernetes.io/safe-to-evict", "false"}};
-  std::map<std::string, std::string> default_labels;
-  std::map<std::string, std::string> default_env_vars;
-  std::map<std::string, std::string> default_env_vars_from_env;
-  std::string default_cpus = "1000m";
-  std::string default_memory = "1024Mi";
-  std::map<std::string, std::string> default_node_selector;
-  std::map<std::string, std::string> interruptible_node_selector;
-  std::string scheduler_name;
-  std::string default_pod_template_name;
-  std::string image_pull_policy;
-  std::string gpu_device_node_label = "k8s.amazonaws.com/accelerator";
-  std::string gpu_partition_size_node_label =
-      "k8s.amazonaws.com/gpu-partition-size";
-  std::string gpu_resource_name = "nvidia.com/gpu";
-  std::vector<std::string> add_tolerations_for_extended_resources;
-  std::optional<bool> enable_host_networking_pod;
-  bool inject_finalizer = false;
-
-  // Owns the memory of the JSON values below.
-  std::unique_ptr<rapidjson::Document> store;
-  rapidjson::Value default_tolerations;        // array
-  rapidjson::Value interruptible_tolerations;  // array
-  rapidjson::Value resource_tolerations;       // object: name -> array
-  rapidjson::Value default_affinity;           // object or null
-  rapidjson::Value interruptible_node_selector_requirement;      // or null
-  rapidjson::Value non_interruptible_node_selector_requirement;  // or null
-  rapidjson::Value default_pod_security_context;                 // or null
-  rapidjson::Value default_security_context;                     // or null
-  rapidjson::Value default_pod_dns_config;                       // or null
-  rapidjson::Value gpu_unpartitioned_node_selector_requirement;  // or null
-  rapidjson::Value gpu_unpartitioned_toleration;                 // or null
 };
 
 struct ModuleConfig {

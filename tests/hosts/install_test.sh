@@ -37,6 +37,9 @@ mv "$WORK/staging" "$P"
 step "layout"
 for f in \
   include/flyteplug/plugin.h include/flyteplug/sdk/sdk.h \
+  include/flyteplug/sdk/arg_template.h include/flyteplug/sdk/phase_info.h \
+  include/flyteplug/tasklog/template.h include/flyteplug/tasklog/time_format.h \
+  include/flyteplug/flytek8s/pod_spec.h include/flyteplug/flytek8s/config.h \
   include/flyteplug/sdk/boundary/status.h \
   include/flyteplug/sdk/testing/fake_host.h lib/libflyteplug_sdk_testing.a \
   include/flyteplug/sdk/json.h include/flyteplug/sdk/config_reader.h \
@@ -51,6 +54,7 @@ for f in \
   share/flyteplug/proto/flyteidl/core/tasks.proto \
   share/flyteplug/proto/flyteplug/v1/task_context.proto \
   lib/libflyteplug_proto.so lib/libflyteplug_loader.so lib/libflyteplug_sdk.a \
+  lib/libflyteplug_tasklog.a lib/libflyteplug_flytek8s.a \
   lib/flyteplug/modules/libflyteplug_spark.so \
   lib/flyteplug/modules/libflyteplug_databricks.so \
   lib/cmake/flyteplug/flyteplugConfig.cmake \

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "abi_json.h"
-#include "arg_template.h"
 #include "flyteplug/abi/google/protobuf/struct.pb.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "gtest/gtest.h"
@@ -46,18 +45,6 @@ const Value& At(const Struct& object, std::initializer_list<const char*> path) {
     current = &value->struct_value();
   }
   return *value;
-}
-
-TEST(RenderArg, KnownTemplatesAreRenderedOthersKept) {
-  flyteplug::abi::flyteplug::v1::TaskContext context;
-  context.mutable_io()->set_input_path("s3://b/in.pb");
-  context.mutable_io()->set_output_prefix("s3://b/out");
-  EXPECT_EQ(RenderArg("{{.Input}}", context), "s3://b/in.pb");
-  EXPECT_EQ(RenderArg("x={{ .outputprefix }}/y", context), "x=s3://b/out/y");
-  EXPECT_EQ(RenderArg("{{.PrevCheckpointPrefix}}", context), "\"\"");
-  EXPECT_EQ(RenderArg("{{.Inputs.x}}", context), "{{.Inputs.x}}");
-  EXPECT_EQ(RenderArg("{{.Input", context), "{{.Input");
-  EXPECT_EQ(RenderArg("", context), "");
 }
 
 TEST(BuildJob, ExampleTaskBecomesABatchJob) {

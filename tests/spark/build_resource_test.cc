@@ -14,6 +14,8 @@
 #include "test_util.h"
 
 namespace flyteplug::spark::testing {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 namespace json = ::flyteplug::sdk::json;

@@ -10,6 +10,8 @@
 #include "gtest/gtest.h"
 
 namespace flyteplug::spark {
+
+namespace json = ::flyteplug::sdk::json;
 namespace {
 
 TEST(SparkConfig, DefaultsMatchFlyte) {

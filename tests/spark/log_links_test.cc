@@ -6,6 +6,9 @@
 #include "gtest/gtest.h"
 
 namespace flyteplug::spark {
+
+using ::flyteplug::tasklog::TaskLogInput;
+
 namespace {
 
 using ::flyteplug::abi::flyteidl::core::TaskLog;

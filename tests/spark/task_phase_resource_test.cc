@@ -5,6 +5,9 @@
 #include "gtest/gtest.h"
 
 namespace flyteplug::spark {
+
+using ::flyteplug::tasklog::kGoZeroTimeUnixSeconds;
+
 namespace {
 
 TEST(TaskPhaseResourceTest, ReadsEveryField) {

@@ -48,8 +48,8 @@ absl::StatusOr<std::string> Build(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
     int64_t now = kNow);
 
-// Checks `manifest` against the CRD schema in plugins/spark/schema/; a
-// violation fails the test.
+// Checks `manifest` against the CRD schema in plugins/spark/manifest/schema/;
+// a violation fails the test.
 void ExpectSchemaValid(absl::string_view manifest);
 
 rapidjson::Document ParseJson(absl::string_view json);
