@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/flytek8s/names.h"
 #include "flyteplug/flytek8s/pod_spec_check.h"
 #include "flyteplug/flytek8s/quantity.h"
 #include "flyteplug/sdk/arg_template.h"
@@ -24,25 +25,11 @@ absl::Status BadSpec(absl::string_view message) {
   return absl::InvalidArgumentError(message);
 }
 
-bool IsDnsLabel(absl::string_view name) {
-  if (name.empty() || name.size() > 63) return false;  // DNS-1123 label limit
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      return false;
-    }
-  }
-  return name.front() != '-' && name.back() != '-';
-}
-
 // k8s rand.String(4) alphabet; derived from the name so that the output is
 // deterministic (Flyte picks it at random).
 std::string FallbackContainerName(absl::string_view generated_name) {
   constexpr absl::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-  uint32_t hash = 2166136261u;  // 32-bit FNV-1a: offset basis, then prime
-  for (char c : generated_name) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 16777619u;
-  }
+  uint32_t hash = Fnv1a32(generated_name);
   std::string name;
   for (int i = 0; i < 4; ++i) {
     name.push_back(kAlphabet[hash % kAlphabet.size()]);

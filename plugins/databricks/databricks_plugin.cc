@@ -102,7 +102,7 @@ absl::StatusOr<std::string> DatabricksPlugin::TokenFor(
   return SecretToken();
 }
 
-absl::StatusOr<std::string> DatabricksPlugin::Create(
+absl::StatusOr<SubmitRequest> DatabricksPlugin::BuildRequest(
     const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
   absl::StatusOr<SubmitRequest> request =
       BuildSubmitRequest(context, config_, EnvInstance());
@@ -110,6 +110,13 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
   for (const std::string& warning : request->warnings) {
     Log(FLYTEPLUG_LOG_WARNING, absl::StrCat("databricks: ", warning));
   }
+  return request;
+}
+
+absl::StatusOr<std::string> DatabricksPlugin::Create(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
+  absl::StatusOr<SubmitRequest> request = BuildRequest(context);
+  if (!request.ok()) return request.status();
   std::string token;
   if (request->task_token.has_value()) {
     token = *request->task_token;
@@ -222,12 +229,8 @@ DatabricksPlugin::Status(
 
 absl::StatusOr<std::string> DatabricksPlugin::RenderCreateRequest(
     const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
-  absl::StatusOr<SubmitRequest> request =
-      BuildSubmitRequest(context, config_, EnvInstance());
+  absl::StatusOr<SubmitRequest> request = BuildRequest(context);
   if (!request.ok()) return request.status();
-  for (const std::string& warning : request->warnings) {
-    Log(FLYTEPLUG_LOG_WARNING, absl::StrCat("databricks: ", warning));
-  }
   rapidjson::Document out(rapidjson::kObjectType);
   auto& a = out.GetAllocator();
   out.AddMember("method", "POST", a);

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "flyteplug/sdk/sdk.h"
 #include "http_client.h"
+#include "request_builder.h"
 #include "resource_meta.h"
 
 namespace flyteplug::databricks {
@@ -56,6 +57,10 @@ class DatabricksPlugin : public flyteplug::sdk::WebApiPlugin {
   // (only with allowTokenInTask), else the host secret.
   absl::StatusOr<std::string> TokenFor(const ResourceMeta& meta) const;
   absl::StatusOr<std::string> SecretToken() const;
+  // BuildSubmitRequest with this instance's configuration; its warnings are
+  // logged here, once.
+  absl::StatusOr<SubmitRequest> BuildRequest(
+      const flyteplug::abi::flyteplug::v1::TaskContext& context) const;
   void Log(flyteplug_log_level level, absl::string_view message) const;
 
   const flyteplug::sdk::Host* host_;

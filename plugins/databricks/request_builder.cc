@@ -9,11 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/arg_template.h"
 #include "flyteplug/sdk/json.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 #include "instance.h"
 #include "rapidjson/document.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
-#include "flyteplug/sdk/struct_rapidjson.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -238,8 +237,7 @@ absl::Status NotebookTask(const Struct& custom, const std::string& path,
     }
     if (params->struct_value().fields_size() > 0) {
       task->payload.AddMember("base_parameters",
-                              sdk::ToRapidJson(params->struct_value(), a),
-                              a);
+                              sdk::ToRapidJson(params->struct_value(), a), a);
     }
   }
   if (user_git_source.IsObject()) {
@@ -529,10 +527,9 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
   request.idempotency_token = *token;
   json::Set(body, "idempotency_token", json::String(*token, a), a);
 
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  body.Accept(writer);
-  request.body.assign(buffer.GetString(), buffer.GetSize());
+  // The canonical writer (keys sorted): a Struct's map order is unspecified,
+  // and identical tasks must give identical request bytes.
+  request.body = json::Write(body);
   return request;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "flyteplug/flytek8s/names.h"
 
 namespace flyteplug::spark {
 namespace {
@@ -14,27 +15,6 @@ namespace {
 // Spark >= 3.2 rejects a longer executor pod name prefix (the executor pod
 // name, prefix plus "-exec-<n>", must stay a 63-character DNS label).
 constexpr size_t kMaxPodNamePrefix = 47;
-
-bool IsLabelChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-}
-
-bool IsDnsLabel(absl::string_view name, size_t max_length) {
-  if (name.empty() || name.size() > max_length) return false;
-  for (char c : name) {
-    if (!IsLabelChar(c)) return false;
-  }
-  return name.front() != '-' && name.back() != '-';
-}
-
-uint32_t Fnv1a(absl::string_view s) {
-  uint32_t hash = 2166136261u;  // 32-bit FNV-1a: offset basis, then prime
-  for (char c : s) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 16777619u;
-  }
-  return hash;
-}
 
 std::string TrimDashes(std::string s) {
   size_t begin = s.find_first_not_of('-');
@@ -96,19 +76,19 @@ std::optional<std::string> FeatureToggleName(absl::string_view key) {
 }
 
 std::string SanitizePodNamePrefix(absl::string_view name) {
-  if (IsDnsLabel(name, kMaxPodNamePrefix)) return std::string(name);
+  if (flytek8s::IsDnsLabel(name, kMaxPodNamePrefix)) return std::string(name);
   std::string out;
   out.reserve(name.size());
   for (char c : name) {
     char lower = absl::ascii_tolower(static_cast<unsigned char>(c));
-    char mapped = IsLabelChar(lower) ? lower : '-';
+    char mapped = flytek8s::IsDnsLabelChar(lower) ? lower : '-';
     if (mapped == '-' && !out.empty() && out.back() == '-') continue;
     out.push_back(mapped);
   }
   out = TrimDashes(std::move(out));
   if (!out.empty() && out.size() <= kMaxPodNamePrefix) return out;
   // Too long (or nothing left): readable head + hash of the original name.
-  std::string hash = absl::StrFormat("%08x", Fnv1a(name));
+  std::string hash = absl::StrFormat("%08x", flytek8s::Fnv1a32(name));
   std::string head =
       TrimDashes(out.substr(0, kMaxPodNamePrefix - hash.size() - 1));
   if (head.empty()) return absl::StrCat("spark-", hash);
