@@ -2,8 +2,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "flyteplug/sdk/struct_rapidjson.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "rapidjson/document.h"
 
 namespace flyteplug::sdk {
 
@@ -22,17 +25,10 @@ absl::StatusOr<Struct> StructFromJson(absl::string_view json) {
 }
 
 absl::StatusOr<std::string> StructToJson(const Struct& object) {
-  google::protobuf::Struct full;
-  if (!full.ParseFromString(object.SerializeAsString())) {
-    return absl::InternalError("Struct: wire conversion failed");
-  }
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(full, &json);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("JSON serialization failed: ",
-                                            std::string(status.message())));
-  }
-  return json;
+  rapidjson::Document document;
+  static_cast<rapidjson::Value&>(document) =
+      ToRapidJson(object, document.GetAllocator());
+  return json::Write(document);
 }
 
 }  // namespace flyteplug::sdk
