@@ -7,6 +7,9 @@
 #     (find_package(flyteplug), fresh build directory);
 #  3. runs the installed CLI: `plugins` lists spark, databricks and k8s-job,
 #     `conformance` passes the third-party module, `build` renders its task;
+#     a consumer project (tests/hosts/cmake_package) checks every
+#     flyteplug_*_DIR variable lies in the moved prefix and runs the
+#     documented add_test(... conformance ...) recipe through ctest;
 #  4. builds a C++ host with find_package(flyteplug) (flyteplug::loader_client)
 #     and a C host with the installed pkg-config file; the installed loader
 #     finds the installed modules with no path given;
@@ -127,6 +130,18 @@ if "$P/bin/flyteplug" conformance --help > /dev/null 2>&1 || \
 else
   echo "(the CLI has no conformance command yet)"
 fi
+
+step "package variables point inside the moved prefix; conformance from CTest"
+"$CMAKE" -S "$SRC/tests/hosts/cmake_package" -B "$WORK/cmake_package" \
+  -G "$GENERATOR" -DCMAKE_PREFIX_PATH="$P" -DFLYTEPLUG_EXPECTED_PREFIX="$P" \
+  -DMODULE_FILE="$MOD" > "$WORK/cmake_package.log" 2>&1 \
+  || { cat "$WORK/cmake_package.log"; fail "package variables"; }
+grep "flyteplug_" "$WORK/cmake_package.log"
+(cd "$WORK/cmake_package" && "$(dirname "$CMAKE")/ctest" --output-on-failure) \
+  > "$WORK/cmake_package_ctest.log" 2>&1 \
+  || { cat "$WORK/cmake_package_ctest.log"; fail "conformance via add_test"; }
+grep -q "1 tests passed\|100% tests passed" "$WORK/cmake_package_ctest.log" \
+  || { cat "$WORK/cmake_package_ctest.log"; fail "conformance test did not run"; }
 
 step "installed CLI: build"
 out=$("$P/bin/flyteplug" --plugin-dir "$JOB" build \
