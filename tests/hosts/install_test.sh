@@ -10,6 +10,8 @@
 #     a consumer project (tests/hosts/cmake_package) checks every
 #     flyteplug_*_DIR variable lies in the moved prefix and runs the
 #     documented add_test(... conformance ...) recipe through ctest;
+#     flyteplug_add_module(INSTALL) installs the example into a copy of the
+#     prefix, whose CLI then lists it with no --plugin-dir;
 #  4. builds a C++ host with find_package(flyteplug) (flyteplug::loader_client)
 #     and a C host with the installed pkg-config file; the installed loader
 #     finds the installed modules with no path given;
@@ -156,6 +158,23 @@ out=$("$P/bin/flyteplug" --plugin-dir "$JOB" phase \
   --task "$SRC/examples/third_party_job/example_task.json" \
   --resource "$WORK/job_running.json")
 echo "$out" | grep -q '"phase": *"RUNNING"' || fail "flyteplug phase: $out"
+
+step "flyteplug_add_module(INSTALL) into a copy of the prefix"
+P2=$WORK/prefix_with_job
+cp -a "$P" "$P2"
+"$CMAKE" -S "$SRC/examples/third_party_job" -B "$WORK/job_installed" \
+  -G "$GENERATOR" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$P2" \
+  > "$WORK/job_installed.log" 2>&1 \
+  && "$CMAKE" --build "$WORK/job_installed" >> "$WORK/job_installed.log" 2>&1 \
+  && "$CMAKE" --install "$WORK/job_installed" >> "$WORK/job_installed.log" 2>&1 \
+  || { cat "$WORK/job_installed.log"; fail "install the example module"; }
+INSTALLED_MOD=$P2/lib/flyteplug/modules/libflyteplug_k8s_job.so
+[ -f "$INSTALLED_MOD" ] || fail "no $INSTALLED_MOD"
+rpath=$(readelf -d "$INSTALLED_MOD" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]/\2/p')
+[ "$rpath" = '$ORIGIN/../..' ] || fail "$INSTALLED_MOD: RPATH/RUNPATH '$rpath'"
+out=$("$P2/bin/flyteplug" plugins)
+echo "$out" | grep -q "k8s-job" || fail "installed CLI does not list the installed k8s-job: $out"
+rm -rf "$P2"
 
 step "C++ host with find_package(flyteplug) and flyteplug::loader_client"
 "$CMAKE" -S "$SRC/tests/hosts/cmake_host" -B "$WORK/cmake_host" -G "$GENERATOR" \
