@@ -85,22 +85,28 @@ absl::StatusOr<std::vector<std::unique_ptr<ModuleFile>>> LoadModuleFiles(
   return loaded;
 }
 
-// Logs, as warnings through `host`, the configuration keys no loaded module
-// reads.
-void WarnUnknownKeys(const LoaderConfig& config,
-                     const std::vector<std::unique_ptr<ModuleFile>>& loaded,
-                     const flyteplug_host_api& host) {
+// Appends to `*warnings` the configuration keys no loaded module reads.
+void AppendUnknownKeyWarnings(
+    const LoaderConfig& config,
+    const std::vector<std::unique_ptr<ModuleFile>>& loaded,
+    std::vector<std::string>* warnings) {
   std::set<std::string> requested_sections;
   for (const auto& file : loaded) {
     requested_sections.insert(file->config_sections().begin(),
                               file->config_sections().end());
   }
-  for (const std::string& warning :
-       config.UnknownKeyWarnings(requested_sections)) {
-    if (host.log != nullptr) {
-      host.log(host.host_data, FLYTEPLUG_LOG_WARNING, warning.data(),
-               warning.size());
-    }
+  for (std::string& warning : config.UnknownKeyWarnings(requested_sections)) {
+    warnings->push_back(std::move(warning));
+  }
+}
+
+// Logs each of `warnings` through `host` at warning level.
+void LogWarnings(const std::vector<std::string>& warnings,
+                 const flyteplug_host_api& host) {
+  if (host.log == nullptr) return;
+  for (const std::string& warning : warnings) {
+    host.log(host.host_data, FLYTEPLUG_LOG_WARNING, warning.data(),
+             warning.size());
   }
 }
 
@@ -171,16 +177,19 @@ absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
   for (const auto& file : *loaded) {
     described.push_back({file->id(), file->path(), file->claims()});
   }
-  absl::StatusOr<std::vector<size_t>> enabled =
-      SelectEnabled(described, config->enabled_plugins());
-  if (!enabled.ok()) return enabled.status();
-  absl::StatusOr<std::map<std::string, size_t>> registry =
-      BuildRegistry(described, *enabled, config->default_for_task_types());
+  std::vector<std::string> warnings;
+  AppendUnknownKeyWarnings(*config, *loaded, &warnings);
+  std::vector<size_t> enabled =
+      SelectEnabled(described, config->enabled_plugins(), &warnings);
+  absl::StatusOr<Registry> registry = BuildRegistry(
+      described, enabled, config->default_for_task_types(), &warnings);
   if (!registry.ok()) return registry.status();
 
-  WarnUnknownKeys(*config, *loaded, *loader->host_);
-  if (absl::Status s =
-          loader->InitEnabled(*config, *registry, *enabled, *std::move(loaded));
+  LogWarnings(warnings, *loader->host_);
+  loader->unserved_.insert(registry->unserved.begin(),
+                           registry->unserved.end());
+  if (absl::Status s = loader->InitEnabled(*config, registry->served, enabled,
+                                           *std::move(loaded));
       !s.ok()) {
     return s;  // ~Loader deinitialises the instances created so far
   }
@@ -252,6 +261,13 @@ Loader::~Loader() {
 absl::StatusOr<size_t> Loader::Resolve(absl::string_view task_type) const {
   auto it = registry_.find(std::string(task_type));
   if (it != registry_.end()) return it->second;
+  if (auto absent = unserved_.find(task_type); absent != unserved_.end()) {
+    return absl::NotFoundError(absl::StrCat(
+        "task type '", task_type,
+        "' is not served: tasks.task-plugins.default-for-task-types.",
+        task_type, " names module '", absent->second,
+        "', which is not loaded"));
+  }
   std::vector<std::string> served;
   for (const auto& [type, index] : registry_) served.push_back(type);
   return absl::NotFoundError(absl::StrCat(

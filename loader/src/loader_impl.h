@@ -96,6 +96,8 @@ class Loader {
   // Loaded but not enabled: kept so their handles follow the unload rule.
   std::vector<std::unique_ptr<ModuleFile>> disabled_;
   std::map<std::string, size_t, std::less<>> registry_;
+  // Task type -> the absent module its default-for-task-types entry names.
+  std::map<std::string, std::string, std::less<>> unserved_;
 };
 
 }  // namespace flyteplug::loader

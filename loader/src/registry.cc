@@ -15,11 +15,18 @@ std::string LoadedIds(const std::vector<RegistryModule>& loaded) {
   return absl::StrJoin(ids, ", ");
 }
 
+std::vector<RegistryModule>::const_iterator FindModule(
+    const std::vector<RegistryModule>& loaded, const std::string& id) {
+  return std::find_if(loaded.begin(), loaded.end(),
+                      [&](const RegistryModule& m) { return m.id == id; });
+}
+
 }  // namespace
 
-absl::StatusOr<std::vector<size_t>> SelectEnabled(
+std::vector<size_t> SelectEnabled(
     const std::vector<RegistryModule>& loaded,
-    const std::vector<std::string>& enabled_plugins) {
+    const std::vector<std::string>& enabled_plugins,
+    std::vector<std::string>* warnings) {
   std::vector<size_t> enabled;
   if (enabled_plugins.empty()) {
     for (size_t i = 0; i < loaded.size(); ++i) enabled.push_back(i);
@@ -27,12 +34,13 @@ absl::StatusOr<std::vector<size_t>> SelectEnabled(
   }
   for (size_t e = 0; e < enabled_plugins.size(); ++e) {
     const std::string& id = enabled_plugins[e];
-    auto it = std::find_if(loaded.begin(), loaded.end(),
-                           [&](const RegistryModule& m) { return m.id == id; });
-    if (it == loaded.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
+    const bool repeated =
+        std::find(enabled_plugins.begin(), enabled_plugins.begin() + e, id) !=
+        enabled_plugins.begin() + e;
+    if (FindModule(loaded, id) == loaded.end() && !repeated) {
+      warnings->push_back(absl::StrCat(
           "config: tasks.task-plugins.enabled-plugins[", e, "]: module '", id,
-          "' is not loaded (loaded: ", LoadedIds(loaded), ")"));
+          "' is not loaded, ignored (loaded: ", LoadedIds(loaded), ")"));
     }
   }
   for (size_t i = 0; i < loaded.size(); ++i) {
@@ -44,20 +52,23 @@ absl::StatusOr<std::vector<size_t>> SelectEnabled(
   return enabled;
 }
 
-absl::StatusOr<std::map<std::string, size_t>> BuildRegistry(
+absl::StatusOr<Registry> BuildRegistry(
     const std::vector<RegistryModule>& loaded,
     const std::vector<size_t>& enabled,
-    const std::map<std::string, std::string>& default_for_task_types) {
-  std::map<std::string, size_t> registry;
+    const std::map<std::string, std::string>& default_for_task_types,
+    std::vector<std::string>* warnings) {
+  Registry result;
+  std::map<std::string, size_t>& registry = result.served;
   for (const auto& [type, id] : default_for_task_types) {
     const std::string where = absl::StrCat(
         "config: tasks.task-plugins.default-for-task-types.", type);
-    auto it = std::find_if(loaded.begin(), loaded.end(),
-                           [&](const RegistryModule& m) { return m.id == id; });
+    auto it = FindModule(loaded, id);
     if (it == loaded.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": module '", id,
-                       "' is not loaded (loaded: ", LoadedIds(loaded), ")"));
+      warnings->push_back(absl::StrCat(
+          where, ": module '", id, "' is not loaded; task type '", type,
+          "' is not served (loaded: ", LoadedIds(loaded), ")"));
+      result.unserved[type] = id;
+      continue;
     }
     size_t index = static_cast<size_t>(it - loaded.begin());
     if (std::find(enabled.begin(), enabled.end(), index) == enabled.end()) {
@@ -88,7 +99,10 @@ absl::StatusOr<std::map<std::string, size_t>> BuildRegistry(
     }
   }
   for (const auto& [type, indices] : claimants) {
-    if (registry.count(type) != 0) continue;  // settled by a default entry
+    // Settled by a default entry (served, or deliberately not served).
+    if (registry.count(type) != 0 || result.unserved.count(type) != 0) {
+      continue;
+    }
     if (indices.size() > 1) {
       std::vector<std::string> who;
       for (size_t index : indices) {
@@ -103,7 +117,7 @@ absl::StatusOr<std::map<std::string, size_t>> BuildRegistry(
     }
     registry[type] = indices.front();
   }
-  return registry;
+  return result;
 }
 
 }  // namespace flyteplug::loader

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -150,6 +150,48 @@ TEST_F(CliTest, BadConfigExitsTwoNamingFile) {
   r = Run(WithTestModules({"--config", tmp_ + "/absent.json", "plugins"}));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("absent.json"));
+}
+
+size_t Occurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// Deliberate change: propeller's built-in plugin ids in enabled-plugins and
+// default-for-task-types are warned about once each and ignored.
+TEST_F(CliTest, UnknownPluginIdsAreWarnedOnceAndIgnored) {
+  std::string config = Write("stock.yaml",
+                             "tasks:\n"
+                             "  task-plugins:\n"
+                             "    enabled-plugins: [container, sidecar, "
+                             "k8s-array, alpha]\n"
+                             "    default-for-task-types:\n"
+                             "      container: container\n"
+                             "      container_array: k8s-array\n");
+  ProcessResult r = Run(WithTestModules({"--config", config, "plugins"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("alpha\t"));
+  EXPECT_THAT(r.out, Not(HasSubstr("beta\t")));
+  for (const char* id : {"container", "sidecar", "k8s-array"}) {
+    EXPECT_EQ(Occurrences(r.err, absl::StrCat("module '", id,
+                                              "' is not loaded, ignored")),
+              1u)
+        << id << ": " << r.err;
+  }
+  EXPECT_EQ(Occurrences(r.err,
+                        "default-for-task-types.container: module "
+                        "'container' is not loaded"),
+            1u)
+      << r.err;
+  EXPECT_EQ(Occurrences(r.err,
+                        "default-for-task-types.container_array: "
+                        "module 'k8s-array' is not loaded"),
+            1u)
+      << r.err;
 }
 
 TEST_F(CliTest, BadTaskInputExitsTwoNamingFileAndField) {
@@ -327,6 +369,26 @@ TEST_F(CliTest, ShippedModulesAndExamples) {
   ASSERT_EQ(databricks.exit_code, 0) << databricks.err;
   EXPECT_THAT(databricks.out, HasSubstr("\"method\": \"POST\""));
   EXPECT_THAT(databricks.out, HasSubstr("/api/2.1/jobs/runs/submit"));
+}
+
+// A stock propeller plugin list: only spark is here, so only spark serves.
+TEST_F(CliTest, StockPropellerPluginListLoads) {
+  std::string config = Write(
+      "propeller.json", R"({"tasks":{"task-plugins":{"enabled-plugins":)"
+                        R"(["container","sidecar","k8s-array","spark"]}}})");
+  ProcessResult plugins = Run({"--config", config, "plugins"});
+  ASSERT_EQ(plugins.exit_code, 0) << plugins.err;
+  EXPECT_THAT(plugins.out, HasSubstr("spark\t"));
+  EXPECT_THAT(plugins.out, Not(HasSubstr("databricks\t")));
+  EXPECT_THAT(plugins.err,
+              HasSubstr("config: tasks.task-plugins.enabled-plugins[0]: "
+                        "module 'container' is not loaded, ignored"));
+  ProcessResult spark =
+      Run({"build", "--task", EXAMPLES_DIR "/tasks/pyspark_task.json",
+           "--config", config});
+  ASSERT_EQ(spark.exit_code, 0) << spark.err;
+  EXPECT_THAT(spark.out, HasSubstr("\"kind\": \"SparkApplication\""));
+  EXPECT_THAT(spark.err, HasSubstr("'k8s-array' is not loaded, ignored"));
 }
 #endif
 

@@ -7,6 +7,11 @@
 #     (find_package(flyteplug), fresh build directory);
 #  3. runs the installed CLI: `plugins` lists spark, databricks and k8s-job,
 #     `conformance` passes the third-party module, `build` renders its task;
+#     a consumer project (tests/hosts/cmake_package) checks every
+#     flyteplug_*_DIR variable lies in the moved prefix and runs the
+#     documented add_test(... conformance ...) recipe through ctest;
+#     flyteplug_add_module(INSTALL) installs the example into a copy of the
+#     prefix, whose CLI then lists it with no --plugin-dir;
 #  4. builds a C++ host with find_package(flyteplug) (flyteplug::loader_client)
 #     and a C host with the installed pkg-config file; the installed loader
 #     finds the installed modules with no path given;
@@ -128,6 +133,18 @@ else
   echo "(the CLI has no conformance command yet)"
 fi
 
+step "package variables point inside the moved prefix; conformance from CTest"
+"$CMAKE" -S "$SRC/tests/hosts/cmake_package" -B "$WORK/cmake_package" \
+  -G "$GENERATOR" -DCMAKE_PREFIX_PATH="$P" -DFLYTEPLUG_EXPECTED_PREFIX="$P" \
+  -DMODULE_FILE="$MOD" > "$WORK/cmake_package.log" 2>&1 \
+  || { cat "$WORK/cmake_package.log"; fail "package variables"; }
+grep "flyteplug_" "$WORK/cmake_package.log"
+(cd "$WORK/cmake_package" && "$(dirname "$CMAKE")/ctest" --output-on-failure) \
+  > "$WORK/cmake_package_ctest.log" 2>&1 \
+  || { cat "$WORK/cmake_package_ctest.log"; fail "conformance via add_test"; }
+grep -q "1 tests passed\|100% tests passed" "$WORK/cmake_package_ctest.log" \
+  || { cat "$WORK/cmake_package_ctest.log"; fail "conformance test did not run"; }
+
 step "installed CLI: build"
 out=$("$P/bin/flyteplug" --plugin-dir "$JOB" build \
   --task "$SRC/examples/third_party_job/example_task.json")
@@ -141,6 +158,23 @@ out=$("$P/bin/flyteplug" --plugin-dir "$JOB" phase \
   --task "$SRC/examples/third_party_job/example_task.json" \
   --resource "$WORK/job_running.json")
 echo "$out" | grep -q '"phase": *"RUNNING"' || fail "flyteplug phase: $out"
+
+step "flyteplug_add_module(INSTALL) into a copy of the prefix"
+P2=$WORK/prefix_with_job
+cp -a "$P" "$P2"
+"$CMAKE" -S "$SRC/examples/third_party_job" -B "$WORK/job_installed" \
+  -G "$GENERATOR" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$P2" \
+  > "$WORK/job_installed.log" 2>&1 \
+  && "$CMAKE" --build "$WORK/job_installed" >> "$WORK/job_installed.log" 2>&1 \
+  && "$CMAKE" --install "$WORK/job_installed" >> "$WORK/job_installed.log" 2>&1 \
+  || { cat "$WORK/job_installed.log"; fail "install the example module"; }
+INSTALLED_MOD=$P2/lib/flyteplug/modules/libflyteplug_k8s_job.so
+[ -f "$INSTALLED_MOD" ] || fail "no $INSTALLED_MOD"
+rpath=$(readelf -d "$INSTALLED_MOD" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]/\2/p')
+[ "$rpath" = '$ORIGIN/../..' ] || fail "$INSTALLED_MOD: RPATH/RUNPATH '$rpath'"
+out=$("$P2/bin/flyteplug" plugins)
+echo "$out" | grep -q "k8s-job" || fail "installed CLI does not list the installed k8s-job: $out"
+rm -rf "$P2"
 
 step "C++ host with find_package(flyteplug) and flyteplug::loader_client"
 "$CMAKE" -S "$SRC/tests/hosts/cmake_host" -B "$WORK/cmake_host" -G "$GENERATOR" \

@@ -61,27 +61,56 @@ TEST(RegistryTest, RulesOfFlyte) {
       {"databricks", "/m/db.so", {{"databricks", false}, {"spark", true}}},
       {"other", "/m/other.so", {{"spark", false}}},
   };
-  auto two = BuildRegistry(loaded, {0, 1}, {});
+  std::vector<std::string> warnings;
+  auto two = BuildRegistry(loaded, {0, 1}, {}, &warnings);
   ASSERT_TRUE(two.ok());
-  EXPECT_EQ(two->at("spark"), 0u);
-  EXPECT_EQ(two->at("databricks"), 1u);
+  EXPECT_EQ(two->served.at("spark"), 0u);
+  EXPECT_EQ(two->served.at("databricks"), 1u);
 
-  auto conflict = BuildRegistry(loaded, {0, 1, 2}, {});
+  auto conflict = BuildRegistry(loaded, {0, 1, 2}, {}, &warnings);
   ASSERT_FALSE(conflict.ok());
   EXPECT_EQ(conflict.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(conflict.status().message(),
               HasSubstr("task type 'spark' is claimed by modules 'spark' "
                         "(/m/spark.so) and 'other' (/m/other.so)"));
 
-  auto chosen = BuildRegistry(loaded, {0, 1, 2}, {{"spark", "databricks"}});
+  auto chosen =
+      BuildRegistry(loaded, {0, 1, 2}, {{"spark", "databricks"}}, &warnings);
   ASSERT_TRUE(chosen.ok()) << chosen.status();
-  EXPECT_EQ(chosen->at("spark"), 1u);
+  EXPECT_EQ(chosen->served.at("spark"), 1u);
 
-  auto enabled = SelectEnabled(loaded, {"other", "spark"});
-  ASSERT_TRUE(enabled.ok());
-  EXPECT_THAT(*enabled, ElementsAre(0u, 2u));
-  EXPECT_FALSE(SelectEnabled(loaded, {"nope"}).ok());
-  EXPECT_TRUE(SelectEnabled(loaded, {}).ok());
+  EXPECT_THAT(SelectEnabled(loaded, {"other", "spark"}, &warnings),
+              ElementsAre(0u, 2u));
+  EXPECT_THAT(SelectEnabled(loaded, {}, &warnings), ElementsAre(0u, 1u, 2u));
+  EXPECT_TRUE(warnings.empty());
+}
+
+// Deliberate change: unknown ids are warnings, not errors (propeller's
+// behaviour for plugins it does not have).
+TEST(RegistryTest, UnknownIdsAreWarnedOnceAndIgnored) {
+  std::vector<RegistryModule> loaded = {
+      {"spark", "/m/spark.so", {{"spark", false}}},
+  };
+  std::vector<std::string> warnings;
+  EXPECT_THAT(
+      SelectEnabled(loaded, {"container", "spark", "container"}, &warnings),
+      ElementsAre(0u));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "config: tasks.task-plugins.enabled-plugins[0]: module "
+            "'container' is not loaded, ignored (loaded: spark)");
+  warnings.clear();
+  auto registry = BuildRegistry(
+      loaded, {0}, {{"container", "container"}, {"spark", "k8s-array"}},
+      &warnings);
+  ASSERT_TRUE(registry.ok()) << registry.status();
+  EXPECT_TRUE(registry->served.empty());  // 'spark' is mapped to an absent id
+  EXPECT_EQ(registry->unserved.at("spark"), "k8s-array");
+  EXPECT_EQ(registry->unserved.at("container"), "container");
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_THAT(warnings[1],
+              HasSubstr("default-for-task-types.spark: module 'k8s-array' is "
+                        "not loaded; task type 'spark' is not served"));
 }
 
 TEST(DefaultHostTest, LevelParsing) {

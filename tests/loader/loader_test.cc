@@ -171,13 +171,31 @@ TEST(LoaderTest, EnabledPluginsLeavesOthersOut) {
   EXPECT_EQ(client->Modules()[0].id, "gamma");
 }
 
-TEST(LoaderTest, EnabledPluginNotLoadedIsAnError) {
+// Deliberate change: propeller ignores enabled-plugins entries it does not
+// have; so does the loader, with one warning per distinct id.
+TEST(LoaderTest, EnabledPluginNotLoadedIsWarnedAndIgnored) {
+  sdk::testing::FakeHost host;
+  auto client = OpenOnly(
+      {ALPHA_SO, GAMMA_SO},
+      R"({"tasks":{"task-plugins":{"enabled-plugins":["zeta","gamma","zeta"]}}})",
+      host.api());
+  ASSERT_TRUE(client.ok()) << client.status();
+  ASSERT_EQ(client->Modules().size(), 1u);
+  EXPECT_EQ(client->Modules()[0].id, "gamma");
+  const std::string all = host.LogText();
+  EXPECT_THAT(all, HasSubstr("config: tasks.task-plugins.enabled-plugins[0]: "
+                             "module 'zeta' is not loaded, ignored"));
+  EXPECT_THAT(all, Not(HasSubstr("enabled-plugins[2]")));
+  EXPECT_THAT(all, Not(HasSubstr("'gamma' is not loaded")));
+}
+
+TEST(LoaderTest, EnabledPluginsNamingNoLoadedModuleEnablesNone) {
   auto client = OpenOnly(
       {ALPHA_SO}, R"({"tasks":{"task-plugins":{"enabled-plugins":["zeta"]}}})");
-  ASSERT_FALSE(client.ok());
-  EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(client.status().message(),
-              HasSubstr("enabled-plugins[0]: module 'zeta' is not loaded"));
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_TRUE(client->Modules().empty());
+  EXPECT_EQ(client->Resolve("alpha").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(LoaderTest, OptInClaimServedOnlyThroughDefault) {
@@ -207,14 +225,32 @@ TEST(LoaderTest, OptInClaimServedOnlyThroughDefault) {
   }
 }
 
-TEST(LoaderTest, BadDefaultEntriesNameTheEntry) {
-  auto missing = OpenOnly(
+// Deliberate change: a default naming an absent module leaves its type
+// unserved (with a warning) instead of failing the whole configuration.
+TEST(LoaderTest, DefaultNamingAnAbsentModuleLeavesTheTypeUnserved) {
+  sdk::testing::FakeHost host;
+  auto client = OpenOnly(
       {ALPHA_SO},
-      R"({"tasks":{"task-plugins":{"default-for-task-types":{"alpha":"zeta"}}}})");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_THAT(missing.status().message(),
-              HasSubstr("default-for-task-types.alpha: module 'zeta' is not "
-                        "loaded"));
+      R"({"tasks":{"task-plugins":{"default-for-task-types":{"alpha":"zeta"}}}})",
+      host.api());
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_THAT(host.LogText(),
+              HasSubstr("config: tasks.task-plugins.default-for-task-types."
+                        "alpha: module 'zeta' is not loaded; task type "
+                        "'alpha' is not served"));
+  // The module still loads, but the type it claims is routed nowhere.
+  ASSERT_EQ(client->Modules().size(), 1u);
+  EXPECT_EQ(client->Modules()[0].task_types, "");
+  auto built = client->BuildResource(ContextFor("alpha"));
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(built.status().message(),
+              HasSubstr("task type 'alpha' is not served: "
+                        "tasks.task-plugins.default-for-task-types.alpha "
+                        "names module 'zeta', which is not loaded"));
+}
+
+TEST(LoaderTest, BadDefaultEntriesNameTheEntry) {
   auto no_claim = OpenOnly(
       {ALPHA_SO, BETA_SO},
       R"({"tasks":{"task-plugins":{"default-for-task-types":{"beta":"alpha"}}}})");
