@@ -154,6 +154,17 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 compared=0
 failures=0
+# compare NAME LABEL OUTPUT: counts one comparison of OUTPUT (and its .stderr)
+# against NAME's baseline, reporting a difference under LABEL.
+compare() {
+  compared=$((compared + 1))
+  if ! cmp -s "$OUT/$1.base" "$3"; then
+    failures=$((failures + 1))
+    echo "DIFFERS: $1, $2:" >&2
+    diff "$OUT/$1.base" "$3" | head -20 >&2 || true
+    cat "$3.stderr" >&2
+  fi
+}
 TAB=$(printf '\t')
 while IFS="$TAB" read -r name args; do
   # shellcheck disable=SC2086  # ARGS is a word list without spaces in words
@@ -168,13 +179,8 @@ while IFS="$TAB" read -r name args; do
     # shellcheck disable=SC2086
     run "$name" "$WORK/host_$host" "$WORK/modules_$modules" \
       "$OUT/$name.$host-$modules" $args
-    compared=$((compared + 1))
-    if ! cmp -s "$OUT/$name.base" "$OUT/$name.$host-$modules"; then
-      failures=$((failures + 1))
-      echo "DIFFERS: $name, $host host with $modules modules:" >&2
-      diff "$OUT/$name.base" "$OUT/$name.$host-$modules" | head -20 >&2 || true
-      cat "$OUT/$name.$host-$modules.stderr" >&2
-    fi
+    compare "$name" "$host host with $modules modules" \
+      "$OUT/$name.$host-$modules"
   done
 done < "$CASES"
 
@@ -203,13 +209,7 @@ while IFS="$TAB" read -r name args; do
   # shellcheck disable=SC2086
   run "$name" "$WORK/host_extended" "$WORK/modules_current" \
     "$OUT/$name.newfields" $ext_args
-  compared=$((compared + 1))
-  if ! cmp -s "$OUT/$name.base" "$OUT/$name.newfields"; then
-    failures=$((failures + 1))
-    echo "DIFFERS: $name with the new fields set:" >&2
-    diff "$OUT/$name.base" "$OUT/$name.newfields" | head -20 >&2 || true
-    cat "$OUT/$name.newfields.stderr" >&2
-  fi
+  compare "$name" "with the new fields set" "$OUT/$name.newfields"
 done < "$CASES"
 
 echo "$((compared - failures)) passed, $failures failed"
