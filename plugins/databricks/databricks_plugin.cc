@@ -12,6 +12,7 @@
 #include "instance.h"
 #include "request_builder.h"
 #include "run_status.h"
+#include "secret.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -88,6 +89,14 @@ absl::StatusOr<std::string> DatabricksPlugin::SecretToken() const {
     return absl::FailedPreconditionError(
         absl::StrCat("databricks: API token secret '",
                      config_.databricks_token_key, "' is empty"));
+  }
+  if (absl::Status s = ValidateBearerToken(
+          *token,
+          absl::StrCat("secret '", config_.databricks_token_key,
+                       "' (plugins.databricks.databricksTokenKey)"),
+          absl::StatusCode::kFailedPrecondition);
+      !s.ok()) {
+    return s;
   }
   return token;
 }

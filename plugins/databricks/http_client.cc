@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "flyteplug/plugin.h"
 #include "http_error.h"
+#include "secret.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -88,6 +89,25 @@ bool IsRetryableCurlError(CURLcode code) {
     default:
       return false;
   }
+}
+
+// Refuses a request whose URL or token could break out of the request line
+// or the Authorization header (CR, LF, other control bytes, whitespace)
+// before anything is sent. The callers validate earlier with better context;
+// this is the last line of defence.
+absl::Status CheckHeaderValues(const HttpRequest& request) {
+  for (size_t i = 0; i < request.url.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(request.url[i]);
+    if (c <= 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "databricks ", request.call_name, ": the URL contains byte 0x",
+          absl::Hex(c, absl::kZeroPad2), " at offset ", i,
+          " (control character or whitespace); nothing was sent"));
+    }
+  }
+  return ValidateBearerToken(
+      request.bearer_token, absl::StrCat("the ", request.call_name, " request"),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
@@ -319,6 +339,7 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
 
 absl::StatusOr<HttpResponse> HttpClient::Send(
     const HttpRequest& request) const {
+  if (absl::Status s = CheckHeaderValues(request); !s.ok()) return s;
   const absl::Time start = absl::Now();
   const absl::Time deadline = start + options_.retry.max_total_time;
   Attempt last;

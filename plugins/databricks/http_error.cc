@@ -3,7 +3,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "flyteplug/sdk/json.h"
 #include "flyteplug/sdk/utf8.h"
 #include "rapidjson/document.h"
@@ -185,19 +184,6 @@ absl::Status HttpError(absl::string_view call, long http_status,
       CodeForHttpStatus(http_status),
       absl::StrCat("databricks ", call, ": HTTP ", http_status, " ",
                    HttpReasonPhrase(http_status), ": ", said));
-}
-
-std::string Redact(absl::string_view text, absl::string_view secret) {
-  if (secret.empty()) return std::string(text);
-  return absl::StrReplaceAll(text, {{secret, "[REDACTED]"}});
-}
-
-absl::Status Redact(const absl::Status& status, absl::string_view secret) {
-  if (status.ok() || secret.empty() ||
-      !absl::StrContains(status.message(), secret)) {
-    return status;
-  }
-  return absl::Status(status.code(), Redact(status.message(), secret));
 }
 
 }  // namespace flyteplug::databricks

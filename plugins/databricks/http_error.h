@@ -39,10 +39,6 @@ std::string HttpReasonPhrase(long http_status);
 absl::Status HttpError(absl::string_view call, long http_status,
                        absl::string_view body, absl::string_view reason_header);
 
-// Replaces every occurrence of `secret` in `text` (if `secret` is non-empty).
-std::string Redact(absl::string_view text, absl::string_view secret);
-absl::Status Redact(const absl::Status& status, absl::string_view secret);
-
 }  // namespace flyteplug::databricks
 
 #endif  // FLYTEPLUG_PLUGINS_DATABRICKS_HTTP_ERROR_H_

@@ -13,6 +13,7 @@
 #include "flyteplug/sdk/struct_rapidjson.h"
 #include "instance.h"
 #include "rapidjson/document.h"
+#include "secret.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -128,6 +129,12 @@ absl::Status ResolveWorkspace(const Struct& custom,
   if (!task_token.ok()) return task_token.status();
   if (task_token->empty()) return absl::OkStatus();
   if (config.allow_token_in_task) {
+    if (absl::Status s = ValidateBearerToken(
+            *task_token, "taskTemplate.custom.databricksToken",
+            absl::StatusCode::kInvalidArgument);
+        !s.ok()) {
+      return s;
+    }
     request->task_token = *task_token;
   } else {
     request->warnings.push_back(

@@ -87,14 +87,6 @@ TEST(ErrorBodyTest, StatusCodeMapping) {
   EXPECT_EQ(CodeForHttpStatus(418), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(ErrorBodyTest, Redact) {
-  EXPECT_EQ(Redact("a secret b secret", "secret"), "a [REDACTED] b [REDACTED]");
-  EXPECT_EQ(Redact("abc", ""), "abc");
-  absl::Status s = Redact(absl::UnavailableError("token tok1 leaked"), "tok1");
-  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(s.message(), "token [REDACTED] leaked");
-}
-
 TEST(RetryAfterTest, SecondsOnly) {
   EXPECT_EQ(ParseRetryAfter("3"), absl::Seconds(3));
   EXPECT_EQ(ParseRetryAfter(" 0 "), absl::ZeroDuration());

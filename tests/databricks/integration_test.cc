@@ -11,6 +11,7 @@
 #include "databricks_plugin.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "gtest/gtest.h"
+#include "secret.h"
 #include "test_support.h"
 
 namespace flyteplug::databricks {
@@ -577,6 +578,95 @@ TEST_F(IntegrationTest, PlainHttpToNonLoopbackIsRefused) {
       Record(plugin->Get(R"({"instance":"http://10.0.0.1","run_id":"1"})"));
   ASSERT_FALSE(get.ok());
   EXPECT_EQ(get.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(IntegrationTest, TokensThatCouldInjectHeadersAreRefusedBeforeSending) {
+  const std::string injected = "dapi-EVIL-token\r\nX-Injected: yes";
+  host_.SetSecret("FLYTE_DATABRICKS_API_TOKEN", injected);
+  auto plugin = MakePlugin(R"(,"allowTokenInTask":true)");
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(meta.status().message().find(
+                "secret 'FLYTE_DATABRICKS_API_TOKEN' "
+                "(plugins.databricks.databricksTokenKey) contains a carriage "
+                "return (CR) at byte 15"),
+            std::string::npos)
+      << meta.status();
+  auto get = Record(plugin->Get(absl::StrCat(
+      R"({"instance":")", server_.base_url(), R"(","run_id":"1"})")));
+  ASSERT_FALSE(get.ok());
+  EXPECT_EQ(get.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  // The task's own token (allowTokenInTask): refused at render time too.
+  host_.SetSecret("FLYTE_DATABRICKS_API_TOKEN", kToken);
+  auto context = Context();
+  (*context.mutable_task_template()
+        ->mutable_custom()
+        ->mutable_fields())["databricksToken"]
+      .set_string_value("dapi-TASK\nX-Injected: yes");
+  for (const auto& result : {Record(plugin->Create(context)),
+                             Record(plugin->RenderCreateRequest(context))}) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(result.status().message().find(
+                  "taskTemplate.custom.databricksToken contains a line feed"),
+              std::string::npos)
+        << result.status();
+    EXPECT_EQ(result.status().message().find("dapi-TASK"), std::string::npos);
+  }
+  // Instances from the task, the configuration and resource_meta too.
+  auto bad_instance =
+      Record(plugin->Create(ExampleContext("127.0.0.1\r\nX-Injected: yes")));
+  ASSERT_FALSE(bad_instance.ok());
+  EXPECT_EQ(bad_instance.status().code(), absl::StatusCode::kInvalidArgument);
+  auto configured =
+      MakePlugin(R"(,"databricksInstance":"localhost\r\nX-Injected: yes")");
+  auto from_config = Record(configured->Create(ExampleContext()));
+  ASSERT_FALSE(from_config.ok());
+  EXPECT_NE(from_config.status().message().find(
+                "plugins.databricks.databricksInstance"),
+            std::string::npos)
+      << from_config.status();
+  auto from_meta = Record(plugin->Get(
+      R"({"instance":"localhost\r\nX-Injected: yes","run_id":"1"})"));
+  ASSERT_FALSE(from_meta.ok());
+  EXPECT_NE(from_meta.status().message().find("resource_meta.instance"),
+            std::string::npos);
+  EXPECT_EQ(server_.Requests().Size(), 0u);  // nothing was sent
+  EXPECT_EQ(host_.LogText().find("dapi-EVIL"), std::string::npos);
+}
+
+TEST_F(IntegrationTest, FragmentsOfTheTokenInServerRepliesAreScrubbed) {
+  const std::string token = kToken;
+  const std::string head = token.substr(0, 12);    // "dapi-TEST-SE"
+  const std::string middle = token.substr(10, 9);  // "SECRET-01"
+  const std::string tail = token.substr(token.size() - 10);
+  server_.AddFaults(absl::StrCat(
+      R"({"submit":[{"status":403,"body":"{\"error_code\":\"PERMISSION_DENIED\",)",
+      R"(\"message\":\"Token ')", head, R"(...' is not valid here\"}"}],)",
+      R"("get":[{"status":200,"raw_body":"{\"run_id\":1000,\"state\":)",
+      R"({\"life_cycle_state\":\"RUNNING\",\"state_message\":\"echo )", middle,
+      " and ", tail, R"(\"}}"}]})"));
+  auto plugin = MakePlugin();
+  auto denied = Record(plugin->Create(Context()));
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.status().message(),
+            "databricks runs/submit: HTTP 403 Forbidden: [PERMISSION_DENIED] "
+            "Token '[REDACTED]...' is not valid here");
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  auto resource = Record(plugin->Get(*meta));
+  ASSERT_TRUE(resource.ok()) << resource.status();
+  EXPECT_NE(resource->find("echo [REDACTED] and [REDACTED]"), std::string::npos)
+      << *resource;
+  for (const std::string& output : outputs_) {
+    for (size_t i = 0; i + kMinRedactedRun <= token.size(); ++i) {
+      EXPECT_EQ(output.find(token.substr(i, kMinRedactedRun)),
+                std::string::npos)
+          << output;
+    }
+  }
 }
 
 }  // namespace

@@ -377,6 +377,51 @@ TEST(RequestBuilderTest, TaskTokenOnlyWhenAllowed) {
   EXPECT_EQ(used->body.find("dapi-in-task"), std::string::npos);
 }
 
+TEST(RequestBuilderTest, BodyIsByteIdenticalWhateverTheMapOrder) {
+  // databricksConf's cluster tags and Spark settings with many keys, given
+  // in opposite orders (the protobuf Struct maps hold them in hash order).
+  std::string forward_conf, backward_conf, forward_cluster, backward_cluster;
+  for (int i = 0; i < 48; ++i) {
+    const int j = 47 - i;
+    absl::StrAppend(&forward_conf, ",\"spark.k", i, "\":\"", i, "\"");
+    absl::StrAppend(&backward_conf, ",\"spark.k", j, "\":\"", j, "\"");
+    absl::StrAppend(&forward_cluster, ",\"tag", i, "\":\"t\"");
+    absl::StrAppend(&backward_cluster, ",\"tag", j, "\":\"t\"");
+  }
+  auto make = [](const std::string& conf, const std::string& cluster) {
+    return Template(
+        absl::StrCat(R"({"run_name":"r","new_cluster":{"spark_version":"13",)"
+                     R"("custom_tags":{"z":"1")",
+                     cluster, R"(},"spark_conf":{"spark.y":"2")", conf, "}}}"));
+  };
+  auto a = Build(make(forward_conf, forward_cluster));
+  ASSERT_TRUE(a.ok()) << a.status();
+  for (int round = 0; round < 5; ++round) {
+    auto b = Build(make(backward_conf, backward_cluster));
+    ASSERT_TRUE(b.ok()) << b.status();
+    ASSERT_EQ(a->body, b->body);
+  }
+  EXPECT_NE(a->body.find("\"spark.k47\":\"47\""), std::string::npos) << a->body;
+}
+
+TEST(RequestBuilderTest, TaskTokenThatCouldInjectHeadersIsRefused) {
+  DatabricksConfig allow;
+  allow.allow_token_in_task = true;
+  auto context = Template(R"({"existing_cluster_id":"c"})",
+                          R"(,"databricksToken":"dapi-x\r\nX-Evil: 1")");
+  auto refused = Build(context, allow);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find(
+                "taskTemplate.custom.databricksToken contains a carriage "
+                "return (CR) at byte 6"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_EQ(refused.status().message().find("dapi-x"), std::string::npos);
+  // Ignored (not allowed) tokens are not sent, so not checked.
+  EXPECT_TRUE(Build(context).ok());
+}
+
 TEST(IdempotencyTokenTest, DeterministicPerAttempt) {
   auto a = ExampleContext();
   auto b = ExampleContext();
