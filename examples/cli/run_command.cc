@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "task_input.h"
 
@@ -99,7 +100,7 @@ bool IsRetryable(const absl::Status& status) {
 
 void PrintPhaseInfo(const flyteplug::v1::PhaseInfo& info) {
   std::string bytes;
-  info.SerializeToString(&bytes);
+  sdk::boundary::SerializeDeterministic(info, &bytes);
   absl::StatusOr<std::string> json = LoaderClient::PhaseInfoToJson(bytes);
   if (json.ok()) PrintStdout(PrettyJson(*json));
 }
@@ -188,7 +189,7 @@ int RunRunCommand(const GlobalOptions& global, const RunOptions& options) {
                             resource.status().message()));
     } else {
       std::string serialized_context;
-      context.SerializeToString(&serialized_context);
+      sdk::boundary::SerializeDeterministic(context, &serialized_context);
       absl::StatusOr<std::string> phase_bytes =
           client->WebApiStatus(serialized_context, *resource);
       if (!phase_bytes.ok()) {

@@ -13,6 +13,7 @@
 #include "flyteplug/loader.h"
 #include "flyteplug/sdk/boundary/buffer.h"
 #include "flyteplug/sdk/boundary/exception_guard.h"
+#include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/sdk/boundary/sized_struct.h"
 #include "flyteplug/sdk/boundary/status.h"
 #include "flyteplug/v1/phase_info.pb.h"
@@ -258,7 +259,8 @@ flyteplug_status_code flyteplug_task_context_from_json(
         auto context = flyteplug::loader::TaskContextFromJson(ViewOf(json));
         if (!context.ok()) return Report(status, context.status());
         std::string bytes;
-        if (!context->SerializeToString(&bytes)) {
+        if (!flyteplug::sdk::boundary::SerializeDeterministic(*context,
+                                                              &bytes)) {
           return Report(status, FLYTEPLUG_INTERNAL,
                         "TaskContext failed to serialize");
         }

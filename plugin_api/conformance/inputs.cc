@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
+#include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "rapidjson/document.h"
@@ -97,7 +98,7 @@ absl::StatusOr<std::string> MinimalTaskContext(const std::string& task_type) {
                      status.ToString()));
   }
   std::string bytes;
-  if (!context.SerializeToString(&bytes)) {
+  if (!flyteplug::sdk::boundary::SerializeDeterministic(context, &bytes)) {
     return absl::InternalError("conformance suite: TaskContext serialize");
   }
   return bytes;

@@ -11,6 +11,7 @@
 #include "flyteplug/sdk/boundary/buffer.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/exception_guard.h"
+#include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/sdk/boundary/sized_struct.h"
 #include "flyteplug/sdk/boundary/status.h"
 
@@ -122,7 +123,7 @@ flyteplug_status_code EmitPhase(
     flyteplug_buffer* out, flyteplug_error* error) {
   if (!phase.ok()) return Fail(error, phase.status());
   std::string bytes;
-  if (!phase->SerializeToString(&bytes)) {
+  if (!boundary::SerializeDeterministic(*phase, &bytes)) {
     return Fail(error, FLYTEPLUG_INTERNAL, "PhaseInfo failed to serialize");
   }
   return Emit(std::move(bytes), out, error);

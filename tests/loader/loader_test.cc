@@ -16,11 +16,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "flyteplug/loader_client.h"
 #include "flyteplug/sdk/testing/fake_host.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
 
@@ -598,6 +601,40 @@ TEST(ShippedModulesTest, SparkRoutesToDatabricksByDefaultEntry) {
   EXPECT_EQ(client->Modules()[*spark].id, "databricks");
 }
 #endif
+
+TEST(LoaderTest, TaskContextFromJsonIsByteIdenticalAcrossCalls) {
+  // Map fields (labels, annotations, environment, task config) with many
+  // keys: hash order would differ between map instances.
+  std::string labels, config;
+  flyteplug::v1::TaskContext reference;
+  reference.mutable_task_template()->set_type("alpha");
+  for (int i = 63; i >= 0; --i) {  // inserted in reverse order
+    const std::string key = absl::StrCat("key-", i);
+    (*reference.mutable_metadata()->mutable_labels())[key] = "v";
+    (*reference.mutable_metadata()->mutable_annotations())[key] = "a";
+    (*reference.mutable_task_template()->mutable_config())[key] = "c";
+  }
+  for (int i = 0; i < 64; ++i) {
+    absl::StrAppend(&labels, i == 0 ? "" : ",", "\"key-", i, "\":\"v\"");
+    absl::StrAppend(&config, i == 0 ? "" : ",", "\"key-", i, "\":\"c\"");
+  }
+  const std::string json = absl::StrCat(
+      R"({"taskTemplate":{"type":"alpha","config":{)", config,
+      R"(}},"metadata":{"labels":{)", labels, R"(},"annotations":{)",
+      absl::StrReplaceAll(labels, {{"\"v\"", "\"a\""}}), "}}}");
+  std::string expected;
+  {
+    google::protobuf::io::StringOutputStream stream(&expected);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    ASSERT_TRUE(reference.SerializeToCodedStream(&coded));
+  }
+  for (int call = 0; call < 20; ++call) {
+    auto bytes = LoaderClient::TaskContextFromJson(json);
+    ASSERT_TRUE(bytes.ok()) << bytes.status();
+    ASSERT_EQ(*bytes, expected) << "call " << call;
+  }
+}
 
 }  // namespace
 }  // namespace flyteplug::testing

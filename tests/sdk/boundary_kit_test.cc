@@ -6,11 +6,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
 #include "flyteplug/plugin.h"
 #include "flyteplug/sdk/boundary/buffer.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/exception_guard.h"
 #include "flyteplug/sdk/boundary/negotiation.h"
+#include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/sdk/boundary/sized_struct.h"
 #include "flyteplug/sdk/boundary/status.h"
 #include "gmock/gmock.h"
@@ -119,6 +121,34 @@ struct Small {
   uint32_t a;
   uint64_t b;
 };
+
+TEST(SerializeDeterministic, MapsComeOutInKeyOrderWhateverTheHistory) {
+  // Lite messages (the module side): two maps with the same entries,
+  // inserted in opposite orders, give identical bytes, again and again.
+  using flyteplug::abi::flyteplug::v1::TaskContext;
+  TaskContext forward, backward;
+  for (int i = 0; i < 64; ++i) {
+    (*forward.mutable_metadata()->mutable_labels())["k" + std::to_string(i)] =
+        "v";
+    (*backward.mutable_metadata()
+          ->mutable_labels())["k" + std::to_string(63 - i)] = "v";
+  }
+  std::string a, b;
+  ASSERT_TRUE(SerializeDeterministic(forward, &a));
+  ASSERT_TRUE(SerializeDeterministic(backward, &b));
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), forward.ByteSizeLong());
+  for (int round = 0; round < 10; ++round) {
+    TaskContext copy;
+    ASSERT_TRUE(copy.ParseFromString(a));
+    std::string again = "stale";
+    ASSERT_TRUE(SerializeDeterministic(copy, &again));
+    ASSERT_EQ(again, a);
+  }
+  // k0 < k1 < k10 < k11 ...: the first entry is k0, the second k1.
+  EXPECT_LT(a.find("k0"), a.find("k1"));
+  EXPECT_LT(a.find("k1"), a.find("k10"));
+}
 
 TEST(SizedStruct, MissingTailIsZeroAndZeroTailIsAccepted) {
   const SizedStructSpec spec{"small", "test", sizeof(uint32_t) * 2,
