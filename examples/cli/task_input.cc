@@ -5,7 +5,9 @@
 #include "file_util.h"
 #include "flyteidl/core/tasks.pb.h"
 #include "flyteplug/loader_client.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/json_util.h"
+#include "proto_utf8.h"
 
 namespace flyteplug::cli {
 namespace {
@@ -19,6 +21,16 @@ bool IsSaneTaskType(const std::string& type) {
     }
   }
   return true;
+}
+
+// Parses binary input that may be of another type: libprotobuf's own log
+// lines (e.g. invalid UTF-8) stay off stderr; the caller's error names the
+// field instead. REQUIRES: content.size() <= INT32_MAX.
+bool ParseSpeculatively(absl::string_view content,
+                        google::protobuf::Message* message) {
+  google::protobuf::LogSilencer speculative;
+  return message->ParseFromArray(content.data(),
+                                 static_cast<int>(content.size()));
 }
 
 absl::StatusOr<TaskInput> FromJson(const std::string& path,
@@ -57,9 +69,7 @@ absl::StatusOr<TaskInput> ParseTaskInput(const std::string& path,
     return absl::InvalidArgumentError(absl::StrCat(path, ": too large"));
   }
   flyteplug::v1::TaskContext context;
-  if (context.ParseFromArray(content.data(),
-                             static_cast<int>(content.size())) &&
-      context.has_task_template() &&
+  if (ParseSpeculatively(content, &context) && context.has_task_template() &&
       IsSaneTaskType(context.task_template().type()) &&
       context.GetReflection()->GetUnknownFields(context).empty()) {
     input.serialized = std::string(content);
@@ -67,12 +77,18 @@ absl::StatusOr<TaskInput> ParseTaskInput(const std::string& path,
     return input;
   }
   flyteidl::core::TaskTemplate task_template;
-  if (!task_template.ParseFromArray(content.data(),
-                                    static_cast<int>(content.size()))) {
+  if (!ParseSpeculatively(content, &task_template)) {
+    std::string why = loader::DescribeInvalidUtf8(
+        *flyteidl::core::TaskTemplate::descriptor(), content);
+    if (why.empty()) {
+      why = loader::DescribeInvalidUtf8(
+          *flyteplug::v1::TaskContext::descriptor(), content);
+    }
     return absl::InvalidArgumentError(absl::StrCat(
         path,
         ": neither JSON (first character is not '{') nor a valid "
-        "binary flyteplug.v1.TaskContext or flyteidl.core.TaskTemplate"));
+        "binary flyteplug.v1.TaskContext or flyteidl.core.TaskTemplate",
+        why.empty() ? "" : ": ", why));
   }
   if (!IsSaneTaskType(task_template.type())) {
     return absl::InvalidArgumentError(absl::StrCat(

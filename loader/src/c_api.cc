@@ -19,6 +19,8 @@
 #include "flyteplug/v1/phase_info.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "loader_impl.h"
+#include "proto_utf8.h"
+#include "protobuf_log.h"
 #include "task_context_json.h"
 
 struct flyteplug_loader {
@@ -61,6 +63,7 @@ flyteplug_status_code Report(flyteplug_status* status, const absl::Status& s) {
 template <typename Body>
 flyteplug_status_code Barrier(flyteplug_status* status, const char* what,
                               Body&& body) noexcept {
+  flyteplug::loader::InstallProtobufLogRouting();
   return GuardBoundary(
       what,
       [status](flyteplug_status_code code, absl::string_view message) {
@@ -80,6 +83,7 @@ flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
                     absl::StrCat(what, ": loader or output is NULL"));
     }
     *out = flyteplug_buffer{};
+    flyteplug::loader::ProtobufLogHost log_to(loader->impl->host());
     absl::StatusOr<std::string> result = call(*loader->impl);
     if (!result.ok()) return Report(status, result.status());
     flyteplug::sdk::boundary::EmitOwnedString(*std::move(result), out);
@@ -284,13 +288,17 @@ flyteplug_status_code flyteplug_phase_info_to_json(flyteplug_bytes phase_info,
           return Report(status, s);
         }
         flyteplug::v1::PhaseInfo message;
+        flyteplug::loader::ProtobufLogExplained explained;
         if (phase_info.size > static_cast<size_t>(INT32_MAX) ||
             !message.ParseFromArray(phase_info.data,
                                     static_cast<int>(phase_info.size))) {
+          const std::string why = flyteplug::loader::DescribeInvalidUtf8(
+              *flyteplug::v1::PhaseInfo::descriptor(), ViewOf(phase_info));
           return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
                         absl::StrCat("phase_info: not a valid serialized "
                                      "flyteplug.v1.PhaseInfo (",
-                                     phase_info.size, " bytes)"));
+                                     phase_info.size, " bytes)",
+                                     why.empty() ? "" : ": ", why));
         }
         google::protobuf::util::JsonPrintOptions options;
         options.always_print_primitive_fields = true;
@@ -392,6 +400,7 @@ flyteplug_status_code flyteplug_webapi_delete(flyteplug_loader* loader,
         if (auto s = CheckBytes(resource_meta, "resource_meta"); !s.ok()) {
           return Report(status, s);
         }
+        flyteplug::loader::ProtobufLogHost log_to(loader->impl->host());
         return Report(status, loader->impl->WebApiDelete(
                                   task_type, ViewOf(resource_meta)));
       });

@@ -13,6 +13,8 @@
 #include "flyteplug/sdk/boundary/status.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "module_discovery.h"
+#include "proto_utf8.h"
+#include "protobuf_log.h"
 #include "registry.h"
 
 namespace flyteplug::loader {
@@ -299,14 +301,17 @@ absl::StatusOr<ModuleSlot*> Loader::Route(absl::string_view task_context,
                                           flyteplug_family family,
                                           const char* call) const {
   flyteplug::v1::TaskContext context;
+  ProtobufLogExplained explained;
   if (task_context.size() > static_cast<size_t>(INT32_MAX) ||
       !context.ParseFromArray(task_context.data(),
                               static_cast<int>(task_context.size()))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(call,
-                     ": task_context is not a valid serialized "
-                     "flyteplug.v1.TaskContext (",
-                     task_context.size(), " bytes)"));
+    const std::string why = DescribeInvalidUtf8(
+        *flyteplug::v1::TaskContext::descriptor(), task_context);
+    return absl::InvalidArgumentError(absl::StrCat(
+        call,
+        ": task_context is not a valid serialized "
+        "flyteplug.v1.TaskContext (",
+        task_context.size(), " bytes)", why.empty() ? "" : ": ", why));
   }
   if (context.task_template().type().empty()) {
     return absl::InvalidArgumentError(

@@ -46,6 +46,8 @@ class Loader {
   Loader& operator=(const Loader&) = delete;
 
   size_t module_count() const { return slots_.size(); }
+  // The host every module of this loader uses. LIFETIME: the loader.
+  const flyteplug_host_api* host() const { return host_; }
   const ModuleSlot& module(size_t index) const { return *slots_[index]; }
 
   // NotFound listing the served types.

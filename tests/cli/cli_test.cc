@@ -232,6 +232,22 @@ TEST_F(CliTest, BadTaskInputExitsTwoNamingFileAndField) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+TEST_F(CliTest, InvalidUtf8InABinaryTemplateNamesTheFieldInOneLine) {
+  flyteidl::core::TaskTemplate task_template;
+  task_template.set_type("alpha");
+  task_template.mutable_container()->set_image("IMG");
+  std::string bytes = task_template.SerializeAsString();
+  bytes.replace(bytes.find("IMG"), 3, "\xc0\xaf!");  // overlong '/'
+  std::string path = Write("bad_utf8.pb", bytes);
+  ProcessResult r = Run(WithTestModules({"build", "--task", path}));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("bad_utf8.pb: neither JSON"));
+  EXPECT_THAT(r.err, HasSubstr("string field 'flyteidl.core.Container.image' "
+                               "(at container.image) holds invalid UTF-8"));
+  EXPECT_THAT(r.err, Not(HasSubstr("libprotobuf")));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST_F(CliTest, BuildAcceptsJsonAndBinaryContextsAndTemplates) {
   flyteidl::core::TaskTemplate task_template;
   task_template.set_type("alpha");

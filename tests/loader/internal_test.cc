@@ -5,11 +5,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "config.h"
 #include "default_host.h"
+#include "flyteplug/sdk/testing/fake_host.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/stubs/logging.h"
 #include "gtest/gtest.h"
+#include "proto_utf8.h"
+#include "protobuf_log.h"
 #include "registry.h"
 
 namespace flyteplug::loader {
@@ -162,6 +170,56 @@ TEST(DefaultHostTest, SecretsEnvThenFileNeverInErrors) {
   ::unsetenv("FLYTE_SECRETS_DIR");
   std::remove((dir + "/TOKEN").c_str());
   ::rmdir(dir.c_str());
+}
+
+TEST(ProtobufLogTest, LibraryLinesGoThroughTheHostLogAtTheMappedLevel) {
+  InstallProtobufLogRouting();
+  InstallProtobufLogRouting();  // idempotent
+  sdk::testing::FakeHost host;
+  {
+    ProtobufLogHost to_host(host.api());
+    GOOGLE_LOG(WARNING) << "careful";
+    GOOGLE_LOG(ERROR) << "bad bytes";
+    {
+      ProtobufLogExplained explained;
+      GOOGLE_LOG(ERROR) << "reported by the caller";
+    }
+    // Another thread has no scope: its lines do not reach this host.
+    ::testing::internal::CaptureStderr();
+    std::thread([] { GOOGLE_LOG(ERROR) << "elsewhere"; }).join();
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(err, "flyteplug ERROR: protobuf: elsewhere\n");
+  }
+  GOOGLE_LOG(INFO) << "after the scope";  // default host: below WARNING
+  std::vector<sdk::testing::LogLine> logs = host.logs();
+  ASSERT_EQ(logs.size(), 3u) << host.LogText();
+  EXPECT_EQ(logs[0].level, FLYTEPLUG_LOG_WARNING);
+  EXPECT_EQ(logs[0].message, "protobuf: careful");
+  EXPECT_EQ(logs[1].level, FLYTEPLUG_LOG_ERROR);
+  EXPECT_EQ(logs[1].message, "protobuf: bad bytes");
+  EXPECT_EQ(logs[2].level, FLYTEPLUG_LOG_DEBUG);
+  EXPECT_EQ(logs[2].message, "protobuf: reported by the caller");
+}
+
+TEST(ProtoUtf8Test, NamesNestedAndMapFieldsAndIgnoresValidInput) {
+  flyteplug::v1::TaskContext context;
+  context.mutable_task_template()->set_type("spark");
+  (*context.mutable_metadata()->mutable_labels())["team"] = "ZZ";
+  std::string bytes = context.SerializeAsString();
+  EXPECT_EQ(
+      DescribeInvalidUtf8(*flyteplug::v1::TaskContext::descriptor(), bytes),
+      "");
+  bytes.replace(bytes.find("ZZ"), 2, "\xed\xa0");  // a surrogate half
+  EXPECT_THAT(
+      DescribeInvalidUtf8(*flyteplug::v1::TaskContext::descriptor(), bytes),
+      ::testing::StartsWith(
+          "string field 'flyteplug.v1.TaskExecutionMetadata.LabelsEntry.value' "
+          "(at "
+          "metadata.labels.value) holds invalid UTF-8 (its 2 bytes start at "
+          "byte "));
+  EXPECT_EQ(DescribeInvalidUtf8(*flyteplug::v1::TaskContext::descriptor(),
+                                std::string("\x0a\xff\xff", 3)),
+            "");  // broken wire format: nothing to name
 }
 
 }  // namespace

@@ -602,6 +602,48 @@ TEST(ShippedModulesTest, SparkRoutesToDatabricksByDefaultEntry) {
 }
 #endif
 
+TEST(LoaderTest, InvalidUtf8IsNamedByFieldWithoutLibraryChatter) {
+  sdk::testing::FakeHost host;
+  auto client = OpenOnly({ALPHA_SO}, "", host.api());
+  ASSERT_TRUE(client.ok()) << client.status();
+  flyteplug::v1::TaskContext context;
+  context.mutable_task_template()->set_type("alpha");
+  context.mutable_task_template()->mutable_container()->set_image("ok");
+  std::string bytes = context.SerializeAsString();
+  bytes.replace(bytes.find("ok"), 2, "\xff\xfe");
+
+  flyteplug::v1::PhaseInfo info;
+  info.set_reason("rr");
+  std::string phase = info.SerializeAsString();
+  phase.replace(phase.find("rr"), 2, "\xc3\x28");
+
+  ::testing::internal::CaptureStderr();
+  auto built = client->BuildResource(bytes);
+  auto json = LoaderClient::PhaseInfoToJson(phase);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(built.status().message(),
+              HasSubstr("string field 'flyteidl.core.Container.image' (at "
+                        "task_template.container.image) holds invalid UTF-8"));
+  ASSERT_FALSE(json.ok());
+  EXPECT_THAT(json.status().message(),
+              HasSubstr("string field 'flyteplug.v1.PhaseInfo.reason' (at "
+                        "reason) holds invalid UTF-8 (its 2 bytes start at "
+                        "byte 2)"));
+  EXPECT_THAT(err, Not(HasSubstr("libprotobuf"))) << err;
+  EXPECT_THAT(err, Not(HasSubstr("protobuf:"))) << err;  // DEBUG only
+  // The library's own line went to the loader's host, lowered to DEBUG.
+  bool routed = false;
+  for (const sdk::testing::LogLine& line : host.logs()) {
+    if (absl::StartsWith(line.message, "protobuf: String field")) {
+      EXPECT_EQ(line.level, FLYTEPLUG_LOG_DEBUG);
+      routed = true;
+    }
+  }
+  EXPECT_TRUE(routed) << host.LogText();
+}
+
 TEST(LoaderTest, TaskContextFromJsonIsByteIdenticalAcrossCalls) {
   // Map fields (labels, annotations, environment, task config) with many
   // keys: hash order would differ between map instances.
