@@ -57,6 +57,12 @@ int ExitCodeForCallError(const absl::Status& status) {
   return kExitTaskFailed;
 }
 
+int ExitCodeForRemoteCallError(const absl::Status& status) {
+  return LoaderClient::AbiCode(status) >= FLYTEPLUG_ABI_VERSION_MISMATCH
+             ? kExitLoad
+             : kExitTaskFailed;
+}
+
 std::string PrettyJson(absl::string_view json) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());

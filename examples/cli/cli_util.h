@@ -12,7 +12,9 @@
 
 namespace flyteplug::cli {
 
-// Exit codes of the CLI contract (README.md, "Exit codes").
+// Exit codes of the CLI contract (docs/cli.md, "Exit codes"): 2 only for
+// what is found wrong locally before anything remote happens; once a remote
+// call (create, get, cancel) is under way every failure is 1.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitTaskFailed = 1;
 inline constexpr int kExitUsage = 2;
@@ -33,9 +35,15 @@ int Fail(int exit_code, absl::string_view message);
 absl::StatusOr<LoaderClient> OpenLoader(const GlobalOptions& options,
                                         int* exit_code);
 
-// Exit code for an error returned by a routed call: 3 for ABI codes, 2 for
-// bad input (InvalidArgument, NotFound, FailedPrecondition), else 1.
+// Exit code for an error returned by a routed call that does no I/O (build,
+// phase, render, status): 3 for ABI codes, 2 for bad input (InvalidArgument,
+// NotFound, FailedPrecondition), else 1.
 int ExitCodeForCallError(const absl::Status& status);
+
+// Exit code for an error returned by a remote call (create, get, delete): 3
+// for ABI codes, else 1 whatever the code (an HTTP 400 answer is as much a
+// failed operation as a 403 or a 500).
+int ExitCodeForRemoteCallError(const absl::Status& status);
 
 // Re-indents JSON for humans (2 spaces); returns the input unchanged if it is
 // not valid JSON.

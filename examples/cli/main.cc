@@ -31,8 +31,9 @@ constexpr char kUsage[] =
     "FILE is a TaskContext or a bare TaskTemplate, JSON or binary protobuf.\n"
     "Modules: the shipped directory, $FLYTEPLUG_PLUGIN_PATH (colon-"
     "separated),\n"
-    "then each --plugin-dir. Exit codes: 0 ok, 1 task failed, 2 bad usage or\n"
-    "input, 3 module load or ABI error.\n";
+    "then each --plugin-dir. Exit codes: 0 ok, 1 task or remote call failed,\n"
+    "2 bad usage or input (found before any remote call), 3 module load or\n"
+    "ABI error.\n";
 
 // Splits "--flag=value" / "--flag value" style arguments.
 class Args {

@@ -1,4 +1,5 @@
-// flyteplug run: create, poll until terminal, cancel on signal or timeout.
+// flyteplug run: check the request locally (render, no I/O), create, poll
+// until terminal, cancel on signal or timeout.
 //
 // Signals: SIGINT and SIGTERM are caught by a handler that only writes the
 // signal number to a self-pipe (async-signal-safe). The main loop waits on
@@ -151,6 +152,16 @@ int RunRunCommand(const GlobalOptions& global, const RunOptions& options) {
                              "only; use 'flyteplug build' and kubectl"));
   }
 
+  // The module's own check of the task, without I/O (what 'build' prints):
+  // bad input is refused here, before anything remote happens.
+  if (absl::StatusOr<std::string> request =
+          client->RenderRequest(input->serialized);
+      !request.ok()) {
+    return Fail(ExitCodeForCallError(request.status()),
+                absl::StrCat(options.task_path, ": module '", module.id,
+                             "': ", request.status().message()));
+  }
+
   SignalGuard signals;
   const double start = NowSeconds();
   auto signal_reason = [](int signo) {
@@ -160,7 +171,7 @@ int RunRunCommand(const GlobalOptions& global, const RunOptions& options) {
 
   absl::StatusOr<std::string> meta = client->Create(input->serialized);
   if (!meta.ok()) {
-    return Fail(ExitCodeForCallError(meta.status()),
+    return Fail(ExitCodeForRemoteCallError(meta.status()),
                 absl::StrCat(options.task_path, ": module '", module.id,
                              "': create: ", meta.status().message()));
   }
@@ -181,7 +192,7 @@ int RunRunCommand(const GlobalOptions& global, const RunOptions& options) {
     }
     if (!resource.ok()) {
       if (!IsRetryable(resource.status())) {
-        return Fail(kExitTaskFailed,
+        return Fail(ExitCodeForRemoteCallError(resource.status()),
                     absl::StrCat("module '", module.id,
                                  "': get: ", resource.status().message()));
       }

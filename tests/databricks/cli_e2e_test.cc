@@ -29,6 +29,7 @@ namespace {
 
 using testing::FakeServer;
 using testing::kToken;
+using testing::ReadFile;
 
 struct CliResult {
   int exit_code = -1;
@@ -265,6 +266,53 @@ TEST_F(CliTest, LegacySparkTaskTypeIsNotServedWithoutTheMapping) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("spark"), std::string::npos) << r.err;
   EXPECT_EQ(server_.Runs()["count"].GetInt(), 0);
+}
+
+// Exit codes (docs/cli.md): every failure of the remote create is 1,
+// whatever the HTTP status class; only what is refused locally, before any
+// request, is 2.
+TEST_F(CliTest, CreateFailuresExitOneForEveryHttpStatusClass) {
+  struct Case {
+    int status;
+    int attempts;  // 429 and 503 are retried (maxAttempts 3)
+  };
+  for (const Case& c :
+       {Case{400, 1}, Case{401, 1}, Case{403, 1}, Case{404, 1}, Case{409, 1},
+        Case{418, 1}, Case{429, 3}, Case{500, 1}, Case{503, 3}, Case{302, 1}}) {
+    SCOPED_TRACE(c.status);
+    server_.Post("/_control/reset", "{}");
+    std::string faults;
+    for (int i = 0; i < c.attempts; ++i) {
+      absl::StrAppend(
+          &faults, i == 0 ? "" : ",", R"({"status":)", c.status,
+          R"(,"body":"{\"error_code\":\"E\",\"message\":\"no\"}"})");
+    }
+    server_.AddFaults(absl::StrCat(R"({"submit":[)", faults, "]}"));
+    CliResult r = Run();
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find(absl::StrCat("create: databricks runs/submit: HTTP ",
+                                      c.status)),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(server_.Runs()["count"].GetInt(), 0);
+  }
+}
+
+TEST_F(CliTest, TaskRefusedLocallyExitsTwoWithoutAnyRequest) {
+  std::string task = ReadFile(EXAMPLE_TASK_JSON);
+  size_t conf = task.find("\"databricksConf\"");
+  ASSERT_NE(conf, std::string::npos);
+  task.replace(conf, 16, "\"databricksConfiguration\"");
+  const std::string task_path = dir_ + "/bad_task.json";
+  FILE* f = std::fopen(task_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(task.c_str(), f);
+  std::fclose(f);
+  CliResult r = Run(nullptr, task_path);
+  std::remove(task_path.c_str());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("databricksConf"), std::string::npos) << r.err;
+  EXPECT_EQ(server_.Requests().Size(), 0u);
 }
 
 }  // namespace
