@@ -1,5 +1,7 @@
 #include "protobuf_log.h"
 
+#include <dlfcn.h>
+
 #include <mutex>
 #include <string>
 
@@ -43,12 +45,25 @@ void RouteProtobufLog(google::protobuf::LogLevel level, const char* /*file*/,
   host.log(host.host_data, flyteplug_level, line.data(), line.size());
 }
 
+// libprotobuf keeps a pointer to RouteProtobufLog for the rest of the
+// process: keep the library holding it loaded even if a host dlcloses the
+// loader (the handle is deliberately never closed).
+void PinThisLibrary() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&RouteProtobufLog), &info) != 0 &&
+      info.dli_fname != nullptr) {
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+  }
+}
+
 }  // namespace
 
 void InstallProtobufLogRouting() {
   static std::once_flag once;
-  std::call_once(once,
-                 [] { google::protobuf::SetLogHandler(&RouteProtobufLog); });
+  std::call_once(once, [] {
+    PinThisLibrary();
+    google::protobuf::SetLogHandler(&RouteProtobufLog);
+  });
 }
 
 ProtobufLogHost::ProtobufLogHost(const flyteplug_host_api* host)

@@ -17,7 +17,9 @@
 namespace flyteplug::loader {
 
 // Installs the handler with google::protobuf::SetLogHandler, once per
-// process. THREADING: thread-safe; every loader entry point calls it.
+// process, and pins the library holding it (RTLD_NODELETE) so a dlclosed
+// loader never leaves libprotobuf calling unmapped code. THREADING:
+// thread-safe; every loader entry point calls it.
 void InstallProtobufLogRouting();
 
 // While alive, library lines logged on this thread go to `host` (not owned;
