@@ -22,21 +22,23 @@ absl::StatusOr<LoaderClient> OpenLoader(const GlobalOptions& options,
                                         int* exit_code) {
   LoaderClient::Options loader_options;
   loader_options.module_paths = options.plugin_dirs;
+  loader_options.strict_config = options.strict_config;
   if (!options.config_path.empty()) {
-    absl::StatusOr<std::string> config = LoadConfigAsJson(options.config_path);
+    absl::StatusOr<ConfigDocument> config =
+        ReadConfigDocument(options.config_path);
     if (!config.ok()) {
       *exit_code = Fail(kExitUsage,
                         absl::StrCat("--config ", config.status().message()));
       return config.status();
     }
-    loader_options.config_json = *std::move(config);
+    loader_options.config_document = std::move(config->content);
+    loader_options.config_format = config->format;
+    loader_options.config_source_name = options.config_path;
   }
   absl::StatusOr<LoaderClient> client = LoaderClient::Open(loader_options);
   if (!client.ok()) {
-    const std::string where = options.config_path.empty()
-                                  ? std::string("loading modules: ")
-                                  : absl::StrCat("loading modules (config ",
-                                                 options.config_path, "): ");
+    // Configuration messages name the file themselves.
+    const std::string where = "loading modules: ";
     flyteplug_status_code code = LoaderClient::AbiCode(client.status());
     int exit =
         (code == FLYTEPLUG_INVALID_ARGUMENT || code == FLYTEPLUG_NOT_FOUND)

@@ -23,15 +23,18 @@ inline constexpr int kExitLoad = 3;
 struct GlobalOptions {
   std::vector<std::string> plugin_dirs;  // --plugin-dir, in order
   std::string config_path;               // --config, empty = none
+  bool strict_config = false;            // --strict-config
 };
 
 // Prints "flyteplug: <message>" as one line on stderr; returns `exit_code`.
 int Fail(int exit_code, absl::string_view message);
 
 // Opens the loader with the shipped modules, $FLYTEPLUG_PLUGIN_PATH, the
-// --plugin-dir entries and the --config file. On failure prints the error
-// and stores the exit code (2 for bad configuration or a missing path, 3 for
-// module load or ABI errors) in `*exit_code`.
+// --plugin-dir entries and the --config file (handed to the loader as
+// written, so its warnings name the file and, for YAML, the line; with
+// --strict-config every configuration warning fails). On failure prints the
+// error and stores the exit code (2 for bad configuration or a missing path, 3
+// for module load or ABI errors) in `*exit_code`.
 absl::StatusOr<LoaderClient> OpenLoader(const GlobalOptions& options,
                                         int* exit_code);
 

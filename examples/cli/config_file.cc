@@ -1,5 +1,7 @@
 #include "config_file.h"
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -21,6 +23,16 @@ bool IsYamlPath(const std::string& path) {
 
 }  // namespace
 
+absl::StatusOr<ConfigDocument> ReadConfigDocument(const std::string& path) {
+  absl::StatusOr<std::string> content = ReadFile(path);
+  if (!content.ok()) return content.status();
+  ConfigDocument document;
+  document.content = *std::move(content);
+  document.format = IsYamlPath(path) ? FLYTEPLUG_CONFIG_FORMAT_YAML
+                                     : FLYTEPLUG_CONFIG_FORMAT_JSON;
+  return document;
+}
+
 absl::StatusOr<std::string> LoadConfigAsJson(const std::string& path) {
   // The loader warns about the same keys when it opens: print them once.
   return LoadConfigAsJson(path, nullptr);
@@ -28,14 +40,11 @@ absl::StatusOr<std::string> LoadConfigAsJson(const std::string& path) {
 
 absl::StatusOr<std::string> LoadConfigAsJson(
     const std::string& path, std::vector<std::string>* warnings) {
-  absl::StatusOr<std::string> content = ReadFile(path);
-  if (!content.ok()) return content.status();
+  absl::StatusOr<ConfigDocument> document = ReadConfigDocument(path);
+  if (!document.ok()) return document.status();
   std::vector<std::string> key_warnings;
   absl::StatusOr<std::string> json = LoaderClient::ConfigToJson(
-      *content,
-      IsYamlPath(path) ? FLYTEPLUG_CONFIG_FORMAT_YAML
-                       : FLYTEPLUG_CONFIG_FORMAT_JSON,
-      &key_warnings);
+      document->content, document->format, &key_warnings);
   if (!json.ok()) {
     // The loader's messages start with "config" (the document); name the
     // file instead.

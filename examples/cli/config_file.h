@@ -2,12 +2,25 @@
 #ifndef FLYTEPLUG_EXAMPLES_CLI_CONFIG_FILE_H_
 #define FLYTEPLUG_EXAMPLES_CLI_CONFIG_FILE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace flyteplug::cli {
+
+// The --config file as the loader takes it (LoaderClient::Options::
+// config_document): its bytes and format (FLYTEPLUG_CONFIG_FORMAT_YAML for
+// *.yaml and *.yml, else FLYTEPLUG_CONFIG_FORMAT_JSON). The loader then names
+// the file, and the line for YAML, in its errors and warnings.
+struct ConfigDocument {
+  std::string content;
+  int32_t format = 0;
+};
+
+// Reads the file at `path`. Errors: NotFound/PermissionDenied naming it.
+absl::StatusOr<ConfigDocument> ReadConfigDocument(const std::string& path);
 
 // Reads the configuration file at `path` and returns it as a JSON document
 // (propeller layout; see README.md, "Configuration"). A file named *.yaml or

@@ -15,7 +15,8 @@ namespace flyteplug::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: flyteplug [--plugin-dir DIR]... [--config FILE] COMMAND [ARGS]\n"
+    "usage: flyteplug [--plugin-dir DIR]... [--config FILE] [--strict-config]\n"
+    "                 COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
     "  plugins                              list the loaded modules\n"
@@ -28,6 +29,8 @@ constexpr char kUsage[] =
     "  conformance [--check NAME] [--check-timeout S] [--in-process]\n"
     "              MODULE.so...             run the ABI conformance suite\n"
     "\n"
+    "--strict-config turns every configuration warning (unknown key, module\n"
+    "id not loaded) into an error (exit 2).\n"
     "FILE is a TaskContext or a bare TaskTemplate, JSON or binary protobuf.\n"
     "Modules: the shipped directory, $FLYTEPLUG_PLUGIN_PATH (colon-"
     "separated),\n"
@@ -117,6 +120,9 @@ int Main(int argc, char** argv) {
       if (missing) return missing_value("--config");
       if (value.empty()) return Usage("--config: empty path");
       global.config_path = value;
+    } else if (arg == "--strict-config") {
+      args.Next();
+      global.strict_config = true;
     } else if (args.TakeValue("--task", &value, &missing)) {
       if (missing) return missing_value("--task");
       task_path = value;

@@ -67,12 +67,7 @@ const flyteplug::sdk::ModuleDefinition& Definition() {
       std::vector<std::string> warnings;
       auto config = ParseJobConfig(init.config, &warnings);
       if (!config.ok()) return config.status();
-      for (const std::string& warning : warnings) {
-        if (init.host != nullptr) {
-          init.host->Log(FLYTEPLUG_LOG_WARNING,
-                         absl::StrCat("k8s-job: configuration: ", warning));
-        }
-      }
+      flyteplug::sdk::LogConfigWarnings(init.host, "k8s-job", warnings);
       return std::make_unique<JobPlugin>(init.host, *std::move(config));
     };
     return d;

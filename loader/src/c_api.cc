@@ -91,6 +91,41 @@ flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
   });
 }
 
+// Copies the 1.1 configuration-document fields of `opts` into `*out`.
+// InvalidArgument for a bad format, reserved1 set, or both config_json and
+// config_document given.
+absl::Status ReadConfigDocument(const flyteplug_loader_options& opts,
+                                Loader::Options* out) {
+  if (opts.reserved1 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("flyteplug_loader_options.reserved1 is ", opts.reserved1,
+                     ", must be 0"));
+  }
+  if (absl::Status s = CheckBytes(opts.config_document, "config_document");
+      !s.ok()) {
+    return s;
+  }
+  if (opts.config_format < FLYTEPLUG_CONFIG_FORMAT_AUTO ||
+      opts.config_format > FLYTEPLUG_CONFIG_FORMAT_YAML) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("flyteplug_loader_options.config_format is ",
+                     opts.config_format, ", not a FLYTEPLUG_CONFIG_FORMAT_*"));
+  }
+  if (opts.config_source_name != nullptr) {
+    out->config_source_name = opts.config_source_name;
+  }
+  if (opts.config_document.data == nullptr) return absl::OkStatus();
+  if (opts.config_json.size != 0) {
+    return absl::InvalidArgumentError(
+        "flyteplug_loader_options: config_json and config_document are both "
+        "set; give one");
+  }
+  out->config_document = std::string(ViewOf(opts.config_document));
+  out->config_format =
+      static_cast<flyteplug::loader::ConfigFormat>(opts.config_format);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 extern "C" {
@@ -132,8 +167,8 @@ flyteplug_status_code flyteplug_loader_open(
                         absl::StrCat("flyteplug_loader_options.reserved0 is ",
                                      opts.reserved0, ", must be 0"));
         }
-        if ((opts.flags & ~uint32_t{FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS}) !=
-            0) {
+        if ((opts.flags & ~uint32_t{FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS |
+                                    FLYTEPLUG_LOADER_STRICT_CONFIG}) != 0) {
           return Report(
               status, FLYTEPLUG_INVALID_ARGUMENT,
               absl::StrCat("flyteplug_loader_options.flags has unknown "
@@ -160,7 +195,12 @@ flyteplug_status_code flyteplug_loader_open(
         }
         impl_options.skip_default_paths =
             (opts.flags & FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS) != 0;
+        impl_options.strict_config =
+            (opts.flags & FLYTEPLUG_LOADER_STRICT_CONFIG) != 0;
         impl_options.config_json = std::string(ViewOf(opts.config_json));
+        if (absl::Status s = ReadConfigDocument(opts, &impl_options); !s.ok()) {
+          return Report(status, s);
+        }
         impl_options.host = opts.host;
         absl::StatusOr<std::unique_ptr<Loader>> impl =
             Loader::Open(impl_options);

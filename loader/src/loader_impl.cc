@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config.h"
+#include "config_lines.h"
 #include "flyteplug/sdk/boundary/buffer.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/sized_struct.h"
@@ -102,14 +103,19 @@ void AppendUnknownKeyWarnings(
   }
 }
 
-// Logs each of `warnings` through `host` at warning level.
-void LogWarnings(const std::vector<std::string>& warnings,
-                 const flyteplug_host_api& host) {
-  if (host.log == nullptr) return;
-  for (const std::string& warning : warnings) {
-    host.log(host.host_data, FLYTEPLUG_LOG_WARNING, warning.data(),
-             warning.size());
-  }
+// The configuration JSON of `options`: config_json, or config_document
+// converted (errors name config_source_name); `*lines` gets the document's
+// key lines.
+absl::StatusOr<std::string> ConfigJsonOf(const Loader::Options& options,
+                                         KeyLines* lines) {
+  if (!options.config_document.has_value()) return options.config_json;
+  absl::StatusOr<std::string> json = ConfigToJson(
+      *options.config_document, options.config_format,
+      options.config_source_name.empty() ? "config"
+                                         : options.config_source_name,
+      /*warnings=*/nullptr);  // LoaderConfig reports every unknown key
+  if (json.ok()) *lines = YamlKeyLines(*options.config_document);
+  return json;
 }
 
 // Calls the module's init with its configuration sections.
@@ -164,9 +170,12 @@ absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
   std::unique_ptr<Loader> loader(new Loader());
   if (absl::Status s = loader->BindHost(options.host); !s.ok()) return s;
 
-  absl::StatusOr<LoaderConfig> config =
-      LoaderConfig::Parse(options.config_json);
+  KeyLines lines;
+  absl::StatusOr<std::string> config_json = ConfigJsonOf(options, &lines);
+  if (!config_json.ok()) return config_json.status();
+  absl::StatusOr<LoaderConfig> config = LoaderConfig::Parse(*config_json);
   if (!config.ok()) return config.status();
+  loader->WatchConfigWarnings(options, std::move(lines));
 
   absl::StatusOr<std::vector<std::string>> files = DiscoverModuleFiles(
       SearchPaths(options.module_paths, options.skip_default_paths));
@@ -187,7 +196,11 @@ absl::StatusOr<std::unique_ptr<Loader>> Loader::Open(const Options& options) {
       described, enabled, config->default_for_task_types(), &warnings);
   if (!registry.ok()) return registry.status();
 
-  LogWarnings(warnings, *loader->host_);
+  if (absl::Status s =
+          loader->ReportConfigWarnings(warnings, options.strict_config);
+      !s.ok()) {
+    return s;
+  }
   loader->unserved_.insert(registry->unserved.begin(),
                            registry->unserved.end());
   if (absl::Status s = loader->InitEnabled(*config, registry->served, enabled,
@@ -219,6 +232,56 @@ absl::Status Loader::BindHost(const flyteplug_host_api* host) {
   return absl::OkStatus();
 }
 
+void Loader::WatchConfigWarnings(const Options& options, KeyLines lines) {
+  strict_config_ = options.strict_config;
+  if (!options.config_document.has_value() && !options.strict_config) return;
+  std::string source;
+  if (options.config_document.has_value()) {
+    source = options.config_source_name.empty() ? "config"
+                                                : options.config_source_name;
+  }
+  capture_ = std::make_unique<InitLogCapture>(
+      host_, WarningLocator(std::move(source), std::move(lines)),
+      options.strict_config);
+}
+
+absl::Status Loader::ReportConfigWarnings(
+    const std::vector<std::string>& warnings, bool strict) const {
+  std::vector<std::string> located;
+  for (const std::string& warning : warnings) {
+    located.push_back(capture_ != nullptr
+                          ? capture_->locator().LocateHostWarning(warning)
+                          : warning);
+  }
+  if (strict && !located.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("strict configuration: ", absl::StrJoin(located, "; ")));
+  }
+  if (host_->log == nullptr) return absl::OkStatus();
+  for (const std::string& warning : located) {
+    host_->log(host_->host_data, FLYTEPLUG_LOG_WARNING, warning.data(),
+               warning.size());
+  }
+  return absl::OkStatus();
+}
+
+// Initialises one module, watching its configuration warnings when a
+// capture is installed; with strict configuration a warning fails the init
+// (the instance is deinitialised).
+absl::StatusOr<flyteplug_instance*> Loader::InitWatched(
+    const ModuleFile& file, const LoaderConfig& config) {
+  if (capture_ == nullptr) return InitInstance(file, config, host_);
+  capture_->Begin(file.id());
+  absl::StatusOr<flyteplug_instance*> instance =
+      InitInstance(file, config, capture_->api());
+  std::vector<std::string> warnings = capture_->End();
+  if (!instance.ok() || !strict_config_ || warnings.empty()) return instance;
+  file.descriptor().deinit(*instance);
+  return AbiStatus(FLYTEPLUG_INVALID_ARGUMENT,
+                   absl::StrCat("strict configuration: module '", file.id(),
+                                "': ", absl::StrJoin(warnings, "; ")));
+}
+
 absl::Status Loader::InitEnabled(
     const LoaderConfig& config, const std::map<std::string, size_t>& registry,
     const std::vector<size_t>& enabled,
@@ -234,7 +297,7 @@ absl::Status Loader::InitEnabled(
     auto slot = std::make_unique<ModuleSlot>();
     slot->file = std::move(loaded[i]);
     absl::StatusOr<flyteplug_instance*> instance =
-        InitInstance(*slot->file, config, host_);
+        InitWatched(*slot->file, config);
     if (!instance.ok()) return instance.status();
     slot->instance = *instance;
     DescribeClaims(registry, i, slot.get());

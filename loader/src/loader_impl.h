@@ -5,14 +5,17 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "config.h"
+#include "config_to_json.h"
 #include "default_host.h"
 #include "flyteplug/plugin.h"
+#include "init_log_capture.h"
 #include "module_file.h"
 
 namespace flyteplug::loader {
@@ -33,6 +36,14 @@ class Loader {
     std::vector<std::string> module_paths;
     bool skip_default_paths = false;
     std::string config_json;
+    // The document as written (loader.h, config_document): replaces
+    // config_json when set; read as ConfigToJson reads `config_format`.
+    std::optional<std::string> config_document;
+    ConfigFormat config_format = ConfigFormat::kAuto;
+    // Names the document in errors and warnings; empty: "config".
+    std::string config_source_name;
+    // Every configuration warning is an error (FLYTEPLUG_LOADER_STRICT_CONFIG).
+    bool strict_config = false;
     // Not owned; must outlive the loader. NULL selects the default host.
     const flyteplug_host_api* host = nullptr;
   };
@@ -77,6 +88,15 @@ class Loader {
   // Initialises the enabled ones of `loaded` (indexes in `enabled`) into
   // slots, keeps the others in disabled_, and maps `registry` (task type ->
   // loaded index) to slot indexes.
+  // Puts an InitLogCapture between the host and the modules when warnings
+  // are located (a document) or strict.
+  void WatchConfigWarnings(const Options& options, KeyLines lines);
+  // Logs the loader's own configuration warnings, located; with strict
+  // configuration, returns them as InvalidArgument instead.
+  absl::Status ReportConfigWarnings(const std::vector<std::string>& warnings,
+                                    bool strict) const;
+  absl::StatusOr<flyteplug_instance*> InitWatched(const ModuleFile& file,
+                                                  const LoaderConfig& config);
   absl::Status InitEnabled(const LoaderConfig& config,
                            const std::map<std::string, size_t>& registry,
                            const std::vector<size_t>& enabled,
@@ -94,6 +114,10 @@ class Loader {
   std::unique_ptr<DefaultHost> default_host_;
   flyteplug_host_api host_copy_{};  // the caller's table, normalised
   const flyteplug_host_api* host_ = nullptr;
+  // Wraps host_ for modules when configuration warnings are watched; NULL
+  // otherwise. Outlives the instances (they keep the table).
+  std::unique_ptr<InitLogCapture> capture_;
+  bool strict_config_ = false;
   std::vector<std::unique_ptr<ModuleSlot>> slots_;
   // Loaded but not enabled: kept so their handles follow the unload rule.
   std::vector<std::unique_ptr<ModuleFile>> disabled_;

@@ -21,6 +21,10 @@
 #   P/lib/flyteplug/modules/*.so             shipped modules (RPATH $ORIGIN/../..)
 #   P/lib/cmake/flyteplug/                   find_package(flyteplug)
 #   P/lib/pkgconfig/flyteplug-{loader,plugin}.pc
+#   P/lib/python3/dist-packages/flyteplug/   the Python binding (a package;
+#                                            finds ../../../libflyteplug_loader.so.1)
+#   P/share/flyteplug/go/flyteplug/          the Go binding's source (module
+#                                            `flyteplug`, with cmd/flyteplug-go)
 #
 # Everything is relocatable: RPATHs are $ORIGIN-relative, the CMake package
 # computes its prefix from its own location and the pkg-config files from
@@ -190,3 +194,41 @@ foreach(_pc IN ITEMS flyteplug-loader flyteplug-plugin)
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     COMPONENT devel)
 endforeach()
+
+# --- Host bindings ------------------------------------------------------------
+
+# Python: the single-file binding installed as the package `flyteplug` where
+# Debian's python3 looks (/usr/lib/python3/dist-packages is on its default
+# sys.path; another prefix adds <prefix>/lib/python3/dist-packages to
+# PYTHONPATH). _install.py tells it where the installed loader is, relative
+# to the package directory, so no environment variable is needed.
+set(FLYTEPLUG_INSTALL_PYTHONDIR "lib/python3/dist-packages" CACHE STRING
+  "Install directory of the Python binding, relative to the prefix")
+set(_python_binding "${PROJECT_SOURCE_DIR}/examples/bindings/python/flyteplug.py")
+if(TARGET flyteplug_loader AND EXISTS "${_python_binding}")
+  file(RELATIVE_PATH _loader_from_package
+    "/prefix/${FLYTEPLUG_INSTALL_PYTHONDIR}/flyteplug"
+    "/prefix/${CMAKE_INSTALL_LIBDIR}/libflyteplug_loader.so.1")
+  file(WRITE "${PROJECT_BINARY_DIR}/python/_install.py"
+    "# Written by the flyteplug install: where the loader library is,\n"
+    "# relative to this package's directory.\n"
+    "LOADER_FROM_PACKAGE = \"${_loader_from_package}\"\n")
+  install(FILES "${_python_binding}"
+    DESTINATION "${FLYTEPLUG_INSTALL_PYTHONDIR}/flyteplug"
+    RENAME "__init__.py" COMPONENT runtime)
+  install(FILES "${PROJECT_BINARY_DIR}/python/_install.py"
+    DESTINATION "${FLYTEPLUG_INSTALL_PYTHONDIR}/flyteplug" COMPONENT runtime)
+endif()
+
+# Go: the package source (no tests: they need the source tree), built by the
+# user's go toolchain with the cgo flags of flyteplug-loader.pc.
+set(_go_binding "${PROJECT_SOURCE_DIR}/examples/bindings/go")
+if(EXISTS "${_go_binding}/go.mod")
+  install(DIRECTORY "${_go_binding}/"
+    DESTINATION "${CMAKE_INSTALL_DATADIR}/flyteplug/go/flyteplug"
+    COMPONENT devel
+    FILES_MATCHING
+      PATTERN "*.go" PATTERN "*.c" PATTERN "*.h" PATTERN "go.mod"
+      PATTERN "README.md"
+      PATTERN "*_test.go" EXCLUDE)
+endif()

@@ -38,6 +38,15 @@ void Host::Log(flyteplug_log_level level, absl::string_view message) const {
   api_->log(api_->host_data, level, message.data(), message.size());
 }
 
+void LogConfigWarnings(const Host* host, absl::string_view module_id,
+                       const std::vector<std::string>& warnings) {
+  if (host == nullptr) return;
+  for (const std::string& warning : warnings) {
+    host->Log(FLYTEPLUG_LOG_WARNING,
+              absl::StrCat(module_id, ": configuration: ", warning));
+  }
+}
+
 absl::StatusOr<std::string> Host::GetSecret(absl::string_view key) const {
   if (api_ == nullptr || api_->get_secret == nullptr) {
     return absl::NotFoundError(

@@ -36,12 +36,7 @@ absl::StatusOr<std::unique_ptr<DatabricksPlugin>> DatabricksPlugin::Create(
     const flyteplug::sdk::Host* host, absl::string_view config_json) {
   absl::StatusOr<ParsedConfig> parsed = ParseConfig(config_json);
   if (!parsed.ok()) return parsed.status();
-  for (const std::string& warning : parsed->warnings) {
-    if (host != nullptr) {
-      host->Log(FLYTEPLUG_LOG_WARNING,
-                absl::StrCat("databricks: configuration: ", warning));
-    }
-  }
+  flyteplug::sdk::LogConfigWarnings(host, "databricks", parsed->warnings);
   const DatabricksConfig& c = parsed->config;
   HttpClientOptions options;
   options.connect_timeout = c.connect_timeout;

@@ -14,12 +14,7 @@ absl::StatusOr<std::unique_ptr<SparkPlugin>> SparkPlugin::Create(
   absl::StatusOr<ModuleConfig> config =
       ParseModuleConfig(init.config, &warnings);
   if (!config.ok()) return config.status();
-  if (init.host != nullptr) {
-    for (const std::string& warning : warnings) {
-      init.host->Log(FLYTEPLUG_LOG_WARNING,
-                     absl::StrCat("spark: configuration: ", warning));
-    }
-  }
+  sdk::LogConfigWarnings(init.host, "spark", warnings);
   absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> builder =
       SparkApplicationBuilder::Create(*std::move(config));
   if (!builder.ok()) return builder.status();

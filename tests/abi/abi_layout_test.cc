@@ -95,7 +95,9 @@ TEST(AbiLayout, LoaderStructs) {
   EXPECT_FIELD(flyteplug_status, struct_size, 0);
   EXPECT_FIELD(flyteplug_status, code, 4);
   EXPECT_FIELD(flyteplug_status, message, 8);
-  EXPECT_EQ(sizeof(flyteplug_loader_options), 48u);
+  // Grown in loader 1.1 (config_document..config_source_name); a 1.0
+  // caller's 48-byte struct is still read (struct_size rule).
+  EXPECT_EQ(sizeof(flyteplug_loader_options), 80u);
   EXPECT_FIELD(flyteplug_loader_options, struct_size, 0);
   EXPECT_FIELD(flyteplug_loader_options, flags, 4);
   EXPECT_FIELD(flyteplug_loader_options, module_paths, 8);
@@ -103,6 +105,10 @@ TEST(AbiLayout, LoaderStructs) {
   EXPECT_FIELD(flyteplug_loader_options, reserved0, 20);
   EXPECT_FIELD(flyteplug_loader_options, config_json, 24);
   EXPECT_FIELD(flyteplug_loader_options, host, 40);
+  EXPECT_FIELD(flyteplug_loader_options, config_document, 48);
+  EXPECT_FIELD(flyteplug_loader_options, config_format, 64);
+  EXPECT_FIELD(flyteplug_loader_options, reserved1, 68);
+  EXPECT_FIELD(flyteplug_loader_options, config_source_name, 72);
   EXPECT_EQ(sizeof(flyteplug_module_info), 64u);
   EXPECT_FIELD(flyteplug_module_info, struct_size, 0);
   EXPECT_FIELD(flyteplug_module_info, abi_major, 4);

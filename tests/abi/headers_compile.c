@@ -32,6 +32,10 @@ int main(void) {
                                       0,
                                       0,
                                       {0, 0},
+                                      0,
+                                      {0, 0},
+                                      FLYTEPLUG_CONFIG_FORMAT_AUTO,
+                                      0,
                                       0};
   flyteplug_module_info info = {sizeof(flyteplug_module_info),
                                 0,

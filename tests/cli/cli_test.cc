@@ -387,6 +387,58 @@ TEST_F(CliTest, ShippedModulesAndExamples) {
   EXPECT_THAT(databricks.out, HasSubstr("/api/2.1/jobs/runs/submit"));
 }
 
+// A typo inside spark's section: one warning with the file, the line and a
+// did-you-mean; --strict-config turns it into exit 2 naming the key.
+TEST_F(CliTest, ModuleSectionTypoWarnsOnceWithLineAndStrictFails) {
+  std::string config = Write("site.yaml",
+                             "plugins:\n"
+                             "  spark:\n"
+                             "    spark-config-defaults:\n"
+                             "      spark.driver.cores: \"1\"\n"
+                             "  sparkk: {}\n");
+  const std::string module_warning =
+      config +
+      ":3: spark: configuration: plugins.spark.spark-config-defaults: "
+      "unknown key, did you mean 'spark-config-default'?";
+  const std::string host_warning =
+      config + ":5: plugins.sparkk: no loaded module reads this section";
+  ProcessResult r = Run({"--config", config, "plugins"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Occurrences(r.err, module_warning), 1u) << r.err;
+  EXPECT_EQ(Occurrences(r.err, host_warning), 1u) << r.err;
+  for (const char* command : {"plugins", "build"}) {
+    std::vector<std::string> args = {"--strict-config", "--config", config,
+                                     command};
+    if (std::string(command) == "build") {
+      args.insert(args.end(),
+                  {"--task", EXAMPLES_DIR "/tasks/pyspark_task.json"});
+    }
+    ProcessResult strict = Run(args);
+    EXPECT_EQ(strict.exit_code, 2) << command << ": " << strict.err;
+    EXPECT_THAT(strict.err, HasSubstr("strict configuration"));
+    EXPECT_THAT(strict.err, HasSubstr(host_warning)) << command;
+    EXPECT_TRUE(strict.out.empty()) << strict.out;
+  }
+  // Only the module-section typo left: strict names it.
+  std::string module_only = Write("module_only.yaml",
+                                  "plugins:\n"
+                                  "  spark:\n"
+                                  "    spark-config-defaults: {}\n");
+  ProcessResult strict =
+      Run({"--strict-config", "--config", module_only, "plugins"});
+  EXPECT_EQ(strict.exit_code, 2) << strict.err;
+  EXPECT_THAT(strict.err,
+              HasSubstr("module 'spark': " + module_only +
+                        ":3: spark: configuration: "
+                        "plugins.spark.spark-config-defaults: unknown key"));
+  EXPECT_EQ(Occurrences(strict.err, "spark-config-defaults"), 1u) << strict.err;
+  // A clean configuration passes strict mode.
+  ProcessResult clean =
+      Run({"--strict-config", "--config",
+           Write("clean.yaml", "plugins:\n  spark: {}\n"), "plugins"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+}
+
 // A stock propeller plugin list: only spark is here, so only spark serves.
 TEST_F(CliTest, StockPropellerPluginListLoads) {
   std::string config = Write(
@@ -396,9 +448,11 @@ TEST_F(CliTest, StockPropellerPluginListLoads) {
   ASSERT_EQ(plugins.exit_code, 0) << plugins.err;
   EXPECT_THAT(plugins.out, HasSubstr("spark\t"));
   EXPECT_THAT(plugins.out, Not(HasSubstr("databricks\t")));
+  // Deliberate change: configuration warnings name the file (the CLI hands
+  // the document to the loader), not "config".
   EXPECT_THAT(plugins.err,
-              HasSubstr("config: tasks.task-plugins.enabled-plugins[0]: "
-                        "module 'container' is not loaded, ignored"));
+              HasSubstr(config + ":1: tasks.task-plugins.enabled-plugins[0]: "
+                                 "module 'container' is not loaded, ignored"));
   ProcessResult spark =
       Run({"build", "--task", EXAMPLES_DIR "/tasks/pyspark_task.json",
            "--config", config});

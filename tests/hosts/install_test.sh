@@ -11,12 +11,16 @@
 #     flyteplug_*_DIR variable lies in the moved prefix and runs the
 #     documented add_test(... conformance ...) recipe through ctest;
 #     flyteplug_add_module(INSTALL) installs the example into a copy of the
-#     prefix, whose CLI then lists it with no --plugin-dir;
+#     prefix, whose CLI then lists it with no --plugin-dir, and `--prefix`
+#     redirects it; the author's walk of docs/module-authors.md runs
+#     literally (author_walk_test.sh);
 #  4. builds a C++ host with find_package(flyteplug) (flyteplug::loader_client)
 #     and a C host with the installed pkg-config file; the installed loader
 #     finds the installed modules with no path given;
-#  5. runs the Python and Go host tests against the installed loader, with the
-#     third-party module loaded beside the shipped ones.
+#  5. imports the installed Python package from a clean environment (it finds
+#     the installed loader beside itself), runs the Python and Go host tests
+#     against the installed loader with the third-party module beside the
+#     shipped ones, and vets and builds the installed Go package source.
 #
 # usage: install_test.sh CMAKE GENERATOR BUILD_DIR SOURCE_DIR WORK_DIR
 # Environment: FLYTEPLUG_PYTHON3, FLYTEPLUG_GO (optional; skipped if empty).
@@ -68,6 +72,10 @@ for f in \
   lib/cmake/flyteplug/FlyteplugModule.cmake \
   lib/cmake/flyteplug/flyteplug_module.map \
   lib/pkgconfig/flyteplug-loader.pc lib/pkgconfig/flyteplug-plugin.pc \
+  lib/python3/dist-packages/flyteplug/__init__.py \
+  lib/python3/dist-packages/flyteplug/_install.py \
+  share/flyteplug/go/flyteplug/go.mod share/flyteplug/go/flyteplug/flyteplug.go \
+  share/flyteplug/go/flyteplug/cmd/flyteplug-go/main.go \
   bin/flyteplug; do
   [ -e "$P/$f" ] || fail "missing $f"
 done
@@ -106,6 +114,13 @@ JOB=$WORK/job
   || { cat "$WORK/job-build.log"; fail "build"; }
 MOD=$JOB/libflyteplug_k8s_job.so
 [ -f "$MOD" ] || fail "no $MOD"
+# Its own tests: flyteplug_add_module_tests (module sources + fake host) and
+# conformance through ${flyteplug_BIN_DIR}/flyteplug.
+(cd "$JOB" && "$(dirname "$CMAKE")/ctest" --output-on-failure) \
+  > "$WORK/job-ctest.log" 2>&1 \
+  || { cat "$WORK/job-ctest.log"; fail "the example's own tests"; }
+grep -q "100% tests passed, 0 tests failed out of 2" "$WORK/job-ctest.log" \
+  || { cat "$WORK/job-ctest.log"; fail "the example's two tests did not run"; }
 grep -q "^flyteplug_DIR:PATH=$P/lib/cmake/flyteplug$" "$JOB/CMakeCache.txt" \
   || fail "the example did not use the installed package: $(grep flyteplug_DIR "$JOB/CMakeCache.txt")"
 exports=$(nm -D --defined-only "$MOD" | awk '{print $3}')
@@ -174,7 +189,17 @@ rpath=$(readelf -d "$INSTALLED_MOD" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]
 [ "$rpath" = '$ORIGIN/../..' ] || fail "$INSTALLED_MOD: RPATH/RUNPATH '$rpath'"
 out=$("$P2/bin/flyteplug" plugins)
 echo "$out" | grep -q "k8s-job" || fail "installed CLI does not list the installed k8s-job: $out"
-rm -rf "$P2"
+# `--prefix` redirects the module (a relative destination), RPATH unchanged.
+P3=$WORK/redirected
+"$CMAKE" --install "$WORK/job_installed" --prefix "$P3" \
+  >> "$WORK/job_installed.log" 2>&1 || fail "install --prefix $P3"
+[ -f "$P3/lib/flyteplug/modules/libflyteplug_k8s_job.so" ] \
+  || fail "cmake --install --prefix did not redirect the module: $(find "$P3" -type f)"
+rm -rf "$P2" "$P3"
+
+step "docs/module-authors.md: the author's walk, literally"
+sh "$SRC/tests/hosts/author_walk_test.sh" "$SRC/docs/module-authors.md" "$P" \
+  "$WORK/author_walk" || fail "the author's walk"
 
 step "C++ host with find_package(flyteplug) and flyteplug::loader_client"
 "$CMAKE" -S "$SRC/tests/hosts/cmake_host" -B "$WORK/cmake_host" -G "$GENERATOR" \
@@ -231,10 +256,32 @@ echo "$out" | grep -q "^spark $P/lib/flyteplug/modules/" || fail "default paths:
 echo "$out" | grep -q "^databricks " || fail "default paths: databricks"
 
 if [ -n "${FLYTEPLUG_PYTHON3:-}" ]; then
-  step "Python host against the installed loader"
-  FLYTEPLUG_LIBRARY=$P/lib/libflyteplug_loader.so FLYTEPLUG_ABI_SIZES=$WORK/abi_sizes \
+  step "installed Python package, clean environment, no FLYTEPLUG_LIBRARY"
+  PYDIR=$P/lib/python3/dist-packages
+  [ -f "$PYDIR/flyteplug/__init__.py" ] || fail "no installed Python package"
+  out=$(cd "$WORK" && env -i PATH=/usr/bin:/bin PYTHONPATH="$PYDIR" \
+    "$FLYTEPLUG_PYTHON3" -c '
+import flyteplug, os, sys
+lib = flyteplug.load_library()
+print("package", os.path.realpath(flyteplug.__file__))
+print("library", os.path.realpath(lib._name))
+with flyteplug.Loader(paths=[sys.argv[1]]) as loader:
+    for m in loader.modules():
+        print("module", m.id, m.path)
+' "$JOB") || fail "import the installed Python package: $out"
+  echo "$out"
+  echo "$out" | grep -q "^package $(realpath "$PYDIR")/flyteplug/__init__.py$" \
+    || fail "python imported another flyteplug"
+  echo "$out" | grep -q "^library $(realpath "$P/lib")/libflyteplug_loader.so" \
+    || fail "python did not find the installed loader beside the package"
+  for id in spark databricks k8s-job; do
+    echo "$out" | grep -q "^module $id " || fail "python: module $id missing"
+  done
+
+  step "Python host tests against the installed package"
+  FLYTEPLUG_ABI_SIZES=$WORK/abi_sizes \
   FLYTEPLUG_EXTRA_MODULE_DIR=$JOB FLYTEPLUG_SOURCE_DIR=$SRC \
-  PYTHONPATH=$SRC/examples/bindings/python \
+  PYTHONPATH=$PYDIR FLYTEPLUG_LIBRARY= \
     "$FLYTEPLUG_PYTHON3" "$SRC/tests/hosts/test_flyteplug_python.py" \
     > "$WORK/python.log" 2>&1 || { cat "$WORK/python.log"; fail "python host"; }
   tail -n 3 "$WORK/python.log"
@@ -253,6 +300,21 @@ if [ -n "${FLYTEPLUG_GO:-}" ]; then
       "$SRC/examples/bindings/go" "$GOWORK_DIR" > "$WORK/go.log" 2>&1 \
     || { cat "$WORK/go.log"; fail "go host"; }
   tail -n 2 "$WORK/go.log"
+
+  step "installed Go package: go vet and go build with pkg-config flags"
+  GOPKG=$P/share/flyteplug/go/flyteplug
+  [ -f "$GOPKG/go.mod" ] || fail "no installed Go package"
+  if ls "$GOPKG"/*_test.go > /dev/null 2>&1; then fail "Go tests installed"; fi
+  (cd "$GOPKG" && \
+   CGO_CFLAGS=$(pkg-config --cflags flyteplug-loader) \
+   CGO_LDFLAGS=$(pkg-config --libs flyteplug-loader) \
+   GOCACHE=${GOCACHE:-$GOWORK_DIR/cache} GOPATH=$GOWORK_DIR/gopath \
+   GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
+   sh -c '"$1" vet ./... && "$1" build -o "$2" ./cmd/flyteplug-go' sh \
+     "$FLYTEPLUG_GO" "$WORK/flyteplug-go-installed") > "$WORK/go-installed.log" 2>&1 \
+    || { cat "$WORK/go-installed.log"; fail "installed Go package"; }
+  out=$("$WORK/flyteplug-go-installed" -plugin-dir "$JOB" plugins)
+  echo "$out" | grep -q "^k8s-job	" || fail "installed flyteplug-go: $out"
 fi
 
 echo "install_test: OK"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config.h"
+#include "config_lines.h"
 #include "default_host.h"
 #include "flyteplug/sdk/testing/fake_host.h"
 #include "flyteplug/v1/task_context.pb.h"
@@ -220,6 +221,42 @@ TEST(ProtoUtf8Test, NamesNestedAndMapFieldsAndIgnoresValidInput) {
   EXPECT_EQ(DescribeInvalidUtf8(*flyteplug::v1::TaskContext::descriptor(),
                                 std::string("\x0a\xff\xff", 3)),
             "");  // broken wire format: nothing to name
+}
+
+TEST(ConfigLines, YamlKeysAndListItemsHaveTheirLines) {
+  KeyLines lines = YamlKeyLines(
+      "tasks:\n"
+      "  task-plugins:\n"
+      "    enabled-plugins:\n"
+      "      - spark\n"
+      "      - container\n"
+      "plugins:\n"
+      "  spark:\n"
+      "    spark-config-defaults: {a: 1}\n");
+  EXPECT_EQ(lines["tasks"], 1);
+  EXPECT_EQ(lines["tasks.task-plugins.enabled-plugins"], 3);
+  EXPECT_EQ(lines["tasks.task-plugins.enabled-plugins[1]"], 5);
+  EXPECT_EQ(lines["plugins.spark.spark-config-defaults"], 8);
+  EXPECT_EQ(lines["plugins.spark.spark-config-defaults.a"], 8);
+  EXPECT_TRUE(YamlKeyLines("a: [\n").empty());  // unreadable: no lines
+}
+
+TEST(ConfigLines, LocatorNamesSourceAndLine) {
+  WarningLocator locator("c.yaml", YamlKeyLines("plugins:\n  spark:\n"
+                                                "    x: 1\n"));
+  EXPECT_EQ(locator.LocateHostWarning("config: plugins.spark: ignored"),
+            "c.yaml:2: plugins.spark: ignored");
+  EXPECT_EQ(locator.LocateHostWarning("config: absent: ignored"),
+            "c.yaml: absent: ignored");
+  // A deeper path than the document knows takes its closest ancestor.
+  EXPECT_EQ(
+      locator.LocateModuleWarning(
+          "spark: configuration: plugins.spark.x.y[0]: unknown key"),
+      "c.yaml:3: spark: configuration: plugins.spark.x.y[0]: unknown key");
+  EXPECT_EQ(locator.LocateModuleWarning("spark: something else"),
+            "spark: something else");
+  WarningLocator unnamed("", {});
+  EXPECT_EQ(unnamed.LocateHostWarning("config: a: b"), "config: a: b");
 }
 
 }  // namespace

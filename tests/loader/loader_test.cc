@@ -308,6 +308,102 @@ TEST(LoaderTest, UnknownKeysAreWarnedThroughTheHost) {
   EXPECT_THAT(all, Not(HasSubstr("plugins.alpha")));
 }
 
+// The document is named, each warning carries its YAML line, and each is
+// logged exactly once.
+TEST(LoaderTest, DocumentWarningsNameFileAndLineOnce) {
+  sdk::testing::FakeHost host;
+  auto client = OpenWithDocument({ALPHA_SO},
+                                 "tasks:\n"
+                                 "  task-plugins:\n"
+                                 "    enabled-plugins: [container, alpha]\n"
+                                 "plugins:\n"
+                                 "  alpha:\n"
+                                 "    warn-me: 1\n"
+                                 "  sparkk: {}\n",
+                                 "site.yaml", /*strict=*/false, host.api());
+  ASSERT_TRUE(client.ok()) << client.status();
+  const std::string all = host.LogText();
+  for (const char* expected :
+       {"site.yaml:3: tasks.task-plugins.enabled-plugins[0]: module "
+        "'container' is not loaded, ignored",
+        "site.yaml:7: plugins.sparkk: no loaded module reads this section, "
+        "did you mean 'spark'?",
+        "site.yaml:6: alpha: configuration: plugins.alpha.warn-me: unknown "
+        "key, did you mean 'warm'?"}) {
+    size_t count = 0;
+    for (size_t at = all.find(expected); at != std::string::npos;
+         at = all.find(expected, at + 1)) {
+      ++count;
+    }
+    EXPECT_EQ(count, 1u) << expected << "\nlogs:\n" << all;
+  }
+}
+
+TEST(LoaderTest, StrictConfigFailsOnHostOwnedWarnings) {
+  sdk::testing::FakeHost host;
+  auto client = OpenWithDocument({ALPHA_SO}, "taskz: {}\nplugins: {}\n",
+                                 "site.yaml", /*strict=*/true, host.api());
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(LoaderClient::AbiCode(client.status()), FLYTEPLUG_INVALID_ARGUMENT);
+  EXPECT_THAT(client.status().message(),
+              HasSubstr("strict configuration: site.yaml:1: taskz: unknown "
+                        "key, did you mean 'tasks'?"));
+  EXPECT_EQ(host.LogText(), "");  // reported in the error, not logged
+  // The same document without strict loads, with the warning logged.
+  auto relaxed = OpenWithDocument({ALPHA_SO}, "taskz: {}\n", "site.yaml",
+                                  /*strict=*/false, host.api());
+  ASSERT_TRUE(relaxed.ok()) << relaxed.status();
+  EXPECT_TRUE(host.LogsContain("site.yaml:1: taskz: unknown key"));
+}
+
+TEST(LoaderTest, StrictConfigFailsOnModuleSectionWarnings) {
+  sdk::testing::FakeHost host;
+  // A host that records only errors: the loader still sees the warning.
+  host.SetLogThreshold(FLYTEPLUG_LOG_ERROR);
+  auto client =
+      OpenWithDocument({ALPHA_SO}, "plugins:\n  alpha:\n    warn-me: 1\n",
+                       "site.yaml", /*strict=*/true, host.api());
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(LoaderClient::AbiCode(client.status()), FLYTEPLUG_INVALID_ARGUMENT);
+  EXPECT_THAT(client.status().message(),
+              HasSubstr("strict configuration: module 'alpha': site.yaml:3: "
+                        "alpha: configuration: plugins.alpha.warn-me: "
+                        "unknown key"));
+  // A clean document passes strict mode.
+  auto clean = OpenWithDocument({ALPHA_SO}, "plugins:\n  alpha: {}\n",
+                                "site.yaml", /*strict=*/true, host.api());
+  EXPECT_TRUE(clean.ok()) << clean.status();
+}
+
+TEST(LoaderTest, StrictConfigAppliesToConfigJsonToo) {
+  LoaderClient::Options options;
+  options.module_paths = {ALPHA_SO};
+  options.skip_default_paths = true;
+  options.config_json = R"({"plugins":{"alpha":{"warn-me":1}}})";
+  options.strict_config = true;
+  auto client = LoaderClient::Open(options);
+  ASSERT_FALSE(client.ok());
+  EXPECT_THAT(client.status().message(),
+              HasSubstr("module 'alpha': alpha: configuration: "
+                        "plugins.alpha.warn-me: unknown key"));
+}
+
+TEST(LoaderTest, DocumentErrorsNameTheSource) {
+  auto bad = OpenWithDocument({ALPHA_SO}, "plugins:\n  alpha: [\n", "site.yaml",
+                              /*strict=*/false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("site.yaml:"));
+  // config_json and config_document together are refused.
+  LoaderClient::Options options;
+  options.module_paths = {ALPHA_SO};
+  options.skip_default_paths = true;
+  options.config_json = "{}";
+  options.config_document = "{}";
+  auto both = LoaderClient::Open(options);
+  ASSERT_FALSE(both.ok());
+  EXPECT_THAT(both.status().message(), HasSubstr("both set"));
+}
+
 TEST(LoaderTest, OlderHostTableIsZeroExtended) {
   // A host table from before get_secret existed: the module must see NULL
   // there (not whatever follows the caller's struct).

@@ -15,9 +15,10 @@ third-party module), and routes calls to the module serving a task type::
         phase = loader.get_task_phase(task_context_dict, observed_object)
 
 Finding the loader library, first match wins: the ``library`` argument,
-the ``FLYTEPLUG_LIBRARY`` environment variable (a file path), then the
-dynamic linker's search for ``libflyteplug_loader.so`` (``LD_LIBRARY_PATH``,
-ld.so.cache).
+the ``FLYTEPLUG_LIBRARY`` environment variable (a file path), the loader
+installed with this package (``<prefix>/lib/python3/dist-packages/flyteplug``
+finds ``<prefix>/lib/libflyteplug_loader.so.1``), then the dynamic linker's
+search for ``libflyteplug_loader.so`` (``LD_LIBRARY_PATH``, ld.so.cache).
 
 Inputs:
   * The configuration (propeller layout: ``tasks.task-plugins.*``,
@@ -254,7 +255,12 @@ class _LoaderOptions(ctypes.Structure):  # flyteplug_loader_options
                 ("module_path_count", ctypes.c_uint32),
                 ("reserved0", ctypes.c_uint32),
                 ("config_json", _Bytes),
-                ("host", ctypes.POINTER(_HostApi))]
+                ("host", ctypes.POINTER(_HostApi)),
+                # Since loader 1.1.
+                ("config_document", _Bytes),
+                ("config_format", ctypes.c_int32),
+                ("reserved1", ctypes.c_uint32),
+                ("config_source_name", ctypes.c_char_p)]
 
 
 class _ModuleInfo(ctypes.Structure):  # flyteplug_module_info
@@ -272,7 +278,7 @@ class _ModuleInfo(ctypes.Structure):  # flyteplug_module_info
 C_STRUCT_SIZES = {
     "flyteplug_bytes": 16, "flyteplug_buffer": 32, "flyteplug_error": 24,
     "flyteplug_host_api": 48, "flyteplug_status": 16,
-    "flyteplug_loader_options": 48, "flyteplug_module_info": 64,
+    "flyteplug_loader_options": 80, "flyteplug_module_info": 64,
 }
 _MIRRORS = {
     "flyteplug_bytes": _Bytes, "flyteplug_buffer": _Buffer,
@@ -346,6 +352,18 @@ def _declare(lib: ctypes.CDLL) -> None:
         fn.argtypes = argtypes
 
 
+def _installed_loader() -> Optional[str]:
+    """The loader installed beside this package (``cmake --install`` writes
+    ``_install.py`` with its path relative to the package directory), or
+    None when running from the source tree."""
+    try:
+        from . import _install  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), _install.LOADER_FROM_PACKAGE))
+
+
 def load_library(library: Optional[str] = None) -> ctypes.CDLL:
     """Loads (once per path) and returns the loader library.
 
@@ -357,6 +375,9 @@ def load_library(library: Optional[str] = None) -> ctypes.CDLL:
     elif os.environ.get("FLYTEPLUG_LIBRARY"):
         candidates.append(os.environ["FLYTEPLUG_LIBRARY"])
     else:
+        installed = _installed_loader()
+        if installed:
+            candidates.append(installed)
         candidates += ["libflyteplug_loader.so", "libflyteplug_loader.so.1"]
         found = ctypes.util.find_library("flyteplug_loader")
         if found:

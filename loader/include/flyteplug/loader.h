@@ -41,7 +41,7 @@ extern "C" {
 
 /* The loader's own version (not the module ABI version). */
 #define FLYTEPLUG_LOADER_VERSION_MAJOR 1
-#define FLYTEPLUG_LOADER_VERSION_MINOR 0
+#define FLYTEPLUG_LOADER_VERSION_MINOR 1
 
 /* A call's outcome. Zero-initialise before the first use; reusable after
  * flyteplug_status_clear. `message` is NUL-terminated UTF-8 owned by the
@@ -64,7 +64,16 @@ FLYTEPLUG_LOADER_API void flyteplug_buffer_release(flyteplug_buffer* buffer);
 enum {
   /* Load only `module_paths`: skip the shipped module directory and
    * $FLYTEPLUG_PLUGIN_PATH. */
-  FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS = 1u << 0
+  FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS = 1u << 0,
+  /* Strict configuration (for CI): every configuration warning is an error.
+   * Those are: an unknown or misspelled key anywhere (host-owned levels,
+   * plugins.<section> names, and keys inside a module's section as the
+   * module reports them during init), and module ids in enabled-plugins or
+   * default-for-task-types that are not loaded. flyteplug_loader_open then
+   * fails with FLYTEPLUG_INVALID_ARGUMENT and a message listing every such
+   * warning (each naming its key, and its line for YAML documents); nothing
+   * is logged for them. Since loader 1.1 (a 1.0 loader rejects the bit). */
+  FLYTEPLUG_LOADER_STRICT_CONFIG = 1u << 1
 };
 
 typedef struct flyteplug_loader_options {
@@ -87,6 +96,21 @@ typedef struct flyteplug_loader_options {
    * logs to stderr at WARNING and above (FLYTEPLUG_LOG_LEVEL changes that);
    * the system clock. If set, it must outlive the loader. */
   const flyteplug_host_api* host;
+  /* --- Since loader 1.1 (struct_size covers these fields) --- */
+  /* The configuration document as the operator wrote it (propeller layout,
+   * JSON or YAML, read as flyteplug_config_to_json reads it with
+   * `config_format`), instead of `config_json`. Set when `data` is not
+   * NULL (size 0 is the empty document); a non-empty `config_json` with it
+   * is FLYTEPLUG_INVALID_ARGUMENT. Errors and warnings about it then name
+   * `config_source_name` (e.g. the file path; NULL: "config") and, for
+   * YAML, the line of the key: "config.yaml:12: plugins.spark.x: unknown
+   * key, did you mean 'y'?", also for keys inside a module's section (see
+   * docs/configuration.md, "Warnings: file, line, strict mode"). Borrowed
+   * for the call. */
+  flyteplug_bytes config_document;
+  int32_t config_format; /* FLYTEPLUG_CONFIG_FORMAT_* */
+  uint32_t reserved1;    /* must be zero */
+  const char* config_source_name;
 } flyteplug_loader_options;
 
 typedef struct flyteplug_loader flyteplug_loader;

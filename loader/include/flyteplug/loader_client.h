@@ -12,6 +12,7 @@
 #define FLYTEPLUG_LOADER_CLIENT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,13 @@ class LoaderClient {
     bool skip_default_paths = false;
     // Configuration JSON (propeller layout); empty = defaults.
     std::string config_json;
+    // Or the document as written (JSON or YAML, config_format); when set,
+    // errors and warnings name config_source_name and, for YAML, the line.
+    std::optional<std::string> config_document;
+    int32_t config_format = FLYTEPLUG_CONFIG_FORMAT_AUTO;
+    std::string config_source_name;  // empty: "config"
+    // Every configuration warning is an error (FLYTEPLUG_LOADER_STRICT_CONFIG).
+    bool strict_config = false;
     // NULL = the default host (loader.h). Must outlive the client.
     const flyteplug_host_api* host = nullptr;
   };
@@ -66,12 +74,21 @@ class LoaderClient {
       paths.push_back(p.c_str());
     flyteplug_loader_options o{};
     o.struct_size = sizeof(o);
-    o.flags = options.skip_default_paths
-                  ? uint32_t{FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS}
-                  : uint32_t{0};
+    o.flags = (options.skip_default_paths
+                   ? uint32_t{FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS}
+                   : uint32_t{0}) |
+              (options.strict_config ? uint32_t{FLYTEPLUG_LOADER_STRICT_CONFIG}
+                                     : uint32_t{0});
     o.module_paths = paths.empty() ? nullptr : paths.data();
     o.module_path_count = static_cast<uint32_t>(paths.size());
     o.config_json = Bytes(options.config_json);
+    if (options.config_document.has_value()) {
+      o.config_document = Bytes(*options.config_document);  // data != NULL
+      o.config_format = options.config_format;
+    }
+    if (!options.config_source_name.empty()) {
+      o.config_source_name = options.config_source_name.c_str();
+    }
     o.host = options.host;
     Status status;
     flyteplug_loader* loader = nullptr;

@@ -169,6 +169,14 @@ const flyteplug::sdk::ModuleDefinition& Definition() {
         return absl::InvalidArgumentError(
             absl::StrCat(kId, ": config key 'reject' is not allowed"));
       }
+      if (init.config.find("\"warn-me\"") != absl::string_view::npos) {
+        // A configuration warning in the SDK's form, as a module whose
+        // ConfigReader met an unknown key logs it.
+        flyteplug::sdk::LogConfigWarnings(
+            init.host, kId,
+            {absl::StrCat("plugins.", kId,
+                          ".warn-me: unknown key, did you mean 'warm'?")});
+      }
       return std::make_unique<K8sModule>(init.host, std::string(init.config));
     };
 #endif

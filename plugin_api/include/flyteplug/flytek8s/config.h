@@ -1,6 +1,7 @@
 // `plugins.k8s`: Flyte's K8sPluginConfig (flytek8s/config), the platform
 // settings every Kubernetes module applies to the pods it builds. Key names
-// and defaults are Flyte's; the module that owns the section parses it
+// and defaults are Flyte's; a module that asks for the `k8s` section reads it
+// with ParseK8sPluginConfig and applies it with ToK8sPodSpec (pod_spec.h)
 // (docs/configuration.md).
 #ifndef FLYTEPLUG_FLYTEK8S_CONFIG_H_
 #define FLYTEPLUG_FLYTEK8S_CONFIG_H_
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "rapidjson/document.h"
 
 namespace flyteplug::flytek8s {
@@ -56,6 +58,20 @@ struct K8sPluginConfig {
   rapidjson::Value gpu_unpartitioned_node_selector_requirement;  // or null
   rapidjson::Value gpu_unpartitioned_toleration;                 // or null
 };
+
+// Reads the `plugins.k8s` section `value` (at `path`, e.g. "plugins.k8s")
+// into `*config` by the SDK's rules (flyteplug/sdk/config_reader.h): maps
+// also as lists of maps or `[]`, Kubernetes objects checked for shape
+// (tolerations are objects, node selector requirements have a key and an
+// operator) and copied into config->store. Flyte keys flyteplug does not use
+// are accepted silently; unknown keys append a warning to *warnings (may be
+// nullptr). Returns InvalidArgument naming the path of a wrongly typed
+// value. REQUIRES: `config` freshly constructed or previously parsed (keys
+// absent from `value` keep their value).
+absl::Status ParseK8sPluginConfig(const rapidjson::Value& value,
+                                  const std::string& path,
+                                  std::vector<std::string>* warnings,
+                                  K8sPluginConfig* config);
 
 }  // namespace flyteplug::flytek8s
 

@@ -55,6 +55,15 @@ class Host {
   const flyteplug_host_api* api_;  // not owned; may be null (no-op host)
 };
 
+// Logs each of a module's configuration `warnings` (ConfigReader's
+// "<path>: <what>") at WARNING level as
+// "<module_id>: configuration: <path>: <what>". Call it during init: the
+// loader recognises this form there, adds the file and line of <path> when
+// the operator's document is YAML, and with strict configuration fails the
+// init (docs/configuration.md, "Warnings"). `host` may be null (no-op).
+void LogConfigWarnings(const Host* host, absl::string_view module_id,
+                       const std::vector<std::string>& warnings);
+
 // What every plugin instance receives at construction.
 struct InitContext {
   const Host* host;          // outlives the instance
