@@ -14,6 +14,7 @@
 #include "flyteplug/v1/task_context.pb.h"
 #include "module_discovery.h"
 #include "registry.h"
+#include "task_type.h"
 
 namespace flyteplug::loader {
 namespace {
@@ -259,6 +260,7 @@ Loader::~Loader() {
 }
 
 absl::StatusOr<size_t> Loader::Resolve(absl::string_view task_type) const {
+  if (absl::Status s = CheckTaskType(task_type); !s.ok()) return s;
   auto it = registry_.find(std::string(task_type));
   if (it != registry_.end()) return it->second;
   if (auto absent = unserved_.find(task_type); absent != unserved_.end()) {

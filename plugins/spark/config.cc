@@ -5,7 +5,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/flytek8s/quantity.h"
 #include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "rapidjson/error/en.h"
 
@@ -177,6 +179,25 @@ constexpr const char* kUnusedK8sKeys[] = {
     "accelerator-device-classes",
 };
 
+// Reads a Kubernetes quantity string ("1000m", "1Gi") into *out.
+ConfigReader::Handler QuantityInto(std::string* out) {
+  return [out](const Value& value, const std::string& path) -> absl::Status {
+    std::string text;
+    if (absl::Status s = sdk::ReadString(value, path, &text); !s.ok()) {
+      return s;
+    }
+    bool zero = false;
+    if (!flytek8s::ParseQuantity(text, &zero)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path,
+                       ": expected a Kubernetes quantity such as \"1000m\" or "
+                       "\"1Gi\""));
+    }
+    *out = std::move(text);
+    return absl::OkStatus();
+  };
+}
+
 // The string-valued keys of `plugins.k8s`.
 void AddK8sScalars(K8sPluginConfig* config, ConfigReader* reader) {
   reader->StringMap("default-annotations", &config->default_annotations)
@@ -187,8 +208,8 @@ void AddK8sScalars(K8sPluginConfig* config, ConfigReader* reader) {
       .StringMap("default-node-selector", &config->default_node_selector)
       .StringMap("interruptible-node-selector",
                  &config->interruptible_node_selector)
-      .String("default-cpus", &config->default_cpus)
-      .String("default-memory", &config->default_memory)
+      .On("default-cpus", QuantityInto(&config->default_cpus))
+      .On("default-memory", QuantityInto(&config->default_memory))
       .String("scheduler-name", &config->scheduler_name)
       .String("default-pod-template-name", &config->default_pod_template_name)
       .String("image-pull-policy", &config->image_pull_policy)
@@ -245,40 +266,18 @@ absl::Status ParseK8s(const Value& value, const std::string& path,
   return reader.Read(&value);
 }
 
-// Deeper configuration is refused: every walker below is recursive.
-constexpr int kMaxConfigDepth = 64;
-
-// The nesting depth of `root` (a scalar is 0), computed without recursion.
-int NestingDepth(const Value& root) {
-  std::vector<std::pair<const Value*, int>> stack = {{&root, 0}};
-  int deepest = 0;
-  while (!stack.empty()) {
-    auto [value, depth] = stack.back();
-    stack.pop_back();
-    if (depth > deepest) deepest = depth;
-    if (depth > kMaxConfigDepth) break;
-    if (value->IsObject()) {
-      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) {
-        stack.emplace_back(&it->value, depth + 1);
-      }
-    } else if (value->IsArray()) {
-      for (const Value& item : value->GetArray()) {
-        stack.emplace_back(&item, depth + 1);
-      }
-    }
-  }
-  return deepest;
-}
-
 }  // namespace
 
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
     absl::string_view config_json, std::vector<std::string>* warnings) {
   ModuleConfig config;
   if (absl::StripAsciiWhitespace(config_json).empty()) return config;
+  // Every walker below is recursive: the depth is bounded before parsing,
+  // and the parse itself is iterative.
+  if (absl::Status s = sdk::json::CheckLimits(config_json); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("plugins: ", s.message()));
+  }
   rapidjson::Document document;
-  // Iterative parsing: a hostile, deeply nested document must not exhaust
-  // the stack; the depth is then bounded before anything walks it.
   document.Parse<sdk::json::kParseFlags>(config_json.data(),
                                          config_json.size());
   if (document.HasParseError()) {
@@ -286,11 +285,6 @@ absl::StatusOr<ModuleConfig> ParseModuleConfig(
         absl::StrCat("plugins: configuration is not valid JSON at offset ",
                      document.GetErrorOffset(), ": ",
                      rapidjson::GetParseError_En(document.GetParseError())));
-  }
-  if (NestingDepth(document) > kMaxConfigDepth) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("plugins: configuration nests deeper than ",
-                     kMaxConfigDepth, " levels"));
   }
   // Sections other than these two are the loader's to report (it hands each
   // module only the sections it asked for).
