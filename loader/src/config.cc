@@ -51,6 +51,29 @@ absl::Status ReadModuleIds(const Value& value, const std::string& path,
   return absl::OkStatus();
 }
 
+// Reads `plugins` (a map) into (name, serialized JSON) pairs in document
+// order. Modules ask for sections in any case, so two names differing only in
+// case are a duplicate key.
+absl::Status ReadSections(
+    const Value& plugins, const std::string& path,
+    std::vector<std::pair<std::string, std::string>>* sections) {
+  std::map<std::string, std::string> given;  // lower case -> as given
+  return sdk::ForEachMapEntry(
+      plugins, path,
+      [&given, sections](absl::string_view name, const Value& section,
+                         const std::string& section_path) {
+        auto [first, inserted] =
+            given.emplace(absl::AsciiStrToLower(name), std::string(name));
+        if (!inserted) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(section_path, ": duplicate key (already given as '",
+                           first->second, "')"));
+        }
+        sections->emplace_back(std::string(name), sdk::json::Write(section));
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace
 
 absl::StatusOr<LoaderConfig> LoaderConfig::Parse(absl::string_view json) {
@@ -82,31 +105,12 @@ absl::StatusOr<LoaderConfig> LoaderConfig::Parse(absl::string_view json) {
     return task_plugins.Read(&v);
   });
   AcceptIgnored(TasksKeys(), {"task-plugins"}, warnings, &tasks);
-  std::map<std::string, std::string> section_names;  // lower case -> given
   ConfigReader root("", warnings);
   root.On("tasks", [&tasks](const Value& v,
                             const std::string&) { return tasks.Read(&v); })
-      .On("plugins",
-          [&config, &section_names](const Value& v, const std::string& path) {
-            return sdk::ForEachMapEntry(
-                v, path,
-                [&config, &section_names](absl::string_view name,
-                                          const Value& section,
-                                          const std::string& section_path) {
-                  // Modules ask for sections in any case: one name, one
-                  // section.
-                  auto [first, inserted] = section_names.emplace(
-                      absl::AsciiStrToLower(name), std::string(name));
-                  if (!inserted) {
-                    return absl::InvalidArgumentError(absl::StrCat(
-                        section_path, ": duplicate key (already given as '",
-                        first->second, "')"));
-                  }
-                  config.sections_.emplace_back(std::string(name),
-                                                sdk::json::Write(section));
-                  return absl::OkStatus();
-                });
-          });
+      .On("plugins", [&config](const Value& v, const std::string& path) {
+        return ReadSections(v, path, &config.sections_);
+      });
   AcceptIgnored(TopLevelKeys(), {"tasks", "plugins"}, warnings, &root);
   if (absl::Status s = root.Read(&doc); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat(kPrefix, s.message()));

@@ -119,6 +119,11 @@ TEST(InputLimits, YamlAliasesCountTheDepthTheyRepeat) {
   EXPECT_THAT(ConfigError(yaml), HasSubstr(": YAML nested deeper than 64"));
 }
 
+TEST(InputLimits, YamlAliasCycleIsAnError) {
+  EXPECT_EQ(ConfigError("a: &a [1, *a]\n"),
+            "config:1:11: YAML alias refers to a node that contains it");
+}
+
 TEST(InputLimits, ModestAliasesStillWork) {
   absl::StatusOr<std::string> json = LoaderClient::ConfigToJson(
       "base: &b {k: v, n: [1, 2]}\nplugins:\n  a: *b\n  c: *b\n",
