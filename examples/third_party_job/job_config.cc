@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
@@ -33,6 +34,11 @@ absl::StatusOr<JobConfig> ParseJobConfig(absl::string_view config_json,
                                          std::vector<std::string>* warnings) {
   JobConfig config;
   if (config_json.empty()) return config;
+  if (absl::Status s = flyteplug::sdk::json::CheckLimits(config_json);
+      !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("configuration: ", s.message()));
+  }
   rapidjson::Document document;
   document.Parse<flyteplug::sdk::json::kParseFlags>(config_json.data(),
                                                     config_json.size());

@@ -72,6 +72,18 @@ flyteplug_status_code Barrier(flyteplug_status* status, const char* what,
       std::forward<Body>(body));
 }
 
+// InvalidArgument unless `out` owns nothing (release == NULL): a buffer
+// still holding the result of an earlier call would leak if overwritten,
+// and calling its release on the host's behalf could run garbage. The
+// buffer is then left untouched.
+absl::Status CheckOutputBuffer(const flyteplug_buffer& out, const char* what) {
+  if (out.release == nullptr) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      what,
+      ": the output buffer still owns data (release is not NULL); release "
+      "it with flyteplug_buffer_release or zero-initialise it first"));
+}
+
 // Common shape of the routed calls that produce a buffer.
 template <typename Call>
 flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
@@ -81,6 +93,9 @@ flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
     if (loader == nullptr || out == nullptr) {
       return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
                     absl::StrCat(what, ": loader or output is NULL"));
+    }
+    if (absl::Status s = CheckOutputBuffer(*out, what); !s.ok()) {
+      return Report(status, s);
     }
     *out = flyteplug_buffer{};
     flyteplug::loader::ProtobufLogHost log_to(loader->impl->host());
@@ -237,11 +252,16 @@ flyteplug_status_code flyteplug_loader_module_info(
               absl::StrCat("module index ", index, " >= module count ",
                            loader->impl->module_count()));
         }
-        if (info->struct_size < offsetof(flyteplug_module_info, family)) {
-          return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
-                        absl::StrCat("flyteplug_module_info.struct_size is ",
-                                     info->struct_size, ", expected ",
-                                     sizeof(flyteplug_module_info)));
+        // The same bounds as for the structs the loader reads: a garbage
+        // size must not make the zero-fill below run past the struct.
+        if (absl::Status s = flyteplug::sdk::boundary::CheckStructSize(
+                info->struct_size,
+                {"flyteplug_module_info", "loader",
+                 offsetof(flyteplug_module_info, family),
+                 FLYTEPLUG_INVALID_ARGUMENT},
+                sizeof(flyteplug_module_info));
+            !s.ok()) {
+          return Report(status, s);
         }
         const flyteplug::loader::ModuleSlot& slot = loader->impl->module(index);
         flyteplug_module_info full{};
@@ -296,6 +316,11 @@ flyteplug_status_code flyteplug_task_context_from_json(
           return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
                         "flyteplug_task_context_from_json: output is NULL");
         }
+        if (absl::Status s = CheckOutputBuffer(
+                *task_context, "flyteplug_task_context_from_json");
+            !s.ok()) {
+          return Report(status, s);
+        }
         *task_context = flyteplug_buffer{};
         if (absl::Status s = CheckBytes(json, "json"); !s.ok()) {
           return Report(status, s);
@@ -322,6 +347,11 @@ flyteplug_status_code flyteplug_phase_info_to_json(flyteplug_bytes phase_info,
         if (json == nullptr) {
           return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
                         "flyteplug_phase_info_to_json: output is NULL");
+        }
+        if (absl::Status s =
+                CheckOutputBuffer(*json, "flyteplug_phase_info_to_json");
+            !s.ok()) {
+          return Report(status, s);
         }
         *json = flyteplug_buffer{};
         if (absl::Status s = CheckBytes(phase_info, "phase_info"); !s.ok()) {
@@ -482,6 +512,11 @@ flyteplug_status_code flyteplug_config_to_json(flyteplug_bytes config,
         if (json == nullptr) {
           return Report(status, FLYTEPLUG_INVALID_ARGUMENT,
                         "flyteplug_config_to_json: output is NULL");
+        }
+        if (absl::Status s =
+                CheckOutputBuffer(*json, "flyteplug_config_to_json");
+            !s.ok()) {
+          return Report(status, s);
         }
         *json = flyteplug_buffer{};
         if (absl::Status s = CheckBytes(config, "config"); !s.ok()) {

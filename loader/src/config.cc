@@ -5,10 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "config_keys.h"
 #include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "flyteplug/sdk/json_writer.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
+#include "task_type.h"
 
 namespace flyteplug::loader {
 namespace {
@@ -49,17 +51,46 @@ absl::Status ReadModuleIds(const Value& value, const std::string& path,
   return absl::OkStatus();
 }
 
+// Reads `plugins` (a map) into (name, serialized JSON) pairs in document
+// order. Modules ask for sections in any case, so two names differing only in
+// case are a duplicate key.
+absl::Status ReadSections(
+    const Value& plugins, const std::string& path,
+    std::vector<std::pair<std::string, std::string>>* sections) {
+  std::map<std::string, std::string> given;  // lower case -> as given
+  return sdk::ForEachMapEntry(
+      plugins, path,
+      [&given, sections](absl::string_view name, const Value& section,
+                         const std::string& section_path) {
+        auto [first, inserted] =
+            given.emplace(absl::AsciiStrToLower(name), std::string(name));
+        if (!inserted) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(section_path, ": duplicate key (already given as '",
+                           first->second, "')"));
+        }
+        sections->emplace_back(std::string(name), sdk::json::Write(section));
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace
 
 absl::StatusOr<LoaderConfig> LoaderConfig::Parse(absl::string_view json) {
   LoaderConfig config;
   if (absl::StripAsciiWhitespace(json).empty()) return config;
+  if (absl::Status s = sdk::json::CheckLimits(json); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(kPrefix, s.message()));
+  }
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat(kPrefix, "invalid JSON at offset ", doc.GetErrorOffset(),
                      ": ", rapidjson::GetParseError_En(doc.GetParseError())));
+  }
+  if (absl::Status s = sdk::CheckNoDuplicateKeys(doc); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(kPrefix, s.message()));
   }
   std::vector<std::string>* warnings = &config.fixed_warnings_;
   ConfigReader task_plugins("tasks.task-plugins", warnings);
@@ -78,18 +109,17 @@ absl::StatusOr<LoaderConfig> LoaderConfig::Parse(absl::string_view json) {
   root.On("tasks", [&tasks](const Value& v,
                             const std::string&) { return tasks.Read(&v); })
       .On("plugins", [&config](const Value& v, const std::string& path) {
-        return sdk::ForEachMapEntry(
-            v, path,
-            [&config](absl::string_view name, const Value& section,
-                      const std::string&) {
-              config.sections_.emplace_back(std::string(name),
-                                            sdk::json::Write(section));
-              return absl::OkStatus();
-            });
+        return ReadSections(v, path, &config.sections_);
       });
   AcceptIgnored(TopLevelKeys(), {"tasks", "plugins"}, warnings, &root);
   if (absl::Status s = root.Read(&doc); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat(kPrefix, s.message()));
+  }
+  for (const auto& entry : config.default_for_task_types_) {
+    if (absl::Status s = CheckTaskType(entry.first); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kPrefix, "tasks.task-plugins.default-for-task-types: ", s.message()));
+    }
   }
   for (std::string& warning : config.fixed_warnings_) {
     warning = absl::StrCat(kPrefix, warning);

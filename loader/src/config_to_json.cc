@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "config_keys.h"
+#include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "yaml_to_json.h"
@@ -37,12 +39,20 @@ absl::StatusOr<std::string> ConfigToJson(absl::string_view config,
   } else {
     json.assign(config.data(), config.size());
   }
+  if (absl::Status s = sdk::json::CheckLimits(json); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ": ", s.message()));
+  }
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(absl::StrCat(
         source_name, ": invalid JSON at offset ", doc.GetErrorOffset(), ": ",
         rapidjson::GetParseError_En(doc.GetParseError())));
+  }
+  if (absl::Status s = sdk::CheckNoDuplicateKeys(doc); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ": ", s.message()));
   }
   if (!doc.IsObject()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -17,6 +17,7 @@
 #include "proto_utf8.h"
 #include "protobuf_log.h"
 #include "registry.h"
+#include "task_type.h"
 
 namespace flyteplug::loader {
 namespace {
@@ -324,6 +325,7 @@ Loader::~Loader() {
 }
 
 absl::StatusOr<size_t> Loader::Resolve(absl::string_view task_type) const {
+  if (absl::Status s = CheckTaskType(task_type); !s.ok()) return s;
   auto it = registry_.find(std::string(task_type));
   if (it != registry_.end()) return it->second;
   if (auto absent = unserved_.find(task_type); absent != unserved_.end()) {

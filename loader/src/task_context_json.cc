@@ -3,9 +3,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "google/protobuf/util/json_util.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
+#include "task_type.h"
 
 namespace flyteplug::loader {
 namespace {
@@ -90,8 +92,11 @@ flyteplug::v1::TaskContext DefaultContextFor(
 
 absl::StatusOr<flyteplug::v1::TaskContext> TaskContextFromJson(
     absl::string_view json) {
+  if (absl::Status s = sdk::json::CheckLimits(json); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("task JSON: ", s.message()));
+  }
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return absl::InvalidArgumentError(
         absl::StrCat("task JSON: invalid JSON at offset ", doc.GetErrorOffset(),
@@ -108,6 +113,11 @@ absl::StatusOr<flyteplug::v1::TaskContext> TaskContextFromJson(
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = CheckTaskType(context.task_template().type());
+        !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("task JSON: taskTemplate.type: ", s.message()));
+    }
     return context;
   }
   for (const char* key :
@@ -118,6 +128,10 @@ absl::StatusOr<flyteplug::v1::TaskContext> TaskContextFromJson(
               ParseInto(text, "flyteidl.core.TaskTemplate", &task_template);
           !s.ok()) {
         return s;
+      }
+      if (absl::Status s = CheckTaskType(task_template.type()); !s.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("task JSON: type: ", s.message()));
       }
       return DefaultContextFor(task_template);
     }

@@ -6,23 +6,25 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "yaml-cpp/yaml.h"
+#include "yaml_budget.h"
 
 namespace flyteplug::loader {
 namespace {
 
 constexpr absl::string_view kTagPrefix = "tag:yaml.org,2002:";
-constexpr int kMaxDepth = 200;
 
 bool IsNull(const std::string& s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -117,64 +119,70 @@ class Converter {
   Converter(absl::string_view source, rapidjson::Document::AllocatorType* a)
       : source_(source), alloc_(*a) {}
 
-  absl::Status Convert(const YAML::Node& node, const std::string& path,
-                       int depth, rapidjson::Value* out) {
-    if (depth > kMaxDepth) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(source_, node, path), ": nested deeper than ", kMaxDepth));
-    }
+  // Converts `node` (at the path of the open components) into *out.
+  // REQUIRES: the document passed CheckYamlBudget (bounded depth and size).
+  absl::Status Convert(const YAML::Node& node, rapidjson::Value* out) {
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
         out->SetNull();
         return absl::OkStatus();
       case YAML::NodeType::Scalar:
-        return Scalar(node, path, out);
+        return Scalar(node, out);
       case YAML::NodeType::Sequence: {
         out->SetArray();
         size_t i = 0;
         for (const YAML::Node& item : node) {
           rapidjson::Value value;
-          absl::Status status = Convert(item, absl::StrCat(path, "[", i++, "]"),
-                                        depth + 1, &value);
+          path_.push_back(absl::StrCat("[", i++, "]"));
+          absl::Status status = Convert(item, &value);
+          path_.pop_back();
           if (!status.ok()) return status;
           out->PushBack(value, alloc_);
         }
         return absl::OkStatus();
       }
-      case YAML::NodeType::Map: {
-        out->SetObject();
-        std::set<std::string> seen;
-        for (const auto& entry : node) {
-          if (!entry.first.IsScalar()) {
-            return absl::InvalidArgumentError(
-                absl::StrCat(Where(source_, entry.first, path),
-                             ": a mapping key must be a scalar"));
-          }
-          const std::string key = entry.first.Scalar();
-          const std::string child = path.empty() ? key : path + "." + key;
-          if (!seen.insert(key).second) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                Where(source_, entry.first, child), ": duplicate key"));
-          }
-          rapidjson::Value value;
-          absl::Status status = Convert(entry.second, child, depth + 1, &value);
-          if (!status.ok()) return status;
-          out->AddMember(
-              rapidjson::Value(key.data(),
-                               static_cast<rapidjson::SizeType>(key.size()),
-                               alloc_),
-              value, alloc_);
-        }
-        return absl::OkStatus();
-      }
+      case YAML::NodeType::Map:
+        return Map(node, out);
     }
     return absl::InternalError("unreachable YAML node type");
   }
 
  private:
-  absl::Status Scalar(const YAML::Node& node, const std::string& path,
-                      rapidjson::Value* out) {
+  absl::Status Map(const YAML::Node& node, rapidjson::Value* out) {
+    out->SetObject();
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            Where(entry.first), ": a mapping key must be a scalar"));
+      }
+      const std::string& key = entry.first.Scalar();
+      path_.push_back(path_.empty() ? key : absl::StrCat(".", key));
+      absl::Status status;
+      rapidjson::Value value;
+      if (!seen.insert(key).second) {
+        status = absl::InvalidArgumentError(
+            absl::StrCat(Where(entry.first), ": duplicate key"));
+      } else {
+        status = Convert(entry.second, &value);
+      }
+      path_.pop_back();
+      if (!status.ok()) return status;
+      out->AddMember(
+          rapidjson::Value(
+              key.data(), static_cast<rapidjson::SizeType>(key.size()), alloc_),
+          value, alloc_);
+    }
+    return absl::OkStatus();
+  }
+
+  // "<source>:<line>:<column>: <path>" of `node` at the open path.
+  std::string Where(const YAML::Node& node) const {
+    return loader::Where(source_, node, absl::StrJoin(path_, ""));
+  }
+
+  absl::Status Scalar(const YAML::Node& node, rapidjson::Value* out) {
     const std::string& s = node.Scalar();
     std::string tag = node.Tag();
     // yaml-cpp: "!" marks a quoted or block scalar (never resolved),
@@ -183,7 +191,7 @@ class Converter {
     if (absl::StartsWith(tag, "!!")) {
       tag = absl::StrCat(kTagPrefix, tag.substr(2));
     }
-    if (tag == "?" || tag.empty()) return Resolve(node, s, path, out);
+    if (tag == "?" || tag.empty()) return Resolve(node, s, out);
     if (tag == absl::StrCat(kTagPrefix, "str")) return String(s, out);
     if (tag == absl::StrCat(kTagPrefix, "null")) {
       out->SetNull();
@@ -191,29 +199,29 @@ class Converter {
     }
     if (tag == absl::StrCat(kTagPrefix, "bool")) {
       const int b = Bool(s);
-      if (b < 0) return Bad(node, path, s, "!!bool");
+      if (b < 0) return Bad(node, s, "!!bool");
       out->SetBool(b == 1);
       return absl::OkStatus();
     }
     if (tag == absl::StrCat(kTagPrefix, "int")) {
-      absl::Status status = Int(node, s, path, out);
-      return status.ok() ? status : Bad(node, path, s, "!!int");
+      absl::Status status = Int(node, s, out);
+      return status.ok() ? status : Bad(node, s, "!!int");
     }
     if (tag == absl::StrCat(kTagPrefix, "float")) {
       int base;
       absl::string_view digits;
       bool negative;
       if (LooksFloat(s) || LooksInt(s, &base, &digits, &negative)) {
-        return Float(node, s, path, out);
+        return Float(node, s, out);
       }
-      return Bad(node, path, s, "!!float");
+      return Bad(node, s, "!!float");
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        Where(source_, node, path), ": unsupported tag '", node.Tag(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Where(node), ": unsupported tag '", node.Tag(), "'"));
   }
 
   absl::Status Resolve(const YAML::Node& node, const std::string& s,
-                       const std::string& path, rapidjson::Value* out) {
+                       rapidjson::Value* out) {
     if (IsNull(s)) {
       out->SetNull();
       return absl::OkStatus();
@@ -226,11 +234,11 @@ class Converter {
     int base;
     absl::string_view digits;
     bool negative;
-    if (LooksInt(s, &base, &digits, &negative)) return Int(node, s, path, out);
-    if (LooksFloat(s)) return Float(node, s, path, out);
+    if (LooksInt(s, &base, &digits, &negative)) return Int(node, s, out);
+    if (LooksFloat(s)) return Float(node, s, out);
     if (LooksInfOrNan(s)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(Where(source_, node, path), ": '", s,
+          absl::StrCat(Where(node), ": '", s,
                        "' (infinity or NaN) has no JSON form; quote it to "
                        "keep it as a string"));
     }
@@ -238,12 +246,12 @@ class Converter {
   }
 
   absl::Status Int(const YAML::Node& node, const std::string& s,
-                   const std::string& path, rapidjson::Value* out) {
+                   rapidjson::Value* out) {
     int base;
     absl::string_view digits;
     bool negative;
     if (!LooksInt(s, &base, &digits, &negative)) {
-      return Bad(node, path, s, "!!int");
+      return Bad(node, s, "!!int");
     }
     uint64_t magnitude = 0;
     bool ok = base == 10   ? absl::SimpleAtoi(digits, &magnitude)
@@ -263,7 +271,7 @@ class Converter {
         static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1;
     if (!ok || (negative && magnitude > kMinMagnitude)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(Where(source_, node, path), ": integer '", s,
+          absl::StrCat(Where(node), ": integer '", s,
                        "' is out of range; quote it to keep it as a string"));
     }
     if (negative) {
@@ -280,11 +288,11 @@ class Converter {
   }
 
   absl::Status Float(const YAML::Node& node, const std::string& s,
-                     const std::string& path, rapidjson::Value* out) {
+                     rapidjson::Value* out) {
     double value = 0;
     if (!absl::SimpleAtod(s, &value) || !std::isfinite(value)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(source_, node, path), ": number '", s, "' is out of range"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Where(node), ": number '", s, "' is out of range"));
     }
     out->SetDouble(value);
     return absl::OkStatus();
@@ -296,20 +304,24 @@ class Converter {
     return absl::OkStatus();
   }
 
-  absl::Status Bad(const YAML::Node& node, const std::string& path,
-                   const std::string& s, absl::string_view tag) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Where(source_, node, path), ": '", s, "' is not a valid ", tag));
+  absl::Status Bad(const YAML::Node& node, const std::string& s,
+                   absl::string_view tag) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Where(node), ": '", s, "' is not a valid ", tag));
   }
 
   absl::string_view source_;
   rapidjson::Document::AllocatorType& alloc_;
+  // The path of the node being converted, one component per level
+  // ("tasks", ".task-plugins", "[0]"), joined only for an error message.
+  std::vector<std::string> path_;
 };
 
 }  // namespace
 
 absl::StatusOr<std::string> YamlToJson(absl::string_view yaml,
                                        absl::string_view source_name) {
+  if (absl::Status s = CheckYamlBudget(yaml, source_name); !s.ok()) return s;
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml));
@@ -333,7 +345,7 @@ absl::StatusOr<std::string> YamlToJson(absl::string_view yaml,
   }
   try {
     Converter converter(source_name, &doc.GetAllocator());
-    absl::Status status = converter.Convert(documents[0], "", 0, &doc);
+    absl::Status status = converter.Convert(documents[0], &doc);
     if (!status.ok()) return status;
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(

@@ -22,7 +22,9 @@ namespace flyteplug::loader {
 //  - everything else (e.g. `yes`, `1Gi`, `0.5.1`) is a string;
 //  - explicit tags !!str, !!int, !!float, !!bool, !!null are honoured.
 // Mapping keys become strings; a duplicate key is an error. Anchors and
-// aliases are resolved. An empty document yields "{}".
+// aliases are resolved. An empty document yields "{}". The text is first
+// held to the input limits by CheckYamlBudget (yaml_budget.h): size, depth
+// and the alias-expansion budget, with its exact errors.
 // Errors are InvalidArgument, prefixed with `source_name` and, for syntax
 // errors, the line and column (1-based): "cfg.yaml:3:5: ...".
 // Pure function; thread-safe.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "flyteplug/flytek8s/quantity.h"
 #include "flyteplug/sdk/config_reader.h"
 #include "flyteplug/sdk/json.h"
 
@@ -113,6 +114,25 @@ constexpr const char* kUnusedK8sKeys[] = {
     "accelerator-device-classes",
 };
 
+// Reads a Kubernetes quantity string ("1000m", "1Gi") into *out.
+ConfigReader::Handler QuantityInto(std::string* out) {
+  return [out](const Value& value, const std::string& path) -> absl::Status {
+    std::string text;
+    if (absl::Status s = sdk::ReadString(value, path, &text); !s.ok()) {
+      return s;
+    }
+    bool zero = false;
+    if (!ParseQuantity(text, &zero)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path,
+                       ": expected a Kubernetes quantity such as \"1000m\" or "
+                       "\"1Gi\""));
+    }
+    *out = std::move(text);
+    return absl::OkStatus();
+  };
+}
+
 // The string-valued keys of `plugins.k8s`.
 void AddK8sScalars(K8sPluginConfig* config, ConfigReader* reader) {
   reader->StringMap("default-annotations", &config->default_annotations)
@@ -123,8 +143,8 @@ void AddK8sScalars(K8sPluginConfig* config, ConfigReader* reader) {
       .StringMap("default-node-selector", &config->default_node_selector)
       .StringMap("interruptible-node-selector",
                  &config->interruptible_node_selector)
-      .String("default-cpus", &config->default_cpus)
-      .String("default-memory", &config->default_memory)
+      .On("default-cpus", QuantityInto(&config->default_cpus))
+      .On("default-memory", QuantityInto(&config->default_memory))
       .String("scheduler-name", &config->scheduler_name)
       .String("default-pod-template-name", &config->default_pod_template_name)
       .String("image-pull-policy", &config->image_pull_policy)

@@ -1,7 +1,11 @@
 #include "flyteplug/sdk/config_reader.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -23,20 +27,20 @@ std::string Normalize(absl::string_view key) {
 }
 
 // An error when two members of `object` name the same key: in any case when
-// `ignore_case`, else exactly. Quadratic, as objects in configuration are
-// small; never recursive.
+// `ignore_case`, else exactly. Linear (one hash set); never recursive.
 absl::Status CheckDuplicateKeys(const Value& object, absl::string_view path,
                                 bool ignore_case) {
-  for (auto a = object.MemberBegin(); a != object.MemberEnd(); ++a) {
-    for (auto b = object.MemberBegin(); b != a; ++b) {
-      const absl::string_view first = StringOf(b->name);
-      const absl::string_view second = StringOf(a->name);
-      if (ignore_case ? absl::EqualsIgnoreCase(first, second)
-                      : first == second) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path, ".", second,
-                         ": duplicate key (already given as '", first, "')"));
-      }
+  // The first spelling of each key seen, by its (lower-cased) form.
+  std::unordered_map<std::string, absl::string_view> first_spelling;
+  first_spelling.reserve(object.MemberCount());
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    const absl::string_view key = StringOf(it->name);
+    auto [seen, inserted] = first_spelling.emplace(
+        ignore_case ? absl::AsciiStrToLower(key) : std::string(key), key);
+    if (!inserted) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".", key, ": duplicate key (already given as '",
+                       seen->second, "')"));
     }
   }
   return absl::OkStatus();
@@ -195,6 +199,66 @@ absl::Status ForEachMapEntry(const Value& value, absl::string_view path,
     if (item.IsNull()) continue;
     if (!item.IsObject()) return json::TypeError(item_path, "a map", item);
     if (absl::Status s = visit_object(item, item_path); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// One open array or object of CheckNoDuplicateKeys' walk.
+struct OpenValue {
+  const Value* value;
+  rapidjson::SizeType next;  // index of the next child to visit
+};
+
+// The path from the root to the child `next - 1` of each open value, then
+// `last_key`.
+std::string PathOf(const std::vector<OpenValue>& open,
+                   absl::string_view last_key) {
+  std::string path;
+  for (const OpenValue& o : open) {
+    if (o.value->IsArray()) {
+      absl::StrAppend(&path, "[", o.next - 1, "]");
+    } else {
+      const Value& name = (o.value->MemberBegin() + (o.next - 1))->name;
+      absl::StrAppend(&path, path.empty() ? "" : ".", StringOf(name));
+    }
+  }
+  absl::StrAppend(&path, path.empty() ? "" : ".", last_key);
+  return path;
+}
+
+}  // namespace
+
+absl::Status CheckNoDuplicateKeys(const Value& root) {
+  std::vector<OpenValue> open;
+  auto enter = [&open](const Value& value) -> absl::Status {
+    if (value.IsObject()) {
+      std::unordered_set<std::string> keys;
+      keys.reserve(value.MemberCount());
+      for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+        if (!keys.emplace(StringOf(it->name)).second) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              PathOf(open, StringOf(it->name)), ": duplicate key"));
+        }
+      }
+    }
+    if (value.IsObject() || value.IsArray()) open.push_back({&value, 0});
+    return absl::OkStatus();
+  };
+  if (absl::Status s = enter(root); !s.ok()) return s;
+  while (!open.empty()) {
+    OpenValue& top = open.back();
+    const Value& v = *top.value;
+    const rapidjson::SizeType size = v.IsArray() ? v.Size() : v.MemberCount();
+    if (top.next == size) {
+      open.pop_back();
+      continue;
+    }
+    const Value& child =
+        v.IsArray() ? v[top.next] : (v.MemberBegin() + top.next)->value;
+    ++top.next;
+    if (absl::Status s = enter(child); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json_writer.h"
 #include "flyteplug/sdk/struct_rapidjson.h"
 #include "google/protobuf/struct.pb.h"
@@ -11,6 +12,7 @@
 namespace flyteplug::sdk {
 
 absl::StatusOr<Struct> StructFromJson(absl::string_view json) {
+  if (absl::Status s = json::CheckLimits(json); !s.ok()) return s;
   google::protobuf::Struct full;
   auto parsed = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), &full);

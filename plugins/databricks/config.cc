@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
@@ -161,6 +162,9 @@ absl::StatusOr<absl::Duration> ParseGoDuration(absl::string_view text) {
 absl::StatusOr<ParsedConfig> ParseConfig(absl::string_view init_config_json) {
   ParsedConfig parsed;
   if (init_config_json.empty()) return parsed;
+  if (absl::Status s = sdk::json::CheckLimits(init_config_json); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("plugins: ", s.message()));
+  }
   rapidjson::Document document;
   document.Parse<sdk::json::kParseFlags>(init_config_json.data(),
                                          init_config_json.size());

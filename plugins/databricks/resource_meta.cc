@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "flyteplug/sdk/json_writer.h"
 #include "flyteplug/sdk/utf8.h"
@@ -36,6 +37,10 @@ std::string EncodeResourceMeta(const ResourceMeta& meta) {
 }
 
 absl::StatusOr<ResourceMeta> DecodeResourceMeta(absl::string_view json) {
+  if (absl::Status s = sdk::json::CheckLimits(json); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("resource_meta: ", s.message()));
+  }
   rapidjson::Document doc;
   doc.Parse<sdk::json::kParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "flyteplug/sdk/json_writer.h"
 #include "flyteplug/sdk/phase_info.h"
@@ -128,6 +129,9 @@ std::string SerializeRunState(const RunState& state) {
 }
 
 absl::StatusOr<RunState> DeserializeRunState(absl::string_view json) {
+  if (absl::Status s = sdk::json::CheckLimits(json); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("resource: ", s.message()));
+  }
   rapidjson::Document doc;
   doc.Parse<sdk::json::kParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/config_reader.h"
+#include "flyteplug/sdk/input_limits.h"
 #include "flyteplug/sdk/json.h"
 #include "rapidjson/error/en.h"
 
@@ -77,40 +78,18 @@ absl::Status ParseSpark(const Value& value, const std::string& path,
   return reader.Read(&value);
 }
 
-// Deeper configuration is refused: every walker below is recursive.
-constexpr int kMaxConfigDepth = 64;
-
-// The nesting depth of `root` (a scalar is 0), computed without recursion.
-int NestingDepth(const Value& root) {
-  std::vector<std::pair<const Value*, int>> stack = {{&root, 0}};
-  int deepest = 0;
-  while (!stack.empty()) {
-    auto [value, depth] = stack.back();
-    stack.pop_back();
-    if (depth > deepest) deepest = depth;
-    if (depth > kMaxConfigDepth) break;
-    if (value->IsObject()) {
-      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) {
-        stack.emplace_back(&it->value, depth + 1);
-      }
-    } else if (value->IsArray()) {
-      for (const Value& item : value->GetArray()) {
-        stack.emplace_back(&item, depth + 1);
-      }
-    }
-  }
-  return deepest;
-}
-
 }  // namespace
 
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
     absl::string_view config_json, std::vector<std::string>* warnings) {
   ModuleConfig config;
   if (absl::StripAsciiWhitespace(config_json).empty()) return config;
+  // Every walker below is recursive: the depth is bounded before parsing,
+  // and the parse itself is iterative.
+  if (absl::Status s = sdk::json::CheckLimits(config_json); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("plugins: ", s.message()));
+  }
   rapidjson::Document document;
-  // Iterative parsing: a hostile, deeply nested document must not exhaust
-  // the stack; the depth is then bounded before anything walks it.
   document.Parse<sdk::json::kParseFlags>(config_json.data(),
                                          config_json.size());
   if (document.HasParseError()) {
@@ -118,11 +97,6 @@ absl::StatusOr<ModuleConfig> ParseModuleConfig(
         absl::StrCat("plugins: configuration is not valid JSON at offset ",
                      document.GetErrorOffset(), ": ",
                      rapidjson::GetParseError_En(document.GetParseError())));
-  }
-  if (NestingDepth(document) > kMaxConfigDepth) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("plugins: configuration nests deeper than ",
-                     kMaxConfigDepth, " levels"));
   }
   // Sections other than these two are the loader's to report (it hands each
   // module only the sections it asked for).

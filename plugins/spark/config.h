@@ -80,8 +80,10 @@ struct ModuleConfig {
 // e.g. "plugins.spark.sprak-version: unknown key, did you mean
 // 'spark-version'?". Errors: InvalidArgumentError naming the path
 // ("plugins.k8s.default-tolerations: expected an array, got an object") for
-// malformed JSON or invalid UTF-8, a value of the wrong type, a duplicate key
-// or a document nested deeper than 64 levels. Thread-safe; no I/O.
+// malformed JSON or invalid UTF-8, a value of the wrong type (default-cpus
+// and default-memory must be Kubernetes quantities), a duplicate key, or a
+// document over the SDK's input limits (flyteplug/sdk/input_limits.h: 64
+// levels, 16 MiB). Thread-safe; no I/O.
 absl::StatusOr<ModuleConfig> ParseModuleConfig(
     absl::string_view config_json, std::vector<std::string>* warnings);
 

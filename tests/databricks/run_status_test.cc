@@ -1,6 +1,7 @@
 // Status mapping and the runs/get response parser.
 #include "run_status.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "resource_meta.h"
 
@@ -190,6 +191,23 @@ TEST(RunsGetParserTest, DeserializeRejectsGarbage) {
   EXPECT_FALSE(DeserializeRunState(R"({"life_cycle_state":3})").ok());
   EXPECT_TRUE(
       DeserializeRunState(R"({"life_cycle_state":"RUNNING","extra":1})").ok());
+  // Resources and resource meta from the host share the SDK's input limits.
+  const std::string deep =
+      absl::StrCat(R"({"life_cycle_state":"RUNNING","extra":)",
+                   std::string(100000, '['), std::string(100000, ']'), "}");
+  auto state = DeserializeRunState(deep);
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().message().rfind(
+                "resource: JSON nested deeper than 64 levels at offset ", 0),
+            0u)
+      << state.status().message();
+  auto meta = DecodeResourceMeta(deep);
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(
+      meta.status().message().rfind(
+          "resource_meta: JSON nested deeper than 64 levels at offset ", 0),
+      0u)
+      << meta.status().message();
 }
 
 TEST(ResourceMetaTest, RoundTripKeepsBigIdsExact) {

@@ -317,6 +317,16 @@ class LoaderTest(unittest.TestCase):
         self.assertEqual(cm.exception.code, 5)
         self.assertIn("no-such-type", cm.exception.message)
 
+    def test_error_nul_in_task_type(self):
+        # A NUL would cut the C string to "spark": refused, quoted.
+        for call in (lambda: self.loader.resolve("spark\0evil"),
+                     lambda: self.loader.get("spark\0evil", b"{}"),
+                     lambda: self.loader.delete("spark\0evil", b"{}")):
+            with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+                call()
+            self.assertIn("'spark\\x00evil' contains a NUL byte",
+                          cm.exception.message)
+
     def test_error_bad_task_json(self):
         with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
             self.loader.build_resource('{"taskTemplate": {"type": 3')

@@ -216,6 +216,15 @@ TEST(SparkConfig, ValuesAreNotConvertedBetweenTypes) {
        "plugins.spark.validate-manifest: expected a boolean, got a number"},
       {R"({"k8s": {"default-cpus": 2}})",
        "plugins.k8s.default-cpus: expected a string, got a number"},
+      {R"({"k8s": {"default-memory": true}})",
+       "plugins.k8s.default-memory: expected a string, got a boolean"},
+      // Both are Kubernetes quantities, as in Flyte's K8sPluginConfig.
+      {R"({"k8s": {"default-cpus": "12345 cores"}})",
+       "plugins.k8s.default-cpus: expected a Kubernetes quantity such as "
+       "\"1000m\" or \"1Gi\""},
+      {R"({"k8s": {"default-memory": "lots"}})",
+       "plugins.k8s.default-memory: expected a Kubernetes quantity such as "
+       "\"1000m\" or \"1Gi\""},
       {R"({"spark": {"spark-config-default": {"spark.c": true}}})",
        "plugins.spark.spark-config-default.spark.c: expected a string, got a "
        "boolean"},
@@ -304,8 +313,11 @@ TEST(SparkConfig, DeepNestingIsRefusedNotACrash) {
   deep += "}}";
   absl::StatusOr<ModuleConfig> config = ParseModuleConfig(deep, nullptr);
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.status().message(),
-            "plugins: configuration nests deeper than 64 levels");
+  // The SDK's shared input limit (sdk/input_limits.h).
+  EXPECT_TRUE(
+      absl::StartsWith(config.status().message(),
+                       "plugins: JSON nested deeper than 64 levels at offset "))
+      << config.status().message();
   std::string fine = R"({"k8s": {"default-affinity": {"x": )";
   for (int i = 0; i < 20; ++i) fine += "[";
   for (int i = 0; i < 20; ++i) fine += "]";

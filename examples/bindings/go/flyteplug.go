@@ -388,12 +388,26 @@ func (l *Loader) Modules() ([]ModuleInfo, error) {
 	return out, nil
 }
 
+// cTaskType is taskType as the C string the loader takes (the caller frees
+// it). A NUL would cut the string there and name another type, so it is
+// refused with an InvalidArgument *Error.
+func cTaskType(taskType string) (*C.char, error) {
+	if strings.ContainsRune(taskType, 0) {
+		return nil, &Error{Code: InvalidArgument,
+			Message: fmt.Sprintf("task type %q contains a NUL byte", taskType)}
+	}
+	return C.CString(taskType), nil
+}
+
 // Resolve returns the module serving taskType (NotFound otherwise).
 func (l *Loader) Resolve(taskType string) (ModuleInfo, error) {
 	if err := l.open(); err != nil {
 		return ModuleInfo{}, err
 	}
-	ct := C.CString(taskType)
+	ct, err := cTaskType(taskType)
+	if err != nil {
+		return ModuleInfo{}, err
+	}
 	defer C.free(unsafe.Pointer(ct))
 	index := (*C.uint32_t)(C.calloc(1, 4))
 	defer C.free(unsafe.Pointer(index))
@@ -618,7 +632,10 @@ func (l *Loader) Create(ctx []byte) ([]byte, error) {
 
 // Get fetches the remote state for resource meta.
 func (l *Loader) Get(taskType string, meta []byte) ([]byte, error) {
-	ct := C.CString(taskType)
+	ct, err := cTaskType(taskType)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(ct))
 	return l.call1(meta, func(in C.flyteplug_bytes, out *C.flyteplug_buffer, s *C.flyteplug_status) C.flyteplug_status_code {
 		return C.flyteplug_webapi_get(l.ptr, ct, in, out, s)
@@ -630,7 +647,10 @@ func (l *Loader) Delete(taskType string, meta []byte) error {
 	if err := l.open(); err != nil {
 		return err
 	}
-	ct := C.CString(taskType)
+	ct, err := cTaskType(taskType)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(ct))
 	in, free := cBytes(meta)
 	defer free()

@@ -254,6 +254,17 @@ func TestErrors(t *testing.T) {
 	if !errors.As(err, &ferr) || ferr.Code != InvalidArgument {
 		t.Errorf("bad protobuf: %v", err)
 	}
+	// A NUL would cut the C string to "spark": refused, quoted with escapes.
+	for _, call := range []func() error{
+		func() error { _, err := l.Resolve("spark\x00evil"); return err },
+		func() error { _, err := l.Get("spark\x00evil", []byte("{}")); return err },
+		func() error { return l.Delete("spark\x00evil", []byte("{}")) },
+	} {
+		err := call()
+		if !errors.As(err, &ferr) || ferr.Code != InvalidArgument || !strings.Contains(ferr.Message, `"spark\x00evil" contains a NUL byte`) {
+			t.Errorf("NUL in task type: %v", err)
+		}
+	}
 	spark := context(t, l, "examples", "tasks", "pyspark_task.json")
 	if _, err = l.RenderRequest(spark); !errors.As(err, &ferr) || ferr.Code != FailedPrecondition {
 		t.Errorf("wrong family: %v", err)

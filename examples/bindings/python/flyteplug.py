@@ -530,6 +530,16 @@ def _split(text: Optional[bytes]) -> List[str]:
 JsonInput = Union[dict, list, str, bytes]
 
 
+def _task_type_bytes(task_type: str) -> bytes:
+    """``task_type`` as the C string the loader takes; a NUL would cut it
+    there and name another type, so it is refused."""
+    if "\0" in task_type:
+        raise InvalidArgumentError(
+            StatusCode.INVALID_ARGUMENT,
+            "task type %r contains a NUL byte" % task_type)
+    return task_type.encode("utf-8")
+
+
 def _json_bytes(value: JsonInput, what: str) -> bytes:
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
@@ -770,7 +780,7 @@ class Loader:
         """The module serving ``task_type``; NotFoundError otherwise."""
         index = ctypes.c_uint32()
         self._call(self._lib.flyteplug_loader_resolve, self._open_handle(),
-                   task_type.encode("utf-8"), ctypes.byref(index))
+                   _task_type_bytes(task_type), ctypes.byref(index))
         return self.modules()[index.value]
 
     # -- message helpers -------------------------------------------------------
@@ -825,13 +835,13 @@ class Loader:
         """Fetches the remote state for ``resource_meta``."""
         return self._call_buffer(self._lib.flyteplug_webapi_get,
                                  self._open_handle(),
-                                 task_type.encode("utf-8"),
+                                 _task_type_bytes(task_type),
                                  self._bytes(bytes(resource_meta)))
 
     def delete(self, task_type: str, resource_meta: bytes) -> None:
         """Cancels the remote job (a finished job is not an error)."""
         self._call(self._lib.flyteplug_webapi_delete, self._open_handle(),
-                   task_type.encode("utf-8"), self._bytes(bytes(resource_meta)))
+                   _task_type_bytes(task_type), self._bytes(bytes(resource_meta)))
 
     def status(self, task_context: JsonInput, resource: bytes) -> dict:
         """Maps a fetched state to a PhaseInfo dict. No I/O."""

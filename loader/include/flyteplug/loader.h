@@ -16,6 +16,14 @@
  *    Release the message with flyteplug_status_clear.
  *  - Inputs are borrowed for the call. Outputs of type flyteplug_buffer are
  *    owned by the caller, who releases them with flyteplug_buffer_release.
+ *    Pass output buffers zero-initialised (or released): one that still
+ *    owns data (release != NULL) is refused with FLYTEPLUG_INVALID_ARGUMENT
+ *    and left untouched.
+ *  - JSON and YAML inputs are held to the input limits of
+ *    docs/configuration.md ("Input limits"): 64 levels, 16 MiB, and a YAML
+ *    alias-expansion budget; past them, FLYTEPLUG_INVALID_ARGUMENT.
+ *  - Task types are NUL-terminated; one holding a control character is
+ *    refused with FLYTEPLUG_INVALID_ARGUMENT, quoted with C escapes.
  *  - THREADING: a flyteplug_loader is thread-safe once opened: every call
  *    below may run concurrently from any thread, except
  *    flyteplug_loader_close, which must run alone and last.
@@ -157,7 +165,11 @@ FLYTEPLUG_LOADER_API uint32_t
 flyteplug_loader_module_count(const flyteplug_loader* loader);
 
 /* Fills `*info` for module `index` (< module_count). Returns FLYTEPLUG_OK or
- * FLYTEPLUG_OUT_OF_RANGE. `info->struct_size` must be set by the caller. */
+ * FLYTEPLUG_OUT_OF_RANGE. `info->struct_size` must be set by the caller:
+ * from offsetof(flyteplug_module_info, family) to 4096, else
+ * FLYTEPLUG_INVALID_ARGUMENT and `*info` is untouched. Fields past the
+ * caller's struct_size are not written; a tail past this loader's struct is
+ * zeroed up to struct_size. */
 FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_module_info(
     const flyteplug_loader* loader, uint32_t index, flyteplug_module_info* info,
     flyteplug_status* status);

@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "flyteplug/loader.h"
@@ -141,6 +142,7 @@ class LoaderClient {
 
   // Index (into Modules()) of the module serving `task_type`.
   absl::StatusOr<uint32_t> Resolve(const std::string& task_type) const {
+    if (absl::Status s = CheckCString(task_type); !s.ok()) return s;
     Status status;
     uint32_t index = 0;
     flyteplug_loader_resolve(loader_, task_type.c_str(), &index, &status.s);
@@ -222,6 +224,7 @@ class LoaderClient {
 
   absl::StatusOr<std::string> Get(const std::string& task_type,
                                   absl::string_view resource_meta) const {
+    if (absl::Status s = CheckCString(task_type); !s.ok()) return s;
     return Take([&](flyteplug_buffer* out, flyteplug_status* s) {
       return flyteplug_webapi_get(loader_, task_type.c_str(),
                                   Bytes(resource_meta), out, s);
@@ -230,6 +233,7 @@ class LoaderClient {
 
   absl::Status Delete(const std::string& task_type,
                       absl::string_view resource_meta) const {
+    if (absl::Status s = CheckCString(task_type); !s.ok()) return s;
     Status status;
     flyteplug_webapi_delete(loader_, task_type.c_str(), Bytes(resource_meta),
                             &status.s);
@@ -254,6 +258,14 @@ class LoaderClient {
   }
 
  private:
+  // The C API takes task types as C strings: one holding a NUL would be
+  // cut there and name another type, so it is refused here.
+  static absl::Status CheckCString(const std::string& task_type) {
+    if (task_type.find('\0') == std::string::npos) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        "task type '" + absl::CHexEscape(task_type) + "' contains a NUL byte");
+  }
+
   explicit LoaderClient(flyteplug_loader* loader) : loader_(loader) {}
 
   // Owns a flyteplug_status for one call.

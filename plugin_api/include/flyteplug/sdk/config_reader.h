@@ -112,6 +112,15 @@ absl::Status ForEachMapEntry(const json::Value& value, absl::string_view path,
 absl::Status ReadStringMap(const json::Value& value, absl::string_view path,
                            std::map<std::string, std::string>* out);
 
+// The rule for a whole configuration document, as the YAML reader applies
+// it: no object anywhere in `root` names one key twice (byte-wise; the
+// readers above also catch spellings differing in case where they match keys
+// that way). Returns InvalidArgumentError "<path>: duplicate key" for the
+// first repeat in document order, the path naming it from the root
+// ("plugins.k8s.default-affinity.a", "tasks.list[2].b"). Linear in the
+// document; not recursive.
+absl::Status CheckNoDuplicateKeys(const json::Value& root);
+
 // Edit distance between `a` and `b`, byte-wise: insertions, deletions,
 // substitutions and transpositions of adjacent bytes each count as one
 // (optimal string alignment distance).

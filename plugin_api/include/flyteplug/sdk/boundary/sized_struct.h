@@ -33,6 +33,23 @@ struct SizedStructSpec {
   flyteplug_status_code bad_size_code;
 };
 
+// OK when `declared` (a struct_size) lies in [min_size, kMaxStructSize];
+// else spec.bad_size_code, "<name>.struct_size is N, expected between MIN
+// and MAX (this <reader> knows `known`)". For structs read (below) and for
+// output structs a caller sizes (loader.h's flyteplug_module_info).
+inline absl::Status CheckStructSize(uint32_t declared,
+                                    const SizedStructSpec& spec, size_t known) {
+  const size_t min_size = std::max<size_t>(spec.min_size, sizeof(uint32_t));
+  if (declared >= min_size && declared <= kMaxStructSize) {
+    return absl::OkStatus();
+  }
+  return AbiStatus(
+      spec.bad_size_code,
+      absl::StrCat(spec.name, ".struct_size is ", declared,
+                   ", expected between ", min_size, " and ", kMaxStructSize,
+                   " (this ", spec.reader, " knows ", known, ")"));
+}
+
 // Copies `*source` into `*out` by the rule above. Errors:
 //  - struct_size out of [min_size, kMaxStructSize]: spec.bad_size_code,
 //    "<name>.struct_size is N, expected between MIN and MAX (this <reader>
@@ -47,14 +64,8 @@ absl::Status ReadSizedStruct(const void* source, const SizedStructSpec& spec,
                              T* out) {
   uint32_t declared;
   std::memcpy(&declared, source, sizeof(declared));
-  if (declared < std::max<size_t>(spec.min_size, sizeof(uint32_t)) ||
-      declared > kMaxStructSize) {
-    return AbiStatus(
-        spec.bad_size_code,
-        absl::StrCat(
-            spec.name, ".struct_size is ", declared, ", expected between ",
-            std::max<size_t>(spec.min_size, sizeof(uint32_t)), " and ",
-            kMaxStructSize, " (this ", spec.reader, " knows ", sizeof(T), ")"));
+  if (absl::Status s = CheckStructSize(declared, spec, sizeof(T)); !s.ok()) {
+    return s;
   }
   std::memset(static_cast<void*>(out), 0, sizeof(T));
   std::memcpy(static_cast<void*>(out), source,
