@@ -9,9 +9,17 @@ FLYTEPLUG_PACKAGES=(
   libyaml-cpp-dev libssl-dev
 )
 
+# Only for CI's extra stages (.ci/run): the `fuzz` preset's clang-14 with its
+# libFuzzer and sanitizer runtimes. The `tsan` preset uses g++ (above).
+FLYTEPLUG_CI_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+# flyteplug_install_missing_packages [PACKAGE...]: the named packages, or
+# FLYTEPLUG_PACKAGES when none is named.
 flyteplug_install_missing_packages() {
   local missing=() pkg
-  for pkg in "${FLYTEPLUG_PACKAGES[@]}"; do
+  local wanted=("$@")
+  if [ "${#wanted[@]}" -eq 0 ]; then wanted=("${FLYTEPLUG_PACKAGES[@]}"); fi
+  for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
         grep -q "install ok installed"; then
       missing+=("$pkg")

@@ -59,7 +59,11 @@ absl::StatusOr<Registry> BuildRegistry(
     std::vector<std::string>* warnings) {
   Registry result;
   std::map<std::string, size_t>& registry = result.served;
-  for (const auto& [type, id] : default_for_task_types) {
+  // Named references, not a structured binding: C++17 does not let a lambda
+  // capture a structured binding (the std::any_of below uses `type`).
+  for (const auto& default_entry : default_for_task_types) {
+    const std::string& type = default_entry.first;
+    const std::string& id = default_entry.second;
     const std::string where = absl::StrCat(
         "config: tasks.task-plugins.default-for-task-types.", type);
     auto it = FindModule(loaded, id);

@@ -54,12 +54,24 @@ function(flyteplug_add_module target)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LINK_DEPENDS "${_map}")
-  target_compile_options(${target} PRIVATE -fno-gnu-unique)
+  # GCC marks some template statics and inline variables STB_GNU_UNIQUE,
+  # which shares them between modules and makes a module impossible to
+  # unload; -fno-gnu-unique turns that off. Clang never emits such symbols
+  # and rejects the flag, hence the check.
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag(-fno-gnu-unique FLYTEPLUG_CXX_HAS_FNO_GNU_UNIQUE)
+  if(FLYTEPLUG_CXX_HAS_FNO_GNU_UNIQUE)
+    target_compile_options(${target} PRIVATE -fno-gnu-unique)
+  endif()
   target_link_options(${target} PRIVATE
     "LINKER:--version-script=${_map}"
-    "LINKER:-z,defs"
     "LINKER:--exclude-libs,ALL"
     "LINKER:--as-needed")
+  # FLYTEPLUG_LINK_NO_UNDEFINED=OFF (the project's `fuzz` preset) drops
+  # -z defs for clang's sanitizer runtimes, which live in the executable.
+  if(NOT DEFINED FLYTEPLUG_LINK_NO_UNDEFINED OR FLYTEPLUG_LINK_NO_UNDEFINED)
+    target_link_options(${target} PRIVATE "LINKER:-z,defs")
+  endif()
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES
       LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")

@@ -1,0 +1,23 @@
+// The fetched state a host hands back to the databricks module (what
+// flyteplug_webapi_get returned, possibly stored and altered): status
+// mapping through the loader (flyteplug_webapi_status), then the PhaseInfo
+// to JSON.
+#include "fuzz_support.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace flyteplug::fuzz;
+  static const std::string* const context =
+      new std::string(ExampleContext("examples/tasks/databricks_task.json"));
+  absl::string_view resource = View(data, size);
+  if (BracketNesting(resource) > kMaxFuzzNesting) return 0;
+  std::optional<std::string> phase =
+      Invoke([&](flyteplug_buffer* out, flyteplug_status* status) {
+        return flyteplug_webapi_status(SharedLoader(), Bytes(*context),
+                                       Bytes(resource), out, status);
+      });
+  if (!phase) return 0;
+  Invoke([&](flyteplug_buffer* out, flyteplug_status* status) {
+    return flyteplug_phase_info_to_json(Bytes(*phase), out, status);
+  });
+  return 0;
+}
