@@ -6,7 +6,8 @@ FLYTEPLUG_PACKAGES=(
   cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev
   libabsl-dev libcurl4-openssl-dev rapidjson-dev libgoogle-glog-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 golang-go
-  libyaml-cpp-dev libssl-dev
+  libyaml-cpp-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
+  prometheus-cpp-dev
 )
 
 # Only for CI's extra stages (.ci/run): the `fuzz` preset's clang-14 with its

@@ -82,7 +82,7 @@ TEST_F(CliTest, PluginsListsModulesFromPluginDirAndEnvironment) {
     if (absl::StartsWith(line, "beta\t")) beta = line;
   }
   EXPECT_THAT(alpha, HasSubstr("version=0.0.1"));
-  EXPECT_THAT(alpha, HasSubstr("abi=1.0"));
+  EXPECT_THAT(alpha, HasSubstr("abi=1.1"));  // the negotiated minor (ABI 1.1)
   EXPECT_THAT(alpha, HasSubstr("family=k8s-resource"));
   EXPECT_THAT(alpha, HasSubstr("task-types=alpha"));
   EXPECT_THAT(beta, HasSubstr("family=web-api"));

@@ -166,7 +166,7 @@ TEST(SdkNegotiation, RefusesUnspeakableMinorsAndBadStructs) {
     flyteplug_negotiation n = Offer(1, 5, 9);
     EXPECT_EQ(entry(&n, &module, sink.sink()), FLYTEPLUG_ABI_VERSION_MISMATCH);
     EXPECT_THAT(sink.message(), HasSubstr(">= 5"));
-    EXPECT_THAT(sink.message(), HasSubstr("<= 0"));
+    EXPECT_THAT(sink.message(), HasSubstr("<= 1"));  // ABI 1.1
   }
   {
     Sink sink;

@@ -79,7 +79,7 @@ func TestStructSizesMatchC(t *testing.T) {
 	got := StructSizes()
 	want := map[string]int{
 		"flyteplug_bytes": 16, "flyteplug_buffer": 32, "flyteplug_error": 24,
-		"flyteplug_host_api": 48, "flyteplug_status": 16,
+		"flyteplug_host_api": 64, "flyteplug_status": 16,
 		"flyteplug_loader_options": 80, "flyteplug_module_info": 64,
 	}
 	if program := os.Getenv("FLYTEPLUG_ABI_SIZES"); program != "" {
