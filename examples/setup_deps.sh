@@ -7,6 +7,7 @@ FLYTEPLUG_PACKAGES=(
   libabsl-dev libcurl4-openssl-dev rapidjson-dev libgoogle-glog-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 golang-go
   libyaml-cpp-dev libssl-dev
+  python3-yaml python3-grpcio python3-grpc-tools python3-protobuf openssl
 )
 
 flyteplug_install_missing_packages() {
