@@ -6,7 +6,8 @@ FLYTEPLUG_PACKAGES=(
   cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev
   libabsl-dev libcurl4-openssl-dev rapidjson-dev libgoogle-glog-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 golang-go
-  libyaml-cpp-dev libssl-dev
+  libyaml-cpp-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
+  prometheus-cpp-dev
   python3-yaml python3-grpcio python3-grpc-tools python3-protobuf openssl
 )
 
