@@ -27,6 +27,12 @@ constexpr char kUsage[] =
     "                                       run a web-API task to completion\n"
     "  conformance [--check NAME] [--check-timeout S] [--in-process]\n"
     "              MODULE.so...             run the ABI conformance suite\n"
+    "  serve [--address HOST:PORT] [--metrics-address HOST:PORT|off]\n"
+    "        [--tls-cert FILE --tls-key FILE] [--grace-period S]\n"
+    "        [--log-level debug|info|warning|error]\n"
+    "                                       serve the web-API modules as a\n"
+    "                                       Flyte connector (gRPC) until\n"
+    "                                       SIGTERM/SIGINT\n"
     "\n"
     "FILE is a TaskContext or a bare TaskTemplate, JSON or binary protobuf.\n"
     "Modules: the shipped directory, $FLYTEPLUG_PLUGIN_PATH (colon-"
@@ -94,6 +100,8 @@ int Main(int argc, char** argv) {
   std::string resource_path;
   RunOptions run;
   ConformanceCommandOptions conformance;
+  ServeCommandOptions serve;
+  bool serve_flags = false;
   bool saw_poll = false;
   bool saw_timeout = false;
 
@@ -148,6 +156,38 @@ int Main(int argc, char** argv) {
                                   "' is not a number of seconds >= 1"));
       }
       conformance.timeout_seconds_per_check = static_cast<int>(seconds);
+    } else if (args.TakeValue("--address", &value, &missing)) {
+      if (missing) return missing_value("--address");
+      serve.address = value;
+      serve_flags = true;
+    } else if (args.TakeValue("--metrics-address", &value, &missing)) {
+      if (missing) return missing_value("--metrics-address");
+      serve.metrics_address = value;
+      serve_flags = true;
+    } else if (args.TakeValue("--tls-cert", &value, &missing)) {
+      if (missing) return missing_value("--tls-cert");
+      serve.tls_cert_path = value;
+      serve_flags = true;
+    } else if (args.TakeValue("--tls-key", &value, &missing)) {
+      if (missing) return missing_value("--tls-key");
+      serve.tls_key_path = value;
+      serve_flags = true;
+    } else if (args.TakeValue("--grace-period", &value, &missing)) {
+      if (missing) return missing_value("--grace-period");
+      double seconds = 0;
+      if (!ParseSeconds(value, &seconds)) {
+        return Usage(absl::StrCat("--grace-period: '", value,
+                                  "' is not a number of seconds"));
+      }
+      serve.grace_period = absl::Seconds(seconds);
+      serve_flags = true;
+    } else if (args.TakeValue("--log-level", &value, &missing)) {
+      if (missing) return missing_value("--log-level");
+      if (!connector::ParseLogLevel(value, &serve.log_level)) {
+        return Usage(absl::StrCat("--log-level: '", value,
+                                  "' is not debug, info, warning or error"));
+      }
+      serve_flags = true;
     } else if (arg == "--in-process") {
       args.Next();
       conformance.in_process = true;
@@ -176,6 +216,22 @@ int Main(int argc, char** argv) {
   if (command != "run" && run_flags) {
     return Usage(absl::StrCat(
         command, ": --poll-interval and --timeout belong to 'run'"));
+  }
+  if (command != "serve" && serve_flags) {
+    return Usage(absl::StrCat(command,
+                              ": --address, --metrics-address, --tls-cert, "
+                              "--tls-key, --grace-period and --log-level "
+                              "belong to 'serve'"));
+  }
+  if (command == "serve") {
+    if (!no_positional()) {
+      return Usage(absl::StrCat("serve: unexpected argument '",
+                                positional.front(), "'"));
+    }
+    if (!task_path.empty() || !resource_path.empty()) {
+      return Usage("serve: takes no --task or --resource");
+    }
+    return RunServeCommand(global, serve);
   }
   if (command == "plugins") {
     if (!no_positional()) {

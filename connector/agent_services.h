@@ -1,0 +1,86 @@
+// The connector protocol's services over a loader: AsyncAgentService
+// (CreateTask, GetTask, DeleteTask; GetTaskMetrics and GetTaskLogs answer
+// UNIMPLEMENTED) and AgentMetadataService (GetAgent, ListAgents). Semantics
+// and error codes: docs/connector.md.
+//
+// The services keep no per-task state: everything GetTask and DeleteTask
+// need travels in resource_meta, so any replica answers any request.
+// THREADING: every method is called concurrently by gRPC's thread pool;
+// module calls block only the thread that makes them.
+#ifndef FLYTEPLUG_CONNECTOR_AGENT_SERVICES_H_
+#define FLYTEPLUG_CONNECTOR_AGENT_SERVICES_H_
+
+#include <string>
+#include <vector>
+
+#include "connector_metrics.h"
+#include "flyteidl/service/agent.grpc.pb.h"
+#include "flyteplug/loader_client.h"
+#include "request_log.h"
+#include "task_router.h"
+
+namespace flyteplug::connector {
+
+// What both services share. LIFETIME: `loader`, `metrics` and `log` outlive
+// the services.
+struct ServiceDeps {
+  const LoaderClient* loader;
+  ConnectorMetrics* metrics;
+  const RequestLog* log;
+};
+
+class AsyncAgentServiceImpl final
+    : public flyteidl::service::AsyncAgentService::Service {
+ public:
+  explicit AsyncAgentServiceImpl(const ServiceDeps& deps);
+
+  grpc::Status CreateTask(
+      grpc::ServerContext* context,
+      const flyteidl::admin::CreateTaskRequest* request,
+      flyteidl::admin::CreateTaskResponse* response) override;
+  grpc::Status GetTask(grpc::ServerContext* context,
+                       const flyteidl::admin::GetTaskRequest* request,
+                       flyteidl::admin::GetTaskResponse* response) override;
+  grpc::Status DeleteTask(
+      grpc::ServerContext* context,
+      const flyteidl::admin::DeleteTaskRequest* request,
+      flyteidl::admin::DeleteTaskResponse* response) override;
+
+ private:
+  class Call;
+  struct Routed {
+    std::string task_type;
+    const LoaderClient::ModuleInfo* module;
+  };
+
+  // Get/Delete routing: the task type (task_category.name, else the
+  // deprecated task_type), its module, and the caller still waiting.
+  absl::StatusOr<Routed> Route(Call& call,
+                               const flyteidl::admin::TaskCategory& category,
+                               const std::string& deprecated_task_type) const;
+
+  ServiceDeps deps_;
+  TaskRouter router_;
+};
+
+class AgentMetadataServiceImpl final
+    : public flyteidl::service::AgentMetadataService::Service {
+ public:
+  explicit AgentMetadataServiceImpl(const ServiceDeps& deps);
+
+  grpc::Status GetAgent(grpc::ServerContext* context,
+                        const flyteidl::admin::GetAgentRequest* request,
+                        flyteidl::admin::GetAgentResponse* response) override;
+  grpc::Status ListAgents(
+      grpc::ServerContext* context,
+      const flyteidl::admin::ListAgentsRequest* request,
+      flyteidl::admin::ListAgentsResponse* response) override;
+
+ private:
+  const RequestLog* log_;
+  std::vector<flyteidl::admin::Agent> agents_;  // immutable
+};
+
+}  // namespace flyteplug::connector
+
+#endif  // FLYTEPLUG_CONNECTOR_AGENT_SERVICES_H_

@@ -1,0 +1,182 @@
+// AsyncAgentServiceImpl (agent_services.h).
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "agent_services.h"
+#include "deprecated_fields.h"
+#include "error_mapping.h"
+#include "flyteplug/v1/phase_info.pb.h"
+#include "resource_mapping.h"
+#include "task_context_builder.h"
+
+namespace flyteplug::connector {
+namespace {
+
+constexpr char kUnknownTaskType[] = "unknown";
+
+}  // namespace
+
+// One request: counts it in flight, and on Finish records its metrics and
+// log line. THREADING: used by the one thread answering the request.
+class AsyncAgentServiceImpl::Call {
+ public:
+  Call(const ServiceDeps& deps, grpc::ServerContext* context,
+       const char* method, const char* operation)
+      : deps_(deps),
+        context_(context),
+        method_(method),
+        operation_(operation),
+        start_(absl::Now()),
+        in_flight_(deps.metrics->InFlight(operation)) {}
+
+  // Names the task type in metrics and logs once it is known to be served.
+  void set_task_type(const std::string& task_type) { task_type_ = task_type; }
+
+  // OK while the caller still waits; CANCELLED or DEADLINE_EXCEEDED once it
+  // has gone, so no module work starts for nobody.
+  absl::Status CallerStillWaiting() const {
+    if (context_->IsCancelled()) {
+      return absl::CancelledError(
+          absl::StrCat(method_, ": the caller cancelled the request"));
+    }
+    if (std::chrono::system_clock::now() >= context_->deadline()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(method_, ": the caller's deadline has passed"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Records one module call's duration under `module`.
+  void RecordRemote(const std::string& module, absl::Time started) const {
+    deps_.metrics->RecordRemoteCall(
+        module, operation_, absl::ToDoubleSeconds(absl::Now() - started));
+  }
+
+  grpc::Status Finish(const absl::Status& status) const {
+    grpc::Status result = ToGrpcStatus(status);
+    double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+    std::string error_code =
+        result.ok() ? "" : ErrorCodeLabel(result.error_code());
+    deps_.metrics->RecordRequest(task_type_, operation_, error_code, seconds);
+    LogLevel level = result.ok() ? LogLevel::kDebug : LogLevel::kError;
+    if (deps_.log->Enabled(level)) {
+      deps_.log->Write(level,
+                       {{"method", method_},
+                        {"task_type", task_type_},
+                        {"code", GrpcCodeName(result.error_code())},
+                        {"duration_ms", absl::StrCat(seconds * 1000)}},
+                       result.error_message());
+    }
+    return result;
+  }
+
+ private:
+  const ServiceDeps& deps_;
+  grpc::ServerContext* context_;
+  const char* method_;
+  std::string operation_;
+  absl::Time start_;
+  std::string task_type_ = kUnknownTaskType;
+  InFlightScope in_flight_;
+};
+
+AsyncAgentServiceImpl::AsyncAgentServiceImpl(const ServiceDeps& deps)
+    : deps_(deps), router_(*deps.loader) {}
+
+absl::StatusOr<AsyncAgentServiceImpl::Routed> AsyncAgentServiceImpl::Route(
+    Call& call, const flyteidl::admin::TaskCategory& category,
+    const std::string& deprecated_task_type) const {
+  absl::StatusOr<std::string> task_type =
+      RoutedTaskType(category, deprecated_task_type);
+  if (!task_type.ok()) return task_type.status();
+  absl::StatusOr<const LoaderClient::ModuleInfo*> module =
+      router_.Route(*task_type);
+  if (!module.ok()) return module.status();
+  call.set_task_type(*task_type);
+  if (absl::Status s = call.CallerStillWaiting(); !s.ok()) return s;
+  return Routed{*std::move(task_type), *module};
+}
+
+grpc::Status AsyncAgentServiceImpl::CreateTask(
+    grpc::ServerContext* context,
+    const flyteidl::admin::CreateTaskRequest* request,
+    flyteidl::admin::CreateTaskResponse* response) {
+  Call call(deps_, context, "CreateTask", "create");
+  absl::StatusOr<flyteplug::v1::TaskContext> task_context =
+      TaskContextForCreate(*request);
+  if (!task_context.ok()) return call.Finish(task_context.status());
+  const std::string& task_type = task_context->task_template().type();
+  absl::StatusOr<const LoaderClient::ModuleInfo*> module =
+      router_.Route(task_type);
+  if (!module.ok()) return call.Finish(module.status());
+  call.set_task_type(task_type);
+  deps_.metrics->RecordInputBytes(
+      task_type, static_cast<double>(request->inputs().ByteSizeLong()));
+  if (absl::Status s = call.CallerStillWaiting(); !s.ok()) {
+    return call.Finish(s);
+  }
+  absl::Time started = absl::Now();
+  absl::StatusOr<std::string> meta =
+      deps_.loader->Create(task_context->SerializeAsString());
+  call.RecordRemote((*module)->id, started);
+  if (!meta.ok()) return call.Finish(meta.status());
+  response->set_resource_meta(std::move(*meta));
+  return call.Finish(absl::OkStatus());
+}
+
+grpc::Status AsyncAgentServiceImpl::GetTask(
+    grpc::ServerContext* context,
+    const flyteidl::admin::GetTaskRequest* request,
+    flyteidl::admin::GetTaskResponse* response) {
+  Call call(deps_, context, "GetTask", "get");
+  absl::StatusOr<Routed> routed =
+      Route(call, request->task_category(), DeprecatedTaskType(*request));
+  if (!routed.ok()) return call.Finish(routed.status());
+  const std::string& task_type = routed->task_type;
+  const LoaderClient::ModuleInfo* module = routed->module;
+  absl::Time started = absl::Now();
+  absl::StatusOr<std::string> remote =
+      deps_.loader->Get(task_type, request->resource_meta());
+  call.RecordRemote(module->id, started);
+  if (!remote.ok()) return call.Finish(remote.status());
+  flyteplug::v1::TaskContext status_context = TaskContextForStatus(
+      task_type, request->task_category().version(), request->output_prefix());
+  absl::StatusOr<std::string> phase_bytes =
+      deps_.loader->WebApiStatus(status_context.SerializeAsString(), *remote);
+  if (!phase_bytes.ok()) return call.Finish(phase_bytes.status());
+  flyteplug::v1::PhaseInfo phase_info;
+  if (!phase_info.ParseFromString(*phase_bytes)) {
+    return call.Finish(absl::InternalError(absl::StrCat(
+        "module ", module->id, " returned a PhaseInfo that does not parse")));
+  }
+  absl::StatusOr<flyteidl::admin::Resource> resource =
+      ResourceFromPhaseInfo(phase_info);
+  if (!resource.ok()) return call.Finish(resource.status());
+  *response->mutable_resource() = std::move(*resource);
+  return call.Finish(absl::OkStatus());
+}
+
+grpc::Status AsyncAgentServiceImpl::DeleteTask(
+    grpc::ServerContext* context,
+    const flyteidl::admin::DeleteTaskRequest* request,
+    flyteidl::admin::DeleteTaskResponse* /*response*/) {
+  Call call(deps_, context, "DeleteTask", "delete");
+  absl::StatusOr<Routed> routed =
+      Route(call, request->task_category(), DeprecatedTaskType(*request));
+  if (!routed.ok()) return call.Finish(routed.status());
+  const std::string& task_type = routed->task_type;
+  const LoaderClient::ModuleInfo* module = routed->module;
+  absl::Time started = absl::Now();
+  absl::Status deleted =
+      deps_.loader->Delete(task_type, request->resource_meta());
+  call.RecordRemote(module->id, started);
+  // A run the remote side no longer knows is as good as deleted.
+  if (absl::IsNotFound(deleted)) deleted = absl::OkStatus();
+  return call.Finish(deleted);
+}
+
+}  // namespace flyteplug::connector
