@@ -17,11 +17,11 @@ flyteplug), FLYTEPLUG_LIB_DIR (the directory of libflyteplug_loader.so).
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -346,6 +346,10 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(set(values), {token_key})
         self.assertIn("REPLACE", values[token_key], "the token must be a placeholder")
 
+    def test_grace_period_fits_in_the_pods_termination_grace(self):
+        grace = float(flag_value(self.serve_args(), "--grace-period") or 20)
+        self.assertGreater(self.pod["spec"]["terminationGracePeriodSeconds"], grace)
+
     def test_config_flag_names_the_mounted_configmap_key(self):
         path = flag_value(self.container["args"], "--config")
         mount = self.mount_of("configMap", self.configmap["metadata"]["name"])
@@ -471,32 +475,30 @@ class DeployTest(unittest.TestCase):
             for var in self.container.get("env", []):
                 if var["name"] != "FLYTE_SECRETS_DIR":
                     env[var["name"]] = var["value"]
+            err = open(os.path.join(tmp, "stderr"), "w+")
             proc = subprocess.Popen([FLYTEPLUG_BIN] + args, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True)
+                                    stdout=subprocess.PIPE, stderr=err, text=True)
             try:
                 lines = []
-                deadline = time.monotonic() + 30
-                while len(lines) < 2 and time.monotonic() < deadline:
-                    ready, _, _ = select.select([proc.stdout], [], [], 0.5)
-                    if ready:
-                        line = proc.stdout.readline()
-                        if not line:
-                            break
-                        lines.append(line.strip())
-                self.assertEqual(len(lines), 2, "server output: %r %s" % (
-                    lines, proc.stderr.read() if proc.poll() is not None else ""))
+                reader = threading.Thread(target=lambda: lines.extend(
+                    [proc.stdout.readline().strip(), proc.stdout.readline().strip()]))
+                reader.start()
+                reader.join(60)
+                err.seek(0)
+                self.assertEqual(len(lines), 2, "server output: %r %s" % (lines, err.read()))
                 self.assertRegex(lines[0] + "\n" + lines[1],
                                  r"grpc listening on 127\.0\.0\.1:\d+")
                 self.assertRegex(lines[0] + "\n" + lines[1],
                                  r"metrics listening on 127\.0\.0\.1:\d+")
                 proc.send_signal(signal.SIGTERM)
-                _, err = proc.communicate(timeout=30)
-                self.assertEqual(proc.returncode, 0, err)
+                proc.communicate(timeout=30)
+                err.seek(0)
+                self.assertEqual(proc.returncode, 0, err.read())
             finally:
                 if proc.poll() is None:
                     proc.kill()
                     proc.communicate()
+                err.close()
 
 
 if __name__ == "__main__":
