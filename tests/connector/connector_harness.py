@@ -278,6 +278,9 @@ class Client:
         self.seen.append(json_format.MessageToJson(response))
         return response, None
 
+    def list_agents(self, timeout=20):
+        return self.call(self.agents.ListAgents, agent_pb2.ListAgentsRequest(), timeout)
+
     def create(self, request, timeout=20):
         return self.call(self.tasks.CreateTask, request, timeout)
 

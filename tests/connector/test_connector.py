@@ -105,8 +105,7 @@ class ConnectorTestCase(unittest.TestCase):
 
 class DiscoveryTest(ConnectorTestCase):
     def test_list_agents_names_the_databricks_module(self):
-        response, error = self.client.call(self.client.agents.ListAgents,
-                                           agent_pb2.ListAgentsRequest())
+        response, error = self.client.list_agents()
         self.assertIsNone(error)
         self.assertEqual(len(response.agents), 1, response)
         agent = response.agents[0]
@@ -134,8 +133,7 @@ class DiscoveryTest(ConnectorTestCase):
                                    metrics=False)
         with server.channel() as channel:
             client = h.Client(channel, self.seen)
-            response, error = client.call(client.agents.ListAgents,
-                                          agent_pb2.ListAgentsRequest())
+            response, error = client.list_agents()
             self.assertIsNone(error)
             (agent,) = response.agents
             self.assertEqual(sorted(c.name for c in agent.supported_task_categories),
@@ -275,8 +273,7 @@ class LifecycleTest(ConnectorTestCase):
                 "/runs/get" in r["path"] for r in self.fake.requests()):
             time.sleep(0.05)
         started = time.monotonic()
-        self.assertIsNone(self.client.call(self.client.agents.ListAgents,
-                                           agent_pb2.ListAgentsRequest())[1])
+        self.assertIsNone(self.client.list_agents()[1])
         response, error = self.client.get(fast_meta)
         self.assertIsNone(error, error and error.details())
         self.assertLess(time.monotonic() - started, 1.5)
@@ -399,8 +396,7 @@ class ErrorsTest(ConnectorTestCase):
         self.test_garbage_resource_meta_is_invalid_argument()
         self.test_malformed_template_is_invalid_argument()
         self.assertIsNone(self.server.proc.poll())
-        self.assertIsNone(self.client.call(self.client.agents.ListAgents,
-                                           agent_pb2.ListAgentsRequest())[1])
+        self.assertIsNone(self.client.list_agents()[1])
 
 
 class ObservabilityTest(ConnectorTestCase):
@@ -449,14 +445,14 @@ class ObservabilityTest(ConnectorTestCase):
                               "grpc.health.v1.Health"}, listed)
         # The request and response messages are described too (grpcurl
         # needs them to encode a call).
-        self.assertEqual(self.described_package("flyteidl.admin.CreateTaskRequest"),
-                         "flyteidl.admin")
+        protos = self.described_files("flyteidl.admin.CreateTaskRequest")
+        self.assertEqual(protos[0].package, "flyteidl.admin")
 
-    def described_package(self, symbol):
+    def described_files(self, symbol):
+        """The FileDescriptorProtos reflection returns for `symbol`."""
         files = self.reflect(file_containing_symbol=symbol)
-        protos = [descriptor_pb2.FileDescriptorProto.FromString(b)
-                  for b in files.file_descriptor_response.file_descriptor_proto]
-        return protos[0].package
+        return [descriptor_pb2.FileDescriptorProto.FromString(b)
+                for b in files.file_descriptor_response.file_descriptor_proto]
 
     @unittest.expectedFailure  # see below; remove the marker once fixed
     def test_reflection_describes_the_services(self):
@@ -466,9 +462,7 @@ class ObservabilityTest(ConnectorTestCase):
         # flyteplug_connector_proto, so the linker drops it and its file
         # descriptor never reaches the generated pool. grpcurl then cannot
         # call the services without the .proto files.
-        files = self.reflect(file_containing_symbol="flyteidl.service.AsyncAgentService")
-        protos = [descriptor_pb2.FileDescriptorProto.FromString(b)
-                  for b in files.file_descriptor_response.file_descriptor_proto]
+        protos = self.described_files("flyteidl.service.AsyncAgentService")
         services = {s.name: [m.name for m in s.method]
                     for p in protos if p.package == "flyteidl.service" for s in p.service}
         self.assertEqual(services["AsyncAgentService"][:3],
@@ -562,8 +556,7 @@ class TlsTest(unittest.TestCase):
     def test_tls_client_trusting_the_ca(self):
         with self.channel(self.ca_cert) as channel:
             client = h.Client(channel)
-            response, error = client.call(client.agents.ListAgents,
-                                          agent_pb2.ListAgentsRequest())
+            response, error = client.list_agents()
             self.assertIsNone(error, error and error.details())
             self.assertEqual(response.agents[0].name, "databricks")
             response, error = client.call(client.health.Check,
@@ -578,8 +571,7 @@ class TlsTest(unittest.TestCase):
                               ("other CA", self.channel(self.other_ca_cert))):
             with self.subTest(client=name), channel:
                 client = h.Client(channel)
-                _, error = client.call(client.agents.ListAgents,
-                                       agent_pb2.ListAgentsRequest(), timeout=5)
+                _, error = client.list_agents(timeout=5)
                 self.assertIsNotNone(error)
                 self.assertEqual(error.code(), SC.UNAVAILABLE)
 
@@ -631,8 +623,7 @@ class ShutdownTest(ConnectorTestCase):
         # Nothing listens any more.
         with server.channel() as channel:
             client = h.Client(channel)
-            _, error = client.call(client.agents.ListAgents,
-                                   agent_pb2.ListAgentsRequest(), timeout=2)
+            _, error = client.list_agents(timeout=2)
             self.assertIsNotNone(error)
 
     def test_sigint_exits_0(self):
