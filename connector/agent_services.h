@@ -54,7 +54,7 @@ class AsyncAgentServiceImpl final
   };
 
   // Get/Delete routing: the task type (task_category.name, else the
-  // deprecated task_type), its module, and the caller still waiting.
+  // deprecated task_type) and its module.
   absl::StatusOr<Routed> Route(Call& call,
                                const flyteidl::admin::TaskCategory& category,
                                const std::string& deprecated_task_type) const;

@@ -1,6 +1,5 @@
 // AsyncAgentServiceImpl (agent_services.h).
 #include <chrono>
-#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +17,21 @@ namespace {
 
 constexpr char kUnknownTaskType[] = "unknown";
 
+// A gRPC deadline as nanoseconds since the Unix epoch; 0 when there is none
+// (gRPC reports "none" as a time point centuries away).
+int64_t DeadlineUnixNanos(std::chrono::system_clock::time_point deadline) {
+  const auto now = std::chrono::system_clock::now();
+  if (deadline > now + std::chrono::hours(24 * 365)) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             deadline.time_since_epoch())
+      .count();
+}
+
+int32_t CallerCancelled(void* server_context) {
+  return static_cast<grpc::ServerContext*>(server_context)->IsCancelled() ? 1
+                                                                          : 0;
+}
+
 }  // namespace
 
 // One request: counts it in flight, and on Finish records its metrics and
@@ -27,28 +41,23 @@ class AsyncAgentServiceImpl::Call {
   Call(const ServiceDeps& deps, grpc::ServerContext* context,
        const char* method, const char* operation)
       : deps_(deps),
-        context_(context),
         method_(method),
         operation_(operation),
         start_(absl::Now()),
-        in_flight_(deps.metrics->InFlight(operation)) {}
+        in_flight_(deps.metrics->InFlight(operation)) {
+    options_.struct_size = sizeof(options_);
+    options_.deadline_unix_nanos = DeadlineUnixNanos(context->deadline());
+    options_.cancelled = &CallerCancelled;
+    options_.cancelled_data = context;
+  }
 
   // Names the task type in metrics and logs once it is known to be served.
   void set_task_type(const std::string& task_type) { task_type_ = task_type; }
 
-  // OK while the caller still waits; CANCELLED or DEADLINE_EXCEEDED once it
-  // has gone, so no module work starts for nobody.
-  absl::Status CallerStillWaiting() const {
-    if (context_->IsCancelled()) {
-      return absl::CancelledError(
-          absl::StrCat(method_, ": the caller cancelled the request"));
-    }
-    if (std::chrono::system_clock::now() >= context_->deadline()) {
-      return absl::DeadlineExceededError(
-          absl::StrCat(method_, ": the caller's deadline has passed"));
-    }
-    return absl::OkStatus();
-  }
+  // The caller's deadline and cancellation, for the loader (which refuses
+  // to start a module call for a caller that has gone) and through it the
+  // module (ABI 1.1 call control). LIFETIME: this Call.
+  const flyteplug_call_options* call_options() const { return &options_; }
 
   // Records one module call's duration under `module`.
   void RecordRemote(const std::string& module, absl::Time started) const {
@@ -76,12 +85,12 @@ class AsyncAgentServiceImpl::Call {
 
  private:
   const ServiceDeps& deps_;
-  grpc::ServerContext* context_;
   const char* method_;
   std::string operation_;
   absl::Time start_;
   std::string task_type_ = kUnknownTaskType;
   InFlightScope in_flight_;
+  flyteplug_call_options options_{};
 };
 
 AsyncAgentServiceImpl::AsyncAgentServiceImpl(const ServiceDeps& deps)
@@ -97,7 +106,6 @@ absl::StatusOr<AsyncAgentServiceImpl::Routed> AsyncAgentServiceImpl::Route(
       router_.Route(*task_type);
   if (!module.ok()) return module.status();
   call.set_task_type(*task_type);
-  if (absl::Status s = call.CallerStillWaiting(); !s.ok()) return s;
   return Routed{*std::move(task_type), *module};
 }
 
@@ -116,12 +124,9 @@ grpc::Status AsyncAgentServiceImpl::CreateTask(
   call.set_task_type(task_type);
   deps_.metrics->RecordInputBytes(
       task_type, static_cast<double>(request->inputs().ByteSizeLong()));
-  if (absl::Status s = call.CallerStillWaiting(); !s.ok()) {
-    return call.Finish(s);
-  }
   absl::Time started = absl::Now();
-  absl::StatusOr<std::string> meta =
-      deps_.loader->Create(task_context->SerializeAsString());
+  absl::StatusOr<std::string> meta = deps_.loader->Create(
+      task_context->SerializeAsString(), call.call_options());
   call.RecordRemote((*module)->id, started);
   if (!meta.ok()) return call.Finish(meta.status());
   response->set_resource_meta(std::move(*meta));
@@ -139,8 +144,8 @@ grpc::Status AsyncAgentServiceImpl::GetTask(
   const std::string& task_type = routed->task_type;
   const LoaderClient::ModuleInfo* module = routed->module;
   absl::Time started = absl::Now();
-  absl::StatusOr<std::string> remote =
-      deps_.loader->Get(task_type, request->resource_meta());
+  absl::StatusOr<std::string> remote = deps_.loader->Get(
+      task_type, request->resource_meta(), call.call_options());
   call.RecordRemote(module->id, started);
   if (!remote.ok()) return call.Finish(remote.status());
   flyteplug::v1::TaskContext status_context = TaskContextForStatus(
@@ -171,8 +176,8 @@ grpc::Status AsyncAgentServiceImpl::DeleteTask(
   const std::string& task_type = routed->task_type;
   const LoaderClient::ModuleInfo* module = routed->module;
   absl::Time started = absl::Now();
-  absl::Status deleted =
-      deps_.loader->Delete(task_type, request->resource_meta());
+  absl::Status deleted = deps_.loader->Delete(
+      task_type, request->resource_meta(), call.call_options());
   call.RecordRemote(module->id, started);
   // A run the remote side no longer knows is as good as deleted.
   if (absl::IsNotFound(deleted)) deleted = absl::OkStatus();

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "call_scope.h"
 #include "config_to_json.h"
 #include "flyteplug/loader.h"
 #include "flyteplug/sdk/boundary/buffer.h"
@@ -84,6 +85,36 @@ flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
     flyteplug::sdk::boundary::EmitOwnedString(*std::move(result), out);
     return Report(status, FLYTEPLUG_OK, "");
   });
+}
+
+// Runs `call` with `options` (NULL = none) as the current call's control
+// (call_scope.h), unless the deadline has already passed or the caller has
+// gone. INVALID_ARGUMENT for a malformed options struct.
+template <typename Call>
+auto UnderOptions(const flyteplug_call_options* options, const char* what,
+                  Call&& call) -> decltype(call()) {
+  flyteplug_call_options read{};
+  if (options != nullptr) {
+    if (absl::Status s = flyteplug::sdk::boundary::ReadSizedStruct(
+            options,
+            {"flyteplug_call_options", "loader", sizeof(flyteplug_call_options),
+             FLYTEPLUG_INVALID_ARGUMENT},
+            &read);
+        !s.ok()) {
+      return s;
+    }
+    if (read.reserved0 != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": flyteplug_call_options.reserved0 is ",
+                       read.reserved0, ", must be zero"));
+    }
+  }
+  flyteplug::loader::CallScope scope(options == nullptr ? nullptr : &read);
+  if (absl::Status s = flyteplug::loader::CurrentCallStillWanted(what);
+      !s.ok()) {
+    return s;
+  }
+  return call();
 }
 
 }  // namespace
@@ -350,13 +381,8 @@ flyteplug_status_code flyteplug_webapi_create(flyteplug_loader* loader,
                                               flyteplug_bytes task_context,
                                               flyteplug_buffer* resource_meta,
                                               flyteplug_status* status) {
-  return Produce(loader, resource_meta, status, "flyteplug_webapi_create",
-                 [&](Loader& l) -> absl::StatusOr<std::string> {
-                   if (auto s = CheckBytes(task_context, "task_context");
-                       !s.ok())
-                     return s;
-                   return l.WebApiCreate(ViewOf(task_context));
-                 });
+  return flyteplug_webapi_create_with_options(loader, nullptr, task_context,
+                                              resource_meta, status);
 }
 
 flyteplug_status_code flyteplug_webapi_get(flyteplug_loader* loader,
@@ -364,6 +390,37 @@ flyteplug_status_code flyteplug_webapi_get(flyteplug_loader* loader,
                                            flyteplug_bytes resource_meta,
                                            flyteplug_buffer* resource,
                                            flyteplug_status* status) {
+  return flyteplug_webapi_get_with_options(loader, nullptr, task_type,
+                                           resource_meta, resource, status);
+}
+
+flyteplug_status_code flyteplug_webapi_delete(flyteplug_loader* loader,
+                                              const char* task_type,
+                                              flyteplug_bytes resource_meta,
+                                              flyteplug_status* status) {
+  return flyteplug_webapi_delete_with_options(loader, nullptr, task_type,
+                                              resource_meta, status);
+}
+
+flyteplug_status_code flyteplug_webapi_create_with_options(
+    flyteplug_loader* loader, const flyteplug_call_options* options,
+    flyteplug_bytes task_context, flyteplug_buffer* resource_meta,
+    flyteplug_status* status) {
+  return Produce(loader, resource_meta, status, "flyteplug_webapi_create",
+                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                   if (auto s = CheckBytes(task_context, "task_context");
+                       !s.ok())
+                     return s;
+                   return UnderOptions(options, "flyteplug_webapi_create", [&] {
+                     return l.WebApiCreate(ViewOf(task_context));
+                   });
+                 });
+}
+
+flyteplug_status_code flyteplug_webapi_get_with_options(
+    flyteplug_loader* loader, const flyteplug_call_options* options,
+    const char* task_type, flyteplug_bytes resource_meta,
+    flyteplug_buffer* resource, flyteplug_status* status) {
   return Produce(loader, resource, status, "flyteplug_webapi_get",
                  [&](Loader& l) -> absl::StatusOr<std::string> {
                    if (task_type == nullptr) {
@@ -373,14 +430,16 @@ flyteplug_status_code flyteplug_webapi_get(flyteplug_loader* loader,
                    if (auto s = CheckBytes(resource_meta, "resource_meta");
                        !s.ok())
                      return s;
-                   return l.WebApiGet(task_type, ViewOf(resource_meta));
+                   return UnderOptions(options, "flyteplug_webapi_get", [&] {
+                     return l.WebApiGet(task_type, ViewOf(resource_meta));
+                   });
                  });
 }
 
-flyteplug_status_code flyteplug_webapi_delete(flyteplug_loader* loader,
-                                              const char* task_type,
-                                              flyteplug_bytes resource_meta,
-                                              flyteplug_status* status) {
+flyteplug_status_code flyteplug_webapi_delete_with_options(
+    flyteplug_loader* loader, const flyteplug_call_options* options,
+    const char* task_type, flyteplug_bytes resource_meta,
+    flyteplug_status* status) {
   return Barrier(
       status, "flyteplug_webapi_delete", [&]() -> flyteplug_status_code {
         if (loader == nullptr || task_type == nullptr) {
@@ -390,8 +449,14 @@ flyteplug_status_code flyteplug_webapi_delete(flyteplug_loader* loader,
         if (auto s = CheckBytes(resource_meta, "resource_meta"); !s.ok()) {
           return Report(status, s);
         }
-        return Report(status, loader->impl->WebApiDelete(
-                                  task_type, ViewOf(resource_meta)));
+        absl::StatusOr<bool> done = UnderOptions(
+            options, "flyteplug_webapi_delete", [&]() -> absl::StatusOr<bool> {
+              absl::Status s =
+                  loader->impl->WebApiDelete(task_type, ViewOf(resource_meta));
+              if (!s.ok()) return s;
+              return true;
+            });
+        return Report(status, done.status());
       });
 }
 

@@ -14,6 +14,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "call_scope.h"
 #include "flyteplug/sdk/boundary/buffer.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/exception_guard.h"
@@ -109,6 +110,7 @@ DefaultHost::DefaultHost()
   api_.log = &Log;
   api_.get_secret = &GetSecret;
   api_.now_unix_nanos = &NowUnixNanos;
+  FillCallControl(&api_);  // ABI 1.1: answered from the current CallScope
 }
 
 flyteplug_log_level DefaultHost::ParseLevel(absl::string_view value) {

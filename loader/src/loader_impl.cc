@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "call_scope.h"
 #include "config.h"
 #include "flyteplug/sdk/boundary/buffer.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
@@ -213,6 +214,7 @@ absl::Status Loader::BindHost(const flyteplug_host_api* host) {
     return s;
   }
   host_copy_.struct_size = sizeof(flyteplug_host_api);
+  FillCallControl(&host_copy_);  // a 1.0 table gets the loader's (ABI 1.1)
   host_ = &host_copy_;
   return absl::OkStatus();
 }

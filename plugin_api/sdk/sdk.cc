@@ -59,6 +59,22 @@ int64_t Host::NowUnixNanos() const {
   return api_->now_unix_nanos(api_->host_data);
 }
 
+int64_t Host::CallDeadlineUnixNanos() const {
+  if (api_ == nullptr || !FLYTEPLUG_HOST_API_HAS_CALL_CONTROL(api_) ||
+      api_->call_deadline_unix_nanos == nullptr) {
+    return 0;
+  }
+  return api_->call_deadline_unix_nanos(api_->host_data);
+}
+
+bool Host::CallCancelled() const {
+  if (api_ == nullptr || !FLYTEPLUG_HOST_API_HAS_CALL_CONTROL(api_) ||
+      api_->call_cancelled == nullptr) {
+    return false;
+  }
+  return api_->call_cancelled(api_->host_data) != 0;
+}
+
 namespace internal {
 namespace {
 

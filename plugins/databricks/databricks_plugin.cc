@@ -71,6 +71,13 @@ void DatabricksPlugin::Log(flyteplug_log_level level,
   if (host_ != nullptr) host_->Log(level, message);
 }
 
+void DatabricksPlugin::ApplyCallControl(HttpRequest* http) const {
+  int64_t deadline = host_->CallDeadlineUnixNanos();
+  if (deadline != 0) http->deadline = absl::FromUnixNanos(deadline);
+  const flyteplug::sdk::Host* host = host_;
+  http->cancelled = [host] { return host->CallCancelled(); };
+}
+
 absl::StatusOr<std::string> DatabricksPlugin::SecretToken() const {
   if (host_ == nullptr) {
     return absl::FailedPreconditionError(
@@ -132,6 +139,7 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
   http.bearer_token = token;
   http.call_name = "runs/submit";
   http.is_write = true;
+  ApplyCallControl(&http);
   absl::StatusOr<HttpResponse> response = http_->Send(http);
   if (!response.ok()) return Redact(response.status(), token);
 
@@ -174,6 +182,7 @@ absl::StatusOr<std::string> DatabricksPlugin::Get(
                           "/get?run_id=", meta->run_id);
   http.bearer_token = *token;
   http.call_name = "runs/get";
+  ApplyCallControl(&http);
   absl::StatusOr<HttpResponse> response = http_->Send(http);
   if (!response.ok()) return Redact(response.status(), *token);
   absl::StatusOr<RunState> state =
@@ -194,6 +203,7 @@ absl::Status DatabricksPlugin::Delete(absl::string_view resource_meta) const {
   http.bearer_token = *token;
   http.call_name = "runs/cancel";
   http.is_write = true;
+  ApplyCallControl(&http);
   absl::StatusOr<HttpResponse> response = http_->Send(http);
   if (!response.ok()) {
     absl::Status status = Redact(response.status(), *token);

@@ -57,6 +57,9 @@ class DatabricksPlugin : public flyteplug::sdk::WebApiPlugin {
   // (only with allowTokenInTask), else the host secret.
   absl::StatusOr<std::string> TokenFor(const ResourceMeta& meta) const;
   absl::StatusOr<std::string> SecretToken() const;
+  // Gives `http` the current call's deadline and cancel poll (ABI 1.1 host
+  // call control; a 1.0 host leaves both unset).
+  void ApplyCallControl(HttpRequest* http) const;
   // BuildSubmitRequest with this instance's configuration; its warnings are
   // logged here, once.
   absl::StatusOr<SubmitRequest> BuildRequest(

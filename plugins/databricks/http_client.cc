@@ -71,6 +71,35 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// libcurl's progress callback: non-zero aborts the transfer
+// (CURLE_ABORTED_BY_CALLBACK) once the caller has gone.
+int AbortIfCancelled(void* user, curl_off_t, curl_off_t, curl_off_t,
+                     curl_off_t) {
+  const auto* request = static_cast<const HttpRequest*>(user);
+  return request->cancelled() ? 1 : 0;
+}
+
+bool Cancelled(const HttpRequest& request) {
+  return request.cancelled && request.cancelled();
+}
+
+absl::Status CancelledStatus(const HttpRequest& request) {
+  return absl::CancelledError(absl::StrCat("databricks ", request.call_name,
+                                           ": the caller cancelled the call"));
+}
+
+// Sleeps `duration` in short slices; false (early) once the caller has gone.
+bool SleepUnlessCancelled(absl::Duration duration, const HttpRequest& request) {
+  constexpr absl::Duration kSlice = absl::Milliseconds(50);
+  const absl::Time end = absl::Now() + duration;
+  for (absl::Duration left = duration; left > absl::ZeroDuration();
+       left = end - absl::Now()) {
+    if (Cancelled(request)) return false;
+    absl::SleepFor(std::min(left, kSlice));
+  }
+  return !Cancelled(request);
+}
+
 bool IsRetryableCurlError(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -255,6 +284,11 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (request.cancelled) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortIfCancelled);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
+  }
   if (post) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
@@ -274,6 +308,10 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
 
   std::string prefix = absl::StrCat("databricks ", request.call_name, ": ");
   if (code != CURLE_OK) {
+    if (code == CURLE_ABORTED_BY_CALLBACK) {
+      result.status = CancelledStatus(request);
+      return result;
+    }
     if (sink.too_large) {
       result.status = absl::ResourceExhaustedError(absl::StrCat(
           prefix, "response larger than ", kMaxResponseBytes, " bytes"));
@@ -320,11 +358,18 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
 absl::StatusOr<HttpResponse> HttpClient::Send(
     const HttpRequest& request) const {
   const absl::Time start = absl::Now();
-  const absl::Time deadline = start + options_.retry.max_total_time;
+  const absl::Time deadline =
+      std::min(start + options_.retry.max_total_time, request.deadline);
+  if (request.deadline <= start) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("databricks ", request.call_name,
+                     ": the caller's deadline has passed"));
+  }
   Attempt last;
   int attempt = 0;
   while (true) {
     ++attempt;
+    if (Cancelled(request)) return CancelledStatus(request);
     // Client-side rate limit: wait for a token, but never past the budget.
     RateLimiter& limiter = request.is_write ? write_limiter_ : read_limiter_;
     absl::Duration throttle = limiter.Reserve(absl::Now());
@@ -340,7 +385,9 @@ absl::StatusOr<HttpResponse> HttpClient::Send(
             ") would delay the call ", absl::FormatDuration(throttle),
             ", past retry.maxTotalTime"));
       }
-      absl::SleepFor(throttle);
+      if (!SleepUnlessCancelled(throttle, request)) {
+        return CancelledStatus(request);
+      }
     }
     absl::Duration remaining = deadline - absl::Now();
     if (remaining <= absl::ZeroDuration()) {
@@ -367,10 +414,14 @@ absl::StatusOr<HttpResponse> HttpClient::Send(
       if (options_.log) {
         options_.log(
             FLYTEPLUG_LOG_WARNING,
-            absl::StrCat(last.status.message(), "; not retrying: ", "waiting ",
-                         absl::FormatDuration(wait),
-                         " would exceed retry.maxTotalTime ",
-                         absl::FormatDuration(options_.retry.max_total_time)));
+            absl::StrCat(
+                last.status.message(), "; not retrying: ", "waiting ",
+                absl::FormatDuration(wait),
+                deadline < start + options_.retry.max_total_time
+                    ? " would pass the caller's deadline"
+                    : absl::StrCat(" would exceed retry.maxTotalTime ",
+                                   absl::FormatDuration(
+                                       options_.retry.max_total_time))));
       }
       break;
     }
@@ -379,7 +430,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(
                    absl::StrCat(last.status.message(), "; retry ", attempt,
                                 " in ", absl::FormatDuration(wait)));
     }
-    absl::SleepFor(wait);
+    if (!SleepUnlessCancelled(wait, request)) return CancelledStatus(request);
   }
   if (attempt <= 1) return last.status;
   return absl::Status(

@@ -28,6 +28,13 @@ struct HttpRequest {
   std::string call_name;
   // Writes use the write rate limiter, reads the read one.
   bool is_write = false;
+  // The caller's deadline (ABI 1.1 call control; infinite = none): caps each
+  // attempt's timeout and the retry budget.
+  absl::Time deadline = absl::InfiniteFuture();
+  // True once the caller has gone (may be empty): polled before each
+  // attempt, while waiting, and from libcurl's progress callback during a
+  // transfer, on the calling thread.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {
@@ -75,8 +82,10 @@ class HttpClient {
   // resends the identical body (runs/submit carries an idempotency_token).
   // Returns the 2xx response, or an error from HttpError (HTTP failures),
   // DEADLINE_EXCEEDED (timeouts), UNAVAILABLE (connection failures),
-  // RESOURCE_EXHAUSTED (still throttled when the budget ran out). Messages
-  // name the call and never contain the bearer token.
+  // RESOURCE_EXHAUSTED (still throttled when the budget ran out), CANCELLED
+  // (request.cancelled said so; the transfer is aborted). The budget ends at
+  // request.deadline when that comes first: no attempt starts after it.
+  // Messages name the call and never contain the bearer token.
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) const;
 
   // Attempts made by this client so far (every try, retries included).

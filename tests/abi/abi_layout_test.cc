@@ -32,7 +32,12 @@ TEST(AbiLayout, ErrorAndHostApi) {
   EXPECT_FIELD(flyteplug_error, struct_size, 0);
   EXPECT_FIELD(flyteplug_error, caller_data, 8);
   EXPECT_FIELD(flyteplug_error, set, 16);
-  EXPECT_EQ(sizeof(flyteplug_host_api), 48u);
+  // ABI 1.1 appended the call-control slots to the 48 bytes of 1.0.
+  EXPECT_EQ(sizeof(flyteplug_host_api), 64u);
+  EXPECT_EQ(FLYTEPLUG_HOST_API_SIZE_1_0, 48u);
+  EXPECT_EQ(FLYTEPLUG_HOST_API_SIZE_1_1, 64u);
+  EXPECT_FIELD(flyteplug_host_api, call_deadline_unix_nanos, 48);
+  EXPECT_FIELD(flyteplug_host_api, call_cancelled, 56);
   EXPECT_FIELD(flyteplug_host_api, struct_size, 0);
   EXPECT_FIELD(flyteplug_host_api, host_data, 8);
   EXPECT_FIELD(flyteplug_host_api, log_enabled, 16);
@@ -154,7 +159,7 @@ TEST(AbiNumbers, StatusCodesAreAbslCanonicalCodes) {
 
 TEST(AbiNumbers, EnumerationsAndVersion) {
   EXPECT_EQ(FLYTEPLUG_ABI_VERSION_MAJOR, 1);
-  EXPECT_EQ(FLYTEPLUG_ABI_VERSION_MINOR, 0);
+  EXPECT_EQ(FLYTEPLUG_ABI_VERSION_MINOR, 1);
   EXPECT_STREQ(FLYTEPLUG_ENTRY_SYMBOL_V1, "flyteplug_module_entry_v1");
   EXPECT_EQ(FLYTEPLUG_FAMILY_K8S_RESOURCE, 1);
   EXPECT_EQ(FLYTEPLUG_FAMILY_WEB_API, 2);

@@ -245,14 +245,11 @@ class LifecycleTest(ConnectorTestCase):
         self.assertEqual(self.fake.runs()["count"], 1)
         self.assertEqual(str(json.loads(meta)["run_id"]), "1000")
 
-    @unittest.expectedFailure  # see below; remove the marker once fixed
     def test_no_work_continues_for_a_caller_that_has_gone(self):
-        # KNOWN GAP: the server checks the caller before each module call
-        # but cannot stop one in progress (the module ABI carries no deadline
-        # or cancel signal), so the databricks module keeps retrying for a
-        # caller that has gone. Each runs/get here answers 503 after 0.4 s
-        # and the module retries up to 3 times; the caller leaves after
-        # 0.5 s, so at most 2 requests may reach Databricks.
+        # The caller's deadline reaches the module (ABI 1.1), which stops
+        # retrying once it has passed. Each runs/get here answers 503 after
+        # 0.4 s and the module would retry up to 3 times; the caller leaves
+        # after 0.5 s, so at most 2 requests may reach Databricks.
         meta = self.created()
         self.fake.add_faults("get", *[{"delay": 0.4, "status": 503}] * 3)
         self.assertEqual(self.client.get(meta, timeout=0.5)[1].code(),

@@ -91,5 +91,77 @@ TEST(HttpClientTest, ErrorsNeverCarryTheToken) {
             "[REDACTED]");
 }
 
+HttpRequest RunsGet(const FakeServer& server) {
+  HttpRequest get;
+  get.url =
+      absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/get?run_id=1000");
+  get.bearer_token = kToken;
+  get.call_name = "runs/get";
+  return get;
+}
+
+// ABI 1.1 call control: a deadline already passed makes no attempt.
+TEST(HttpClientCallControlTest, PassedDeadlineMakesNoAttempt) {
+  FakeServer server;
+  ASSERT_TRUE(server.ok());
+  auto client = HttpClient::Create(FastOptions());
+  ASSERT_TRUE(client.ok());
+  HttpRequest get = RunsGet(server);
+  get.deadline = absl::Now() - absl::Seconds(1);
+  auto response = (*client)->Send(get);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ((*client)->attempt_count(), 0);
+}
+
+// The caller's deadline, not request_timeout (5 s), bounds a slow attempt,
+// and no retry starts after it.
+TEST(HttpClientCallControlTest, DeadlineCapsASlowAttempt) {
+  FakeServer server;
+  ASSERT_TRUE(server.ok());
+  server.AddFaults(R"({"get":[{"delay":3},{"delay":3}]})");
+  auto client = HttpClient::Create(FastOptions());
+  ASSERT_TRUE(client.ok());
+  HttpRequest get = RunsGet(server);
+  get.deadline = absl::Now() + absl::Milliseconds(400);
+  absl::Time start = absl::Now();
+  auto response = (*client)->Send(get);
+  absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << response.status();
+  EXPECT_LT(took, absl::Milliseconds(1500)) << took;
+  EXPECT_EQ((*client)->attempt_count(), 1);
+}
+
+// A caller that goes away mid-transfer aborts it (libcurl's progress
+// callback) and nothing is retried.
+TEST(HttpClientCallControlTest, CancelAbortsATransfer) {
+  FakeServer server;
+  ASSERT_TRUE(server.ok());
+  server.AddFaults(R"({"get":[{"delay":3}]})");
+  auto client = HttpClient::Create(FastOptions());
+  ASSERT_TRUE(client.ok());
+  HttpRequest get = RunsGet(server);
+  absl::Time cancel_at = absl::Now() + absl::Milliseconds(300);
+  get.cancelled = [cancel_at] { return absl::Now() >= cancel_at; };
+  absl::Time start = absl::Now();
+  auto response = (*client)->Send(get);
+  absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kCancelled)
+      << response.status();
+  EXPECT_LT(took, absl::Milliseconds(2500)) << took;
+  EXPECT_EQ((*client)->attempt_count(), 1);
+}
+
+TEST(HttpClientCallControlTest, CancelledBeforeTheCallMakesNoAttempt) {
+  FakeServer server;
+  ASSERT_TRUE(server.ok());
+  auto client = HttpClient::Create(FastOptions());
+  ASSERT_TRUE(client.ok());
+  HttpRequest get = RunsGet(server);
+  get.cancelled = [] { return true; };
+  EXPECT_EQ((*client)->Send(get).status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ((*client)->attempt_count(), 0);
+}
+
 }  // namespace
 }  // namespace flyteplug::databricks

@@ -9,6 +9,7 @@
 #include "flyteplug/plugin.h"
 #include "flyteplug/sdk/boundary/error_sink.h"
 #include "flyteplug/sdk/boundary/status.h"
+#include "flyteplug/sdk/sdk.h"
 #include "flyteplug/sdk/testing/module_under_test.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "gmock/gmock.h"
@@ -74,6 +75,27 @@ TEST(FakeHost, ClockIsSettable) {
   host.SetNowUnixNanos(42);
   host.AdvanceNanos(8);
   EXPECT_EQ(api->now_unix_nanos(api->host_data), 50);
+}
+
+// ABI 1.1 call control through the SDK's Host: answered from a 1.1 table,
+// absent (0 / false, slots never called) from a 1.0 one.
+TEST(FakeHost, CallControlThroughTheSdkHost) {
+  FakeHost host;
+  flyteplug::sdk::Host sdk_host(host.api());
+  EXPECT_EQ(host.api()->struct_size, FLYTEPLUG_HOST_API_SIZE_1_1);
+  EXPECT_EQ(sdk_host.CallDeadlineUnixNanos(), 0);
+  EXPECT_FALSE(sdk_host.CallCancelled());
+  host.SetCallDeadlineUnixNanos(42);
+  host.SetCallCancelled(true);
+  EXPECT_EQ(sdk_host.CallDeadlineUnixNanos(), 42);
+  EXPECT_TRUE(sdk_host.CallCancelled());
+  EXPECT_EQ(host.cancel_polls(), 2);
+
+  host.SetAbi10(true);
+  EXPECT_EQ(host.api()->struct_size, FLYTEPLUG_HOST_API_SIZE_1_0);
+  EXPECT_EQ(sdk_host.CallDeadlineUnixNanos(), 0);
+  EXPECT_FALSE(sdk_host.CallCancelled());
+  EXPECT_EQ(host.cancel_polls(), 2);
 }
 
 TEST(FakeHost, CapturesLogLinesFromTheThreshold) {

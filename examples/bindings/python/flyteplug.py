@@ -232,6 +232,7 @@ _GetSecretFn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p,
                                 ctypes.POINTER(_Buffer),
                                 ctypes.POINTER(_Error))
 _NowFn = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p)
+_CallCancelledFn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p)
 
 
 class _HostApi(ctypes.Structure):  # flyteplug_host_api
@@ -239,7 +240,10 @@ class _HostApi(ctypes.Structure):  # flyteplug_host_api
                 ("host_data", ctypes.c_void_p),
                 ("log_enabled", _LogEnabledFn), ("log", _LogFn),
                 ("get_secret", _GetSecretFn),
-                ("now_unix_nanos", _NowFn)]
+                ("now_unix_nanos", _NowFn),
+                # ABI 1.1 call control; left NULL, the loader fills them in.
+                ("call_deadline_unix_nanos", _NowFn),
+                ("call_cancelled", _CallCancelledFn)]
 
 
 class _Status(ctypes.Structure):  # flyteplug_status
@@ -271,7 +275,7 @@ class _ModuleInfo(ctypes.Structure):  # flyteplug_module_info
 #: The C sizes these mirrors must have (plugin.h's _Static_asserts, LP64).
 C_STRUCT_SIZES = {
     "flyteplug_bytes": 16, "flyteplug_buffer": 32, "flyteplug_error": 24,
-    "flyteplug_host_api": 48, "flyteplug_status": 16,
+    "flyteplug_host_api": 64, "flyteplug_status": 16,
     "flyteplug_loader_options": 48, "flyteplug_module_info": 64,
 }
 _MIRRORS = {

@@ -19,7 +19,8 @@
  *  - THREADING: a flyteplug_loader is thread-safe once opened: every call
  *    below may run concurrently from any thread, except
  *    flyteplug_loader_close, which must run alone and last.
- *  - Modules are never unloaded unless they declare FLYTEPLUG_MODULE_UNLOADABLE.
+ *  - Modules are never unloaded unless they declare
+ * FLYTEPLUG_MODULE_UNLOADABLE.
  */
 #ifndef FLYTEPLUG_LOADER_H_
 #define FLYTEPLUG_LOADER_H_
@@ -39,9 +40,14 @@ extern "C" {
 #define FLYTEPLUG_LOADER_API __attribute__((visibility("default")))
 #endif
 
-/* The loader's own version (not the module ABI version). */
+/* The loader's own version (not the module ABI version).
+ *  1.0: the first version.
+ *  1.1: flyteplug_call_options and the *_with_options web-API calls (a
+ *       deadline and a cancel signal per call); modules see them through
+ *       the ABI 1.1 host API (plugin.h call_deadline_unix_nanos,
+ *       call_cancelled). */
 #define FLYTEPLUG_LOADER_VERSION_MAJOR 1
-#define FLYTEPLUG_LOADER_VERSION_MINOR 0
+#define FLYTEPLUG_LOADER_VERSION_MINOR 1
 
 /* A call's outcome. Zero-initialise before the first use; reusable after
  * flyteplug_status_clear. `message` is NUL-terminated UTF-8 owned by the
@@ -85,7 +91,9 @@ typedef struct flyteplug_loader_options {
   /* The host API handed to modules. NULL selects the default host: secrets
    * from $FLYTE_SECRET_<KEY>, else <$FLYTE_SECRETS_DIR or /etc/secrets>/<KEY>;
    * logs to stderr at WARNING and above (FLYTEPLUG_LOG_LEVEL changes that);
-   * the system clock. If set, it must outlive the loader. */
+   * the system clock. If set, it must outlive the loader. A table without
+   * the ABI 1.1 call-control slots (struct_size 48, or NULL slots) gets the
+   * loader's, which answer from flyteplug_call_options (below). */
   const flyteplug_host_api* host;
 } flyteplug_loader_options;
 
@@ -100,9 +108,9 @@ typedef struct flyteplug_loader flyteplug_loader;
  * FLYTEPLUG_ABI_CONTRACT_VIOLATION for a bad module (names the file).
  * OWNERSHIP: `*loader` is the caller's; close it with flyteplug_loader_close.
  * THREADING: thread-safe (opens independent loaders). */
-FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_open(
-    const flyteplug_loader_options* options, flyteplug_loader** loader,
-    flyteplug_status* status);
+FLYTEPLUG_LOADER_API flyteplug_status_code
+flyteplug_loader_open(const flyteplug_loader_options* options,
+                      flyteplug_loader** loader, flyteplug_status* status);
 
 /* Deinitialises every instance and frees the loader. NULL is a no-op.
  * THREADING: no other call on this loader may be in flight or follow. */
@@ -140,9 +148,9 @@ FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_module_info(
 
 /* Index of the module serving `task_type` (NUL-terminated). Returns
  * FLYTEPLUG_OK or FLYTEPLUG_NOT_FOUND (the message lists the served types). */
-FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_loader_resolve(
-    const flyteplug_loader* loader, const char* task_type, uint32_t* index,
-    flyteplug_status* status);
+FLYTEPLUG_LOADER_API flyteplug_status_code
+flyteplug_loader_resolve(const flyteplug_loader* loader, const char* task_type,
+                         uint32_t* index, flyteplug_status* status);
 
 /* --- Message helpers (no protobuf library needed by the host) ------------ */
 
@@ -156,9 +164,9 @@ FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_task_context_from_json(
 
 /* Converts a serialized flyteplug.v1.PhaseInfo to its proto3 JSON form.
  * Returns FLYTEPLUG_OK or FLYTEPLUG_INVALID_ARGUMENT. */
-FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_phase_info_to_json(
-    flyteplug_bytes phase_info, flyteplug_buffer* json,
-    flyteplug_status* status);
+FLYTEPLUG_LOADER_API flyteplug_status_code
+flyteplug_phase_info_to_json(flyteplug_bytes phase_info, flyteplug_buffer* json,
+                             flyteplug_status* status);
 
 /* --- Routed calls ---------------------------------------------------------
  * `task_context` is a serialized flyteplug.v1.TaskContext; the call goes to
@@ -189,10 +197,10 @@ FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_create(
     flyteplug_buffer* resource_meta, flyteplug_status* status);
 
 /* Web-API family: fetches the remote state. */
-FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_get(
-    flyteplug_loader* loader, const char* task_type,
-    flyteplug_bytes resource_meta, flyteplug_buffer* resource,
-    flyteplug_status* status);
+FLYTEPLUG_LOADER_API flyteplug_status_code
+flyteplug_webapi_get(flyteplug_loader* loader, const char* task_type,
+                     flyteplug_bytes resource_meta, flyteplug_buffer* resource,
+                     flyteplug_status* status);
 
 /* Web-API family: cancels the remote job. */
 FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_delete(
@@ -200,15 +208,55 @@ FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_delete(
     flyteplug_bytes resource_meta, flyteplug_status* status);
 
 /* Web-API family: fetched state -> serialized PhaseInfo. No I/O. */
-FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_status(
-    flyteplug_loader* loader, flyteplug_bytes task_context,
-    flyteplug_bytes resource, flyteplug_buffer* phase_info,
-    flyteplug_status* status);
+FLYTEPLUG_LOADER_API flyteplug_status_code
+flyteplug_webapi_status(flyteplug_loader* loader, flyteplug_bytes task_context,
+                        flyteplug_bytes resource, flyteplug_buffer* phase_info,
+                        flyteplug_status* status);
 
 /* Web-API family: the create request as JSON, secrets redacted. No I/O. */
 FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_render_request(
     flyteplug_loader* loader, flyteplug_bytes task_context,
     flyteplug_buffer* request_json, flyteplug_status* status);
+
+/* --- Calls with a deadline and a cancel signal (loader 1.1) -------------- */
+
+/* Per-call control: the caller's deadline and a way to tell that the caller
+ * has gone. Zero-initialise and set struct_size. OWNERSHIP: the caller's;
+ * LIFETIME: the call. While the call runs, the module reads them through
+ * the host API (plugin.h, ABI 1.1); a module built for ABI 1.0 does not, and
+ * then only the loader's own checks below apply. */
+typedef struct flyteplug_call_options {
+  uint32_t struct_size;
+  uint32_t reserved0; /* must be zero */
+  /* Nanoseconds since the Unix epoch (system clock); 0 = none. */
+  int64_t deadline_unix_nanos;
+  /* Returns non-zero once the caller has gone; NULL = never. Called from the
+   * thread running the call (possibly often: keep it cheap, never block). */
+  int32_t (*cancelled)(void* cancelled_data);
+  void* cancelled_data;
+} flyteplug_call_options;
+
+/* flyteplug_webapi_create / _get / _delete under `options` (NULL = none):
+ * before calling the module they return FLYTEPLUG_DEADLINE_EXCEEDED when the
+ * deadline has passed and FLYTEPLUG_CANCELLED when `cancelled` says so;
+ * during the call an ABI 1.1 module caps its remote I/O at the deadline and
+ * stops when cancelled. A create that stops early may still have started
+ * the remote job: retrying it is safe (create is idempotent, plugin.h).
+ * Otherwise exactly like the calls without options. */
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_create_with_options(
+    flyteplug_loader* loader, const flyteplug_call_options* options,
+    flyteplug_bytes task_context, flyteplug_buffer* resource_meta,
+    flyteplug_status* status);
+
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_get_with_options(
+    flyteplug_loader* loader, const flyteplug_call_options* options,
+    const char* task_type, flyteplug_bytes resource_meta,
+    flyteplug_buffer* resource, flyteplug_status* status);
+
+FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_webapi_delete_with_options(
+    flyteplug_loader* loader, const flyteplug_call_options* options,
+    const char* task_type, flyteplug_bytes resource_meta,
+    flyteplug_status* status);
 
 /* --- Configuration as operators write it --------------------------------- */
 
@@ -247,9 +295,9 @@ enum {
  * NUL-terminated) is the caller's, released with flyteplug_buffer_release;
  * the status message is released with flyteplug_status_clear.
  * THREADING: pure function, thread-safe; needs no loader. */
-FLYTEPLUG_LOADER_API flyteplug_status_code flyteplug_config_to_json(
-    flyteplug_bytes config, int32_t format, flyteplug_buffer* json,
-    flyteplug_status* status);
+FLYTEPLUG_LOADER_API flyteplug_status_code
+flyteplug_config_to_json(flyteplug_bytes config, int32_t format,
+                         flyteplug_buffer* json, flyteplug_status* status);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -196,26 +196,34 @@ class LoaderClient {
     });
   }
 
+  // The web-API calls take an optional flyteplug_call_options (loader.h,
+  // loader 1.1): the caller's deadline and cancel signal. NULL = none.
+
   // Returns the resource meta to persist.
-  absl::StatusOr<std::string> Create(absl::string_view task_context) const {
+  absl::StatusOr<std::string> Create(
+      absl::string_view task_context,
+      const flyteplug_call_options* options = nullptr) const {
     return Take([&](flyteplug_buffer* out, flyteplug_status* s) {
-      return flyteplug_webapi_create(loader_, Bytes(task_context), out, s);
+      return flyteplug_webapi_create_with_options(loader_, options,
+                                                  Bytes(task_context), out, s);
     });
   }
 
-  absl::StatusOr<std::string> Get(const std::string& task_type,
-                                  absl::string_view resource_meta) const {
+  absl::StatusOr<std::string> Get(
+      const std::string& task_type, absl::string_view resource_meta,
+      const flyteplug_call_options* options = nullptr) const {
     return Take([&](flyteplug_buffer* out, flyteplug_status* s) {
-      return flyteplug_webapi_get(loader_, task_type.c_str(),
-                                  Bytes(resource_meta), out, s);
+      return flyteplug_webapi_get_with_options(
+          loader_, options, task_type.c_str(), Bytes(resource_meta), out, s);
     });
   }
 
   absl::Status Delete(const std::string& task_type,
-                      absl::string_view resource_meta) const {
+                      absl::string_view resource_meta,
+                      const flyteplug_call_options* options = nullptr) const {
     Status status;
-    flyteplug_webapi_delete(loader_, task_type.c_str(), Bytes(resource_meta),
-                            &status.s);
+    flyteplug_webapi_delete_with_options(loader_, options, task_type.c_str(),
+                                         Bytes(resource_meta), &status.s);
     return status.ToAbsl();
   }
 

@@ -43,9 +43,14 @@ extern "C" {
 #endif
 
 /* ABI version. The major is part of the entry symbol's name; a new major is
- * a new symbol. A minor adds fields at struct tails or new optional slots. */
+ * a new symbol. A minor adds fields at struct tails or new optional slots.
+ *  1.0: the first version.
+ *  1.1: flyteplug_host_api gains call_deadline_unix_nanos and call_cancelled
+ *       (a module reads them only when the table's struct_size covers them:
+ *       FLYTEPLUG_HOST_API_HAS_CALL_CONTROL). Nothing else changed: 1.0
+ *       modules load and run unchanged under a 1.1 host. */
 #define FLYTEPLUG_ABI_VERSION_MAJOR 1
-#define FLYTEPLUG_ABI_VERSION_MINOR 0
+#define FLYTEPLUG_ABI_VERSION_MINOR 1
 #define FLYTEPLUG_ENTRY_SYMBOL_V1 "flyteplug_module_entry_v1"
 
 /* ------------------------------------------------------------------------ */
@@ -159,7 +164,35 @@ typedef struct flyteplug_host_api {
 
   /* Wall-clock time, nanoseconds since the Unix epoch. Never fails. */
   int64_t (*now_unix_nanos)(void* host_data);
+
+  /* --- Since ABI 1.1: call control. Present when
+   * FLYTEPLUG_HOST_API_HAS_CALL_CONTROL(api); either slot may still be NULL
+   * (treat NULL as "no deadline" / "not cancelled"). Both answer for the
+   * module call the CALLING THREAD is running (create, get, delete...):
+   * a module asks on the thread the host called it on, before handing work
+   * to other threads. */
+
+  /* The caller's deadline for the current call, nanoseconds since the Unix
+   * epoch (the clock of now_unix_nanos); 0 = none. A module caps its remote
+   * I/O at it and returns FLYTEPLUG_DEADLINE_EXCEEDED when it passes.
+   * Never fails; cheap. */
+  int64_t (*call_deadline_unix_nanos)(void* host_data);
+
+  /* Non-zero once the caller of the current call has gone. A module stops
+   * its remote I/O as soon as it can and returns FLYTEPLUG_CANCELLED. Never
+   * fails; cheap enough to poll from an I/O progress callback. */
+  int32_t (*call_cancelled)(void* host_data);
 } flyteplug_host_api;
+
+/* The 1.0 size of flyteplug_host_api (its first six members). */
+#define FLYTEPLUG_HOST_API_SIZE_1_0 \
+  (offsetof(flyteplug_host_api, call_deadline_unix_nanos))
+/* The 1.1 size (through call_cancelled). */
+#define FLYTEPLUG_HOST_API_SIZE_1_1 \
+  (offsetof(flyteplug_host_api, call_cancelled) + sizeof(void (*)(void)))
+/* Non-zero when `api` (non-NULL) carries the 1.1 call-control slots. */
+#define FLYTEPLUG_HOST_API_HAS_CALL_CONTROL(api) \
+  ((api)->struct_size >= FLYTEPLUG_HOST_API_SIZE_1_1)
 
 /* ------------------------------------------------------------------------ */
 /* Instances and families.                                                   */
@@ -369,7 +402,9 @@ FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_negotiation) == 20,
 FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_bytes) == 16, "bytes size");
 FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_buffer) == 32, "buffer size");
 FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_error) == 24, "error size");
-FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_host_api) == 48, "host api size");
+FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_host_api) == 64, "host api size");
+FLYTEPLUG_STATIC_ASSERT(FLYTEPLUG_HOST_API_SIZE_1_0 == 48, "host api 1.0");
+FLYTEPLUG_STATIC_ASSERT(FLYTEPLUG_HOST_API_SIZE_1_1 == 64, "host api 1.1");
 FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_task_type) == 16, "task type size");
 FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_init_args) == 32, "init args size");
 FLYTEPLUG_STATIC_ASSERT(sizeof(flyteplug_k8s_vtable) == 32, "k8s size");

@@ -33,6 +33,14 @@ FakeHost::FakeHost() {
   api_.log = &FakeHost::Log;
   api_.get_secret = &FakeHost::GetSecret;
   api_.now_unix_nanos = &FakeHost::Now;
+  SetAbi10(false);
+}
+
+void FakeHost::SetAbi10(bool abi_1_0) {
+  api_.struct_size =
+      abi_1_0 ? uint32_t{FLYTEPLUG_HOST_API_SIZE_1_0} : uint32_t{sizeof(api_)};
+  api_.call_deadline_unix_nanos = abi_1_0 ? nullptr : &FakeHost::CallDeadline;
+  api_.call_cancelled = abi_1_0 ? nullptr : &FakeHost::CallCancelled;
 }
 
 void FakeHost::SetSecret(const std::string& key, const std::string& value) {
@@ -162,6 +170,19 @@ int64_t FakeHost::Now(void* host_data) {
   auto* self = static_cast<FakeHost*>(host_data);
   self->Touch();
   return self->now_;
+}
+
+int64_t FakeHost::CallDeadline(void* host_data) {
+  auto* self = static_cast<FakeHost*>(host_data);
+  self->Touch();
+  return self->deadline_;
+}
+
+int32_t FakeHost::CallCancelled(void* host_data) {
+  auto* self = static_cast<FakeHost*>(host_data);
+  self->Touch();
+  self->cancel_polls_.fetch_add(1);
+  return self->cancelled_ ? 1 : 0;
 }
 
 }  // namespace flyteplug::sdk::testing

@@ -50,6 +50,12 @@ class Host {
   // Returns the secret, NotFound if the host has none under `key`.
   absl::StatusOr<std::string> GetSecret(absl::string_view key) const;
   int64_t NowUnixNanos() const;
+  // ABI 1.1 call control, for the call running on the calling thread
+  // (plugin.h): the caller's deadline (nanoseconds since the Unix epoch,
+  // 0 = none) and whether the caller has gone. A host without these slots
+  // (ABI 1.0) answers 0 / false.
+  int64_t CallDeadlineUnixNanos() const;
+  bool CallCancelled() const;
 
  private:
   const flyteplug_host_api* api_;  // not owned; may be null (no-op host)

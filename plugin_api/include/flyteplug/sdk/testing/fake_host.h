@@ -69,6 +69,16 @@ class FakeHost {
   void SetNowUnixNanos(int64_t now) { now_ = now; }
   void AdvanceNanos(int64_t delta) { now_ += delta; }
 
+  // --- Call control (ABI 1.1) ------------------------------------------
+  // What call_deadline_unix_nanos (0 = none) and call_cancelled answer, for
+  // every thread. SetAbi10(true) hands out a 1.0 table instead (struct_size
+  // 48, no call-control slots), as an old host would.
+  void SetCallDeadlineUnixNanos(int64_t deadline) { deadline_ = deadline; }
+  void SetCallCancelled(bool cancelled) { cancelled_ = cancelled; }
+  void SetAbi10(bool abi_1_0);
+  // call_cancelled calls so far.
+  int64_t cancel_polls() const { return cancel_polls_; }
+
   // --- Logging ---------------------------------------------------------
   // log_enabled(level) is true from `threshold` up; log() records only
   // those messages, like a real host. Default: FLYTEPLUG_LOG_DEBUG (all).
@@ -103,6 +113,8 @@ class FakeHost {
                                          flyteplug_buffer* value,
                                          flyteplug_error* error);
   static int64_t Now(void* host_data);
+  static int64_t CallDeadline(void* host_data);
+  static int32_t CallCancelled(void* host_data);
   static void ReleaseSecret(flyteplug_buffer* buffer);
 
   // Counts a call from a module; flags a bad level.
@@ -111,6 +123,9 @@ class FakeHost {
 
   flyteplug_host_api api_;
   std::atomic<int64_t> now_{kDefaultNowUnixNanos};
+  std::atomic<int64_t> deadline_{0};
+  std::atomic<bool> cancelled_{false};
+  std::atomic<int64_t> cancel_polls_{0};
   std::atomic<flyteplug_log_level> threshold_{FLYTEPLUG_LOG_DEBUG};
   std::atomic<bool> closed_{false};
   std::atomic<int64_t> log_calls_{0};
