@@ -8,6 +8,7 @@ FLYTEPLUG_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 golang-go
   libyaml-cpp-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
   prometheus-cpp-dev
+  python3-yaml python3-grpcio python3-grpc-tools python3-protobuf openssl
 )
 
 # Only for CI's extra stages (.ci/run): the `fuzz` preset's clang-14 with its

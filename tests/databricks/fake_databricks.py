@@ -25,7 +25,8 @@ Control endpoints (no auth):
          "content_type": "text/html"}   canned response
         {"drop": true}                  close the connection, no response
         {"drop_after_accept": true}     submit: create the run, then drop
-        {"delay": 2.5}                  sleep, then behave normally
+        {"delay": 2.5}                  sleep, then behave normally (or, with
+                                        another key, apply that fault)
         {"raw_body": "...", "status": 200}   canned 200 (malformed bodies)
   GET  /_control/requests   [{"method","path","headers","body"}...]
   GET  /_control/runs       {"count": n, "runs": {...}}
@@ -162,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None:
             if fault.get("delay"):
                 time.sleep(float(fault["delay"]))
-            elif fault.get("drop"):
+            if fault.get("drop"):
                 return self._drop()
             elif fault.get("drop_after_accept"):
                 if not self._authorized():
