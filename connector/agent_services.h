@@ -45,6 +45,17 @@ class AsyncAgentServiceImpl final
       grpc::ServerContext* context,
       const flyteidl::admin::DeleteTaskRequest* request,
       flyteidl::admin::DeleteTaskResponse* response) override;
+  // No module offers task metrics or logs through the ABI: UNIMPLEMENTED,
+  // with a message saying so (propeller then shows no metrics or logs).
+  grpc::Status GetTaskMetrics(
+      grpc::ServerContext* context,
+      const flyteidl::admin::GetTaskMetricsRequest* request,
+      flyteidl::admin::GetTaskMetricsResponse* response) override;
+  grpc::Status GetTaskLogs(
+      grpc::ServerContext* context,
+      const flyteidl::admin::GetTaskLogsRequest* request,
+      grpc::ServerWriter<flyteidl::admin::GetTaskLogsResponse>* writer)
+      override;
 
  private:
   class Call;

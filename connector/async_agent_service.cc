@@ -184,4 +184,21 @@ grpc::Status AsyncAgentServiceImpl::DeleteTask(
   return call.Finish(deleted);
 }
 
+grpc::Status AsyncAgentServiceImpl::GetTaskMetrics(
+    grpc::ServerContext* /*context*/,
+    const flyteidl::admin::GetTaskMetricsRequest* /*request*/,
+    flyteidl::admin::GetTaskMetricsResponse* /*response*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      "flyteplug serve: no module offers task metrics");
+}
+
+grpc::Status AsyncAgentServiceImpl::GetTaskLogs(
+    grpc::ServerContext* /*context*/,
+    const flyteidl::admin::GetTaskLogsRequest* /*request*/,
+    grpc::ServerWriter<flyteidl::admin::GetTaskLogsResponse>* /*writer*/) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      "flyteplug serve: no module offers task logs; see the "
+                      "log links GetTask returns");
+}
+
 }  // namespace flyteplug::connector

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent_services.h"
 #include "connector_metrics.h"
+#include "flyteidl/service/agent.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -87,6 +88,18 @@ void MarkServing(grpc::Server& server, bool serving) {
   }
 }
 
+// Server reflection describes a service from the generated descriptor pool.
+// flyteidl/service/agent.pb.cc holds nothing but the services' file
+// descriptor, so no code references it and a static link would drop it:
+// reflection could then list the services but not describe them. Taking the
+// address of its descriptor table keeps the object, and with it the static
+// initializer that registers the file.
+void KeepServiceDescriptors() {
+  const void* volatile table =
+      &descriptor_table_flyteidl_2fservice_2fagent_2eproto;
+  (void)table;
+}
+
 }  // namespace
 
 void BlockShutdownSignals() {
@@ -110,6 +123,7 @@ absl::Status Serve(const LoaderClient& loader, const ServerOptions& options,
   AgentMetadataServiceImpl metadata_service(deps);
 
   grpc::EnableDefaultHealthCheckService(true);
+  KeepServiceDescriptors();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
