@@ -19,6 +19,14 @@ InitLogCapture::InitLogCapture(const flyteplug_host_api* inner,
       inner_->get_secret != nullptr ? &InitLogCapture::GetSecret : nullptr;
   api_.now_unix_nanos =
       inner_->now_unix_nanos != nullptr ? &InitLogCapture::Now : nullptr;
+  // ABI 1.1: the current call's deadline and cancellation, which modules
+  // read on every call long after init.
+  api_.call_deadline_unix_nanos = inner_->call_deadline_unix_nanos != nullptr
+                                      ? &InitLogCapture::CallDeadline
+                                      : nullptr;
+  api_.call_cancelled = inner_->call_cancelled != nullptr
+                            ? &InitLogCapture::CallCancelled
+                            : nullptr;
 }
 
 void InitLogCapture::Begin(absl::string_view module_id) {
@@ -78,6 +86,16 @@ flyteplug_status_code InitLogCapture::GetSecret(void* data, const char* key,
 int64_t InitLogCapture::Now(void* data) {
   auto* self = static_cast<InitLogCapture*>(data);
   return self->inner_->now_unix_nanos(self->inner_->host_data);
+}
+
+int64_t InitLogCapture::CallDeadline(void* data) {
+  auto* self = static_cast<InitLogCapture*>(data);
+  return self->inner_->call_deadline_unix_nanos(self->inner_->host_data);
+}
+
+int32_t InitLogCapture::CallCancelled(void* data) {
+  auto* self = static_cast<InitLogCapture*>(data);
+  return self->inner_->call_cancelled(self->inner_->host_data);
 }
 
 }  // namespace flyteplug::loader

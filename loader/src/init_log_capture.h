@@ -48,6 +48,8 @@ class InitLogCapture {
                                          flyteplug_buffer* value,
                                          flyteplug_error* error);
   static int64_t Now(void* data);
+  static int64_t CallDeadline(void* data);
+  static int32_t CallCancelled(void* data);
 
   // True when the inner host records messages at `level`.
   bool InnerEnabled(flyteplug_log_level level) const;

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/stubs/logging.h"
 #include "gtest/gtest.h"
+#include "init_log_capture.h"
 #include "proto_utf8.h"
 #include "protobuf_log.h"
 #include "registry.h"
@@ -257,6 +258,22 @@ TEST(ConfigLines, LocatorNamesSourceAndLine) {
             "spark: something else");
   WarningLocator unnamed("", {});
   EXPECT_EQ(unnamed.LocateHostWarning("config: a: b"), "config: a: b");
+}
+
+// The table modules keep from init must carry the ABI 1.1 call control:
+// modules read the deadline and cancellation on every later call.
+TEST(InitLogCapture, ForwardsTheCurrentCallsDeadlineAndCancellation) {
+  sdk::testing::FakeHost host;
+  host.SetCallDeadlineUnixNanos(1234567890);
+  host.SetCallCancelled(true);
+  InitLogCapture capture(host.api(), WarningLocator("", {}), /*strict=*/false);
+  const flyteplug_host_api* api = capture.api();
+  ASSERT_NE(api->call_deadline_unix_nanos, nullptr);
+  ASSERT_NE(api->call_cancelled, nullptr);
+  EXPECT_EQ(api->call_deadline_unix_nanos(api->host_data), 1234567890);
+  EXPECT_EQ(api->call_cancelled(api->host_data), 1);
+  host.SetCallCancelled(false);
+  EXPECT_EQ(api->call_cancelled(api->host_data), 0);
 }
 
 }  // namespace
