@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent_services.h"
 #include "benchmark/benchmark.h"
+#include "flyteplug/v1/task_context.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "prometheus/registry.h"
 #include "test_support.h"
@@ -63,7 +64,7 @@ Fixture& Shared() {
 
 void BM_GetAndStatusInProcess(benchmark::State& state) {
   Fixture& f = Shared();
-  flyteplug::v1::TaskContext context;
+  ::flyteplug::v1::TaskContext context;
   context.mutable_task_template()->set_type("databricks");
   const std::string serialized = context.SerializeAsString();
   for (auto _ : state) {
