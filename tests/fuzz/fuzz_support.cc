@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "flyteplug/sdk/testing/fake_host.h"
@@ -38,11 +39,13 @@ sdk::testing::FakeHost& Host() {
   return *host;
 }
 
+// The modules every loader opens.
+constexpr const char* kModules[] = {SPARK_MODULE_SO, DATABRICKS_MODULE_SO};
+
 // Opens a loader over the two modules; nullptr (and the message in
 // `*status`) on a refusal.
 flyteplug_loader* Open(absl::string_view config_json,
                        flyteplug_status* status) {
-  static const char* const kModules[] = {SPARK_MODULE_SO, DATABRICKS_MODULE_SO};
   flyteplug_loader_options options{};
   options.struct_size = sizeof(options);
   options.flags = FLYTEPLUG_LOADER_SKIP_DEFAULT_PATHS;
@@ -74,6 +77,20 @@ flyteplug_loader* SharedLoader() {
     return opened;
   }();
   return loader;
+}
+
+const LoaderClient& SharedLoaderClient() {
+  static const LoaderClient* const client = [] {
+    LoaderClient::Options options;
+    options.module_paths.assign(std::begin(kModules), std::end(kModules));
+    options.skip_default_paths = true;
+    options.config_json = ReadSourceFile("examples/config/flyteplug.json");
+    options.host = Host().api();
+    absl::StatusOr<LoaderClient> opened = LoaderClient::Open(options);
+    if (!opened.ok()) Die("cannot open: " + opened.status().ToString());
+    return new LoaderClient(*std::move(opened));
+  }();
+  return *client;
 }
 
 bool OpenAndCloseLoader(absl::string_view config_json) {

@@ -11,6 +11,7 @@
 
 #include "absl/strings/string_view.h"
 #include "flyteplug/loader.h"
+#include "flyteplug/loader_client.h"
 
 namespace flyteplug::fuzz {
 
@@ -20,6 +21,12 @@ namespace flyteplug::fuzz {
 // Aborts when it cannot be opened (a broken build, not a finding).
 // LIFETIME: the whole process. THREADING: opened once, thread-safe after.
 flyteplug_loader* SharedLoader();
+
+// The same modules, configuration and host as SharedLoader, opened as a
+// LoaderClient (for code written against it, e.g. the connector). Aborts
+// when it cannot be opened. LIFETIME: the whole process. THREADING: opened
+// once, thread-safe after.
+const LoaderClient& SharedLoaderClient();
 
 // Opens a loader over the same two modules with `config_json`; returns true
 // if it opened (and closes it again). Refusals must carry a message.

@@ -35,7 +35,7 @@ fi
 dictionary_of() {
   case "$1" in
     fuzz_loader_config_yaml) echo tests/fuzz/yaml.dict ;;
-    fuzz_spark_task_binary) ;;
+    fuzz_spark_task_binary | fuzz_connector_request) ;;
     *) echo tests/fuzz/json.dict ;;
   esac
 }
