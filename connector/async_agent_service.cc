@@ -8,6 +8,7 @@
 #include "agent_services.h"
 #include "deprecated_fields.h"
 #include "error_mapping.h"
+#include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "resource_mapping.h"
 #include "task_context_builder.h"
@@ -124,9 +125,16 @@ grpc::Status AsyncAgentServiceImpl::CreateTask(
   call.set_task_type(task_type);
   deps_.metrics->RecordInputBytes(
       task_type, static_cast<double>(request->inputs().ByteSizeLong()));
+  // Deterministic bytes: the same request gives the module the same input.
+  std::string context_bytes;
+  if (!sdk::boundary::SerializeDeterministic(*task_context, &context_bytes)) {
+    return call.Finish(
+        absl::InternalError("the TaskContext built from the request does not "
+                            "serialize"));
+  }
   absl::Time started = absl::Now();
-  absl::StatusOr<std::string> meta = deps_.loader->Create(
-      task_context->SerializeAsString(), call.call_options());
+  absl::StatusOr<std::string> meta =
+      deps_.loader->Create(context_bytes, call.call_options());
   call.RecordRemote((*module)->id, started);
   if (!meta.ok()) return call.Finish(meta.status());
   response->set_resource_meta(std::move(*meta));
