@@ -13,7 +13,8 @@ namespace flyteplug::databricks {
 // What the server said, extracted leniently from an error body.
 struct ServerError {
   std::string error_code;  // "INVALID_PARAMETER_VALUE", "403", or empty
-  std::string message;     // human text, whitespace-collapsed, <= 300 chars
+  std::string message;     // human text, whitespace-collapsed; <= 300 bytes,
+                           // plus "..." when cut
 };
 
 // Accepts a JSON object with `error_code` (string or number) and `message`;

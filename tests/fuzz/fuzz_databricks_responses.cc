@@ -17,6 +17,9 @@ namespace flyteplug::databricks {
 namespace {
 
 constexpr char kInstance[] = "https://dbc-fuzz.cloud.databricks.com";
+// ParseErrorBody keeps at most 300 bytes of the server's text and marks a cut
+// with "..." (sdk::Snippet), so a message is at most 303 bytes.
+constexpr size_t kMaxErrorMessage = 300 + 3;
 
 [[noreturn]] void Finding(const char* what) {
   std::fprintf(stderr, "fuzz_databricks_responses: %s\n", what);
@@ -52,7 +55,9 @@ void FuzzRunsGet(absl::string_view body) {
 
 void FuzzErrorBody(absl::string_view body) {
   ServerError error = ParseErrorBody(body);
-  if (error.message.size() > 300) Finding("error body: message over 300");
+  if (error.message.size() > kMaxErrorMessage) {
+    Finding("error body: message over 303 bytes");
+  }
   for (long http_status : {302L, 400L, 403L, 429L, 500L}) {
     absl::Status status = HttpError("runs/get", http_status, body, "");
     if (status.ok()) Finding("HttpError returned OK");

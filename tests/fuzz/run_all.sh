@@ -11,7 +11,11 @@
 # directory; minimise one with `<binary> -minimize_crash=1 -runs=10000
 # <input>` and add it to tests/fuzz/regressions/<target>/.
 # Environment: FLYTEPLUG_FUZZ_BUILD_DIR (default build-fuzz),
-# FLYTEPLUG_FUZZ_OUT (default a new directory under $TMPDIR).
+# FLYTEPLUG_FUZZ_OUT (default a new directory under $TMPDIR),
+# FLYTEPLUG_FUZZ_SEED (default 1). A fixed seed makes libFuzzer's mutation
+# sequence the same on every machine, so a short CI run largely repeats the
+# start of a longer local run with the same seed: run longer locally before
+# pushing. Use other seeds to explore further.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -20,6 +24,7 @@ if [ $# -ne 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; then
   exit 2
 fi
 seconds=$1
+seed=${FLYTEPLUG_FUZZ_SEED:-1}
 build_dir=${FLYTEPLUG_FUZZ_BUILD_DIR:-build-fuzz}
 out=${FLYTEPLUG_FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/flyteplug-fuzz.XXXXXX")}
 mkdir -p "$out"
@@ -55,7 +60,7 @@ for binary in "${targets[@]}"; do
   for seeds in "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target"; do
     if [ -d "$seeds" ]; then cp -- "$seeds"/* "$work/corpus/" 2>/dev/null || true; fi
   done
-  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+  args=(-max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048
         -max_len=65536 -print_final_stats=1
         -artifact_prefix="$work/artifacts/")
   dict=$(dictionary_of "$target")
