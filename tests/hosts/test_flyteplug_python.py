@@ -181,12 +181,35 @@ class YamlConfigTest(unittest.TestCase):
             flyteplug.Loader(config="- a\n- b\n")
         self.assertIn("must be a YAML mapping", cm.exception.message)
 
-    def test_misspelled_key_is_a_warning(self):
+    def test_misspelled_key_is_logged_once_with_its_line(self):
+        host = RecordingHost()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            with flyteplug.Loader(paths=self.paths(), config=SPARK_YAML_CONFIG
+            with flyteplug.Loader(paths=self.paths(), host=host,
+                                  config=SPARK_YAML_CONFIG
                                   + "plugin:\n  x: 1\n") as loader:
                 self.assertTrue(loader.modules())
+        self.assertEqual([w for w in caught
+                          if issubclass(w.category, flyteplug.ConfigWarning)],
+                         [])
+        line = SPARK_YAML_CONFIG.count("\n") + 1
+        logged = [m for level, m in host.logs if "unknown key" in m]
+        self.assertEqual(logged, [
+            "config:%d: plugin: unknown key, did you mean 'plugins'?" % line])
+        self.assertEqual([lv for lv, m in host.logs if "unknown key" in m],
+                         [flyteplug.LogLevel.WARNING])
+
+    def test_strict_config_refuses_a_misspelled_key(self):
+        with self.assertRaises(flyteplug.InvalidArgumentError) as cm:
+            flyteplug.Loader(paths=self.paths(), strict_config=True,
+                             config=SPARK_YAML_CONFIG + "plugin:\n  x: 1\n")
+        self.assertIn("plugin: unknown key, did you mean 'plugins'?",
+                      cm.exception.message)
+
+    def test_config_to_json_reports_warnings_as_config_warning(self):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            flyteplug.config_to_json(SPARK_YAML_CONFIG + "plugin:\n  x: 1\n")
         messages = [str(w.message) for w in caught
                     if issubclass(w.category, flyteplug.ConfigWarning)]
         self.assertEqual(len(messages), 1, messages)

@@ -28,8 +28,10 @@ Inputs:
     or ``.yml`` (read as YAML); or ``bytes`` (JSON or YAML, told apart as for
     ``str``). YAML is converted by the loader (``flyteplug_config_to_json``,
     YAML 1.2 core schema: quoted values stay strings); misspelled keys of
-    the host-owned layout are reported as :class:`ConfigWarning` warnings
-    naming the closest known key.
+    the host-owned layout are warnings naming the closest known key: logged
+    once through the host's log by :class:`Loader` (errors with
+    ``strict_config=True``), :class:`ConfigWarning` warnings from
+    :func:`config_to_json`.
   * A task context is a ``dict`` or JSON ``str`` in flyteplug's TaskContext
     proto3 JSON form (a bare TaskTemplate is wrapped in the default context),
     or ``bytes`` holding a serialized ``flyteplug.v1.TaskContext``.
@@ -306,6 +308,7 @@ def struct_sizes() -> Dict[str, int]:
 
 
 FLAG_SKIP_DEFAULT_PATHS = 1
+FLAG_STRICT_CONFIG = 2  # every configuration warning is an error
 
 # Values of flyteplug_config_to_json's format (loader.h).
 CONFIG_FORMAT_AUTO = 0  # JSON if the first non-space byte is '{', else YAML
@@ -655,7 +658,15 @@ class Loader:
       skip_default_paths: load only ``paths``.
       library: explicit path of ``libflyteplug_loader.so``.
       host: a :class:`Host` for logging and secrets; None uses the loader's
-        default host (``FLYTE_SECRET_<KEY>`` / ``$FLYTE_SECRETS_DIR``).
+        default host (``FLYTE_SECRET_<KEY>`` / ``$FLYTE_SECRETS_DIR``, logs
+        to stderr).
+      strict_config: make every configuration warning (a misspelled key) an
+        error instead of a log line.
+
+    The configuration document goes to the loader as written: errors and
+    warnings name the file (or ``config``) and the line; each warning is
+    logged once through the host's log (use :func:`config_to_json` to get
+    them as :class:`ConfigWarning` warnings instead).
 
     Raises a FlyteplugError subclass when opening fails (bad configuration,
     missing path, registry conflict, bad module).
@@ -665,35 +676,39 @@ class Loader:
                  config: Union[None, dict, str, bytes, os.PathLike] = None,
                  skip_default_paths: bool = False,
                  library: Optional[str] = None,
-                 host: Optional[Host] = None):
+                 host: Optional[Host] = None,
+                 strict_config: bool = False):
         self._lib = load_library(library)
         self._handle = ctypes.c_void_p()
         self._bridge = _HostBridge(host) if host is not None else None
 
-        config_raw = self._config_bytes(self._lib, config)
+        # The document goes to the loader as written (loader 1.1), which
+        # converts it, names the file and line in errors and warnings, and
+        # reports each warning once through the host's log.
+        raw, fmt, name = (_config_document(config) if config is not None
+                          else (b"", CONFIG_FORMAT_AUTO, "config"))
         encoded = [os.fsencode(p) for p in (paths or [])]
         path_array = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
-        config_buf = ctypes.create_string_buffer(config_raw, len(config_raw))
+        config_buf = ctypes.create_string_buffer(raw, len(raw))
+        source_name = ctypes.create_string_buffer(name.encode("utf-8"))
 
         options = _LoaderOptions()
         options.struct_size = ctypes.sizeof(_LoaderOptions)
-        options.flags = FLAG_SKIP_DEFAULT_PATHS if skip_default_paths else 0
+        options.flags = ((FLAG_SKIP_DEFAULT_PATHS if skip_default_paths else 0)
+                         | (FLAG_STRICT_CONFIG if strict_config else 0))
         options.module_paths = ctypes.cast(path_array,
                                            ctypes.POINTER(ctypes.c_char_p))
         options.module_path_count = len(encoded)
-        options.config_json = _Bytes(ctypes.cast(config_buf, _u8p),
-                                     len(config_raw))
+        if config is not None:
+            options.config_document = _Bytes(ctypes.cast(config_buf, _u8p),
+                                             len(raw))
+            options.config_format = fmt
+            options.config_source_name = ctypes.cast(source_name,
+                                                     ctypes.c_char_p)
         if self._bridge is not None:
             options.host = ctypes.pointer(self._bridge.table)
         self._call(self._lib.flyteplug_loader_open, ctypes.byref(options),
                    ctypes.byref(self._handle))
-
-    @staticmethod
-    def _config_bytes(lib: ctypes.CDLL, config) -> bytes:
-        if config is None:
-            return b""
-        raw, fmt, name = _config_document(config)
-        return _convert_config(lib, raw, fmt, name)
 
     # -- plumbing ----------------------------------------------------------
 
