@@ -132,11 +132,6 @@ absl::StatusOr<ObservedObject> ReadObservedObject(
       OptionalObject(*doc, "metadata", absl::StrCat(what, ": metadata"));
   if (!metadata.ok()) return metadata.status();
   if (*metadata == nullptr) return out;
-  absl::StatusOr<std::string> version =
-      OptionalString(**metadata, "resourceVersion",
-                     absl::StrCat(what, ": metadata.resourceVersion"));
-  if (!version.ok()) return version.status();
-  out.resource_version = *std::move(version);
   absl::StatusOr<Value*> annotations = OptionalObject(
       **metadata, "annotations", absl::StrCat(what, ": metadata.annotations"));
   if (!annotations.ok()) return annotations.status();

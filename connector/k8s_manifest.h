@@ -52,7 +52,6 @@ struct ObservedObject {
   std::string kind;
   std::string task_execution_key;  // kTaskExecutionAnnotation, or ""
   std::vector<std::string> finalizers;
-  std::string resource_version;
 };
 
 // INVALID_ARGUMENT naming `what` when `object_json` is not a JSON object or

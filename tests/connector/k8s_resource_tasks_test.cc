@@ -165,24 +165,6 @@ TEST_F(K8sResourceTasksTest, KubernetesErrorsOnCreatePassThrough) {
   EXPECT_EQ(api_.ObjectCount(), 0u);
 }
 
-TEST(PrepareManifestTest, DefaultsTheNamespaceAndStampsTheAnnotation) {
-  absl::StatusOr<PreparedManifest> manifest = PrepareManifest(
-      "m", R"({"kind":"Job","apiVersion":"batch/v1","metadata":{"name":"j"}})",
-      "ns", "p/d/e/n0/1");
-  ASSERT_TRUE(manifest.ok()) << manifest.status();
-  EXPECT_EQ(manifest->namespace_name, "ns");
-  EXPECT_EQ(
-      manifest->json,
-      R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"annotations":)"
-      R"({"flyteplug/task-execution":"p/d/e/n0/1"},"name":"j",)"
-      R"("namespace":"ns"}})");
-  absl::StatusOr<PreparedManifest> unnamed = PrepareManifest(
-      "m", R"({"kind":"Job","apiVersion":"batch/v1"})", "ns", "k");
-  EXPECT_EQ(unnamed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(unnamed.status().message(),
-              HasSubstr("module m's manifest: metadata.name is empty"));
-}
-
 // The status the Spark operator writes, per state.
 struct SparkStateCase {
   const char* status_json;

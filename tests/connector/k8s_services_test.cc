@@ -104,6 +104,7 @@ TEST_F(K8sServicesTest, SparkCreateGetDelete) {
   ASSERT_TRUE(created.ok()) << created.error_message();
   // The caller's deadline reached the Kubernetes calls.
   EXPECT_LT(api_.LastControl().deadline, absl::Now() + absl::Seconds(11));
+  EXPECT_TRUE(static_cast<bool>(api_.LastControl().cancelled));
   // A retried create (propeller's create timed out): the same object.
   std::string retried;
   ASSERT_TRUE(CreateTask(testing::SparkRequest("exec1"), &retried).ok());
