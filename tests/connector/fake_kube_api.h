@@ -56,7 +56,8 @@ class FakeKubeApi final : public kube::KubeApi {
   void FailNext(Op op, absl::Status status);
   // How many calls of `op` were made (failed ones included).
   int Calls(Op op) const;
-  // The control of the latest call.
+  // The control of the latest call. Its `cancelled` may refer to a gRPC
+  // call that has ended: test whether it is set, do not call it.
   kube::CallControl LastControl() const;
 
  private:
