@@ -6,7 +6,8 @@
 namespace flyteplug::connector {
 
 AgentMetadataServiceImpl::AgentMetadataServiceImpl(const ServiceDeps& deps)
-    : log_(deps.log), agents_(BuildAgents(deps.loader->Modules())) {}
+    : log_(deps.log),
+      agents_(BuildAgents(deps.loader->Modules(), ServesK8sResources(deps))) {}
 
 grpc::Status AgentMetadataServiceImpl::GetAgent(
     grpc::ServerContext* /*context*/,

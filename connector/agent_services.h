@@ -1,7 +1,10 @@
 // The connector protocol's services over a loader: AsyncAgentService
 // (CreateTask, GetTask, DeleteTask; GetTaskMetrics and GetTaskLogs answer
-// UNIMPLEMENTED) and AgentMetadataService (GetAgent, ListAgents). Semantics
-// and error codes: docs/connector.md.
+// UNIMPLEMENTED) and AgentMetadataService (GetAgent, ListAgents). Web-API
+// modules run their remote jobs themselves; Kubernetes-resource modules are
+// served only with Kubernetes access (ServiceDeps::kube), their objects
+// created, read and deleted by K8sResourceTasks. Semantics and error codes:
+// docs/connector.md.
 //
 // The services keep no per-task state: everything GetTask and DeleteTask
 // need travels in resource_meta, so any replica answers any request.
@@ -10,24 +13,34 @@
 #ifndef FLYTEPLUG_CONNECTOR_AGENT_SERVICES_H_
 #define FLYTEPLUG_CONNECTOR_AGENT_SERVICES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "connector_metrics.h"
 #include "flyteidl/service/agent.grpc.pb.h"
 #include "flyteplug/loader_client.h"
+#include "k8s_resource_tasks.h"
+#include "kube_access.h"
 #include "request_log.h"
 #include "task_router.h"
 
 namespace flyteplug::connector {
 
-// What both services share. LIFETIME: `loader`, `metrics` and `log` outlive
-// the services.
+// What both services share. LIFETIME: `loader`, `metrics`, `log` and `kube`
+// (with its api) outlive the services.
 struct ServiceDeps {
   const LoaderClient* loader;
   ConnectorMetrics* metrics;
   const RequestLog* log;
+  // Null (or not enabled()): Kubernetes-resource task types are refused.
+  const KubeAccess* kube = nullptr;
 };
+
+// Whether `deps` serve Kubernetes-resource modules.
+inline bool ServesK8sResources(const ServiceDeps& deps) {
+  return deps.kube != nullptr && deps.kube->enabled();
+}
 
 class AsyncAgentServiceImpl final
     : public flyteidl::service::AsyncAgentService::Service {
@@ -70,8 +83,17 @@ class AsyncAgentServiceImpl final
                                const flyteidl::admin::TaskCategory& category,
                                const std::string& deprecated_task_type) const;
 
+  // The Kubernetes-resource halves of the three calls.
+  grpc::Status CreateK8sTask(Call& call, const LoaderClient::ModuleInfo& module,
+                             const flyteplug::v1::TaskContext& task_context,
+                             flyteidl::admin::CreateTaskResponse* response);
+  grpc::Status GetK8sTask(Call& call, const Routed& routed,
+                          const flyteidl::admin::GetTaskRequest& request,
+                          flyteidl::admin::GetTaskResponse* response);
+
   ServiceDeps deps_;
   TaskRouter router_;
+  std::optional<K8sResourceTasks> k8s_;  // set when ServesK8sResources
 };
 
 class AgentMetadataServiceImpl final

@@ -8,10 +8,14 @@
 namespace flyteplug::connector {
 
 std::vector<flyteidl::admin::Agent> BuildAgents(
-    const std::vector<LoaderClient::ModuleInfo>& modules) {
+    const std::vector<LoaderClient::ModuleInfo>& modules,
+    bool include_k8s_resources) {
   std::vector<flyteidl::admin::Agent> agents;
   for (const LoaderClient::ModuleInfo& module : modules) {
-    if (module.family != FLYTEPLUG_FAMILY_WEB_API) continue;
+    const bool served = module.family == FLYTEPLUG_FAMILY_WEB_API ||
+                        (include_k8s_resources &&
+                         module.family == FLYTEPLUG_FAMILY_K8S_RESOURCE);
+    if (!served) continue;
     flyteidl::admin::Agent agent;
     agent.set_name(module.id);
     agent.set_is_sync(false);

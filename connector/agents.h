@@ -13,10 +13,12 @@ namespace flyteplug::connector {
 // module order: name = the module id, is_sync false,
 // supported_task_categories = the task types the registry routes to it
 // (version 0), and the deprecated supported_task_types the same names.
-// Kubernetes-resource modules are not agents (the connector protocol has no
-// way to hand a manifest back).
+// Kubernetes-resource modules are agents the same way only when
+// `include_k8s_resources` (the connector creates and watches their objects
+// itself, which needs Kubernetes access).
 std::vector<flyteidl::admin::Agent> BuildAgents(
-    const std::vector<LoaderClient::ModuleInfo>& modules);
+    const std::vector<LoaderClient::ModuleInfo>& modules,
+    bool include_k8s_resources);
 
 }  // namespace flyteplug::connector
 

@@ -18,14 +18,33 @@ namespace {
 
 constexpr char kUnknownTaskType[] = "unknown";
 
-// A gRPC deadline as nanoseconds since the Unix epoch; 0 when there is none
-// (gRPC reports "none" as a time point centuries away).
+// Whether a gRPC deadline is one (gRPC reports "none" as a time point
+// centuries away).
+bool IsDeadline(std::chrono::system_clock::time_point deadline) {
+  return deadline <=
+         std::chrono::system_clock::now() + std::chrono::hours(24 * 365);
+}
+
+// A gRPC deadline as nanoseconds since the Unix epoch; 0 when there is none.
 int64_t DeadlineUnixNanos(std::chrono::system_clock::time_point deadline) {
-  const auto now = std::chrono::system_clock::now();
-  if (deadline > now + std::chrono::hours(24 * 365)) return 0;
+  if (!IsDeadline(deadline)) return 0;
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              deadline.time_since_epoch())
       .count();
+}
+
+// The same deadline and cancellation for Kubernetes API calls.
+kube::CallControl KubeCallControl(grpc::ServerContext* context) {
+  kube::CallControl control;
+  if (IsDeadline(context->deadline())) {
+    control.deadline = absl::FromChrono(context->deadline());
+  }
+  control.cancelled = [context] { return context->IsCancelled(); };
+  return control;
+}
+
+bool IsK8sResourceModule(const LoaderClient::ModuleInfo& module) {
+  return module.family == FLYTEPLUG_FAMILY_K8S_RESOURCE;
 }
 
 int32_t CallerCancelled(void* server_context) {
@@ -45,7 +64,8 @@ class AsyncAgentServiceImpl::Call {
         method_(method),
         operation_(operation),
         start_(absl::Now()),
-        in_flight_(deps.metrics->InFlight(operation)) {
+        in_flight_(deps.metrics->InFlight(operation)),
+        kube_control_(KubeCallControl(context)) {
     options_.struct_size = sizeof(options_);
     options_.deadline_unix_nanos = DeadlineUnixNanos(context->deadline());
     options_.cancelled = &CallerCancelled;
@@ -59,6 +79,8 @@ class AsyncAgentServiceImpl::Call {
   // to start a module call for a caller that has gone) and through it the
   // module (ABI 1.1 call control). LIFETIME: this Call.
   const flyteplug_call_options* call_options() const { return &options_; }
+  // The same for Kubernetes API calls. LIFETIME: this Call.
+  const kube::CallControl& kube_control() const { return kube_control_; }
 
   // Records one module call's duration under `module`.
   void RecordRemote(const std::string& module, absl::Time started) const {
@@ -92,10 +114,13 @@ class AsyncAgentServiceImpl::Call {
   std::string task_type_ = kUnknownTaskType;
   InFlightScope in_flight_;
   flyteplug_call_options options_{};
+  kube::CallControl kube_control_;
 };
 
 AsyncAgentServiceImpl::AsyncAgentServiceImpl(const ServiceDeps& deps)
-    : deps_(deps), router_(*deps.loader) {}
+    : deps_(deps), router_(*deps.loader, ServesK8sResources(deps)) {
+  if (ServesK8sResources(deps)) k8s_.emplace(*deps.loader, *deps.kube);
+}
 
 absl::StatusOr<AsyncAgentServiceImpl::Routed> AsyncAgentServiceImpl::Route(
     Call& call, const flyteidl::admin::TaskCategory& category,
@@ -125,6 +150,9 @@ grpc::Status AsyncAgentServiceImpl::CreateTask(
   call.set_task_type(task_type);
   deps_.metrics->RecordInputBytes(
       task_type, static_cast<double>(request->inputs().ByteSizeLong()));
+  if (IsK8sResourceModule(**module)) {
+    return CreateK8sTask(call, **module, *task_context, response);
+  }
   // Deterministic bytes: the same request gives the module the same input.
   std::string context_bytes;
   if (!sdk::boundary::SerializeDeterministic(*task_context, &context_bytes)) {
@@ -149,6 +177,9 @@ grpc::Status AsyncAgentServiceImpl::GetTask(
   absl::StatusOr<Routed> routed =
       Route(call, request->task_category(), DeprecatedTaskType(*request));
   if (!routed.ok()) return call.Finish(routed.status());
+  if (IsK8sResourceModule(*routed->module)) {
+    return GetK8sTask(call, *routed, *request, response);
+  }
   const std::string& task_type = routed->task_type;
   const LoaderClient::ModuleInfo* module = routed->module;
   absl::Time started = absl::Now();
@@ -184,12 +215,45 @@ grpc::Status AsyncAgentServiceImpl::DeleteTask(
   const std::string& task_type = routed->task_type;
   const LoaderClient::ModuleInfo* module = routed->module;
   absl::Time started = absl::Now();
-  absl::Status deleted = deps_.loader->Delete(
-      task_type, request->resource_meta(), call.call_options());
+  absl::Status deleted =
+      IsK8sResourceModule(*module)
+          ? k8s_->Delete(request->resource_meta(), call.kube_control())
+          : deps_.loader->Delete(task_type, request->resource_meta(),
+                                 call.call_options());
   call.RecordRemote(module->id, started);
   // A run the remote side no longer knows is as good as deleted.
   if (absl::IsNotFound(deleted)) deleted = absl::OkStatus();
   return call.Finish(deleted);
+}
+
+grpc::Status AsyncAgentServiceImpl::CreateK8sTask(
+    Call& call, const LoaderClient::ModuleInfo& module,
+    const flyteplug::v1::TaskContext& task_context,
+    flyteidl::admin::CreateTaskResponse* response) {
+  absl::Time started = absl::Now();
+  absl::StatusOr<std::string> meta =
+      k8s_->Create(module, task_context, call.kube_control());
+  call.RecordRemote(module.id, started);
+  if (!meta.ok()) return call.Finish(meta.status());
+  response->set_resource_meta(*std::move(meta));
+  return call.Finish(absl::OkStatus());
+}
+
+grpc::Status AsyncAgentServiceImpl::GetK8sTask(
+    Call& call, const Routed& routed,
+    const flyteidl::admin::GetTaskRequest& request,
+    flyteidl::admin::GetTaskResponse* response) {
+  absl::Time started = absl::Now();
+  absl::StatusOr<flyteplug::v1::PhaseInfo> phase_info = k8s_->Get(
+      routed.task_type, request.task_category().version(),
+      request.output_prefix(), request.resource_meta(), call.kube_control());
+  call.RecordRemote(routed.module->id, started);
+  if (!phase_info.ok()) return call.Finish(phase_info.status());
+  absl::StatusOr<flyteidl::admin::Resource> resource =
+      ResourceFromPhaseInfo(*phase_info);
+  if (!resource.ok()) return call.Finish(resource.status());
+  *response->mutable_resource() = *std::move(resource);
+  return call.Finish(absl::OkStatus());
 }
 
 grpc::Status AsyncAgentServiceImpl::GetTaskMetrics(

@@ -118,7 +118,7 @@ absl::Status Serve(const LoaderClient& loader, const ServerOptions& options,
 
   RequestLog log(options.log_level);
   ConnectorMetrics metrics(std::make_shared<prometheus::Registry>());
-  ServiceDeps deps{&loader, &metrics, &log};
+  ServiceDeps deps{&loader, &metrics, &log, &options.kube};
   AsyncAgentServiceImpl async_service(deps);
   AgentMetadataServiceImpl metadata_service(deps);
 
@@ -151,11 +151,14 @@ absl::Status Serve(const LoaderClient& loader, const ServerOptions& options,
     server->Wait();
     return metrics_endpoint.status();
   }
-  log.Write(LogLevel::kInfo,
-            {{"grpc", FormatListenAddress(address->host, bound_port)},
-             {"metrics", metrics_endpoint->address},
-             {"tls", options.tls_cert_pem.empty() ? "off" : "on"}},
-            "serving");
+  log.Write(
+      LogLevel::kInfo,
+      {{"grpc", FormatListenAddress(address->host, bound_port)},
+       {"metrics", metrics_endpoint->address},
+       {"tls", options.tls_cert_pem.empty() ? "off" : "on"},
+       {"kubernetes", options.kube.enabled() ? options.kube.api->cluster_name()
+                                             : std::string("off")}},
+      "serving");
 
   sigset_t signals = ShutdownSignals();
   int signal_number = 0;

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "flyteplug/loader_client.h"
+#include "kube_access.h"
 #include "request_log.h"
 
 namespace flyteplug::connector {
@@ -30,6 +31,12 @@ struct ServerOptions {
   // one for its duration).
   int max_threads = 256;
   LogLevel log_level = LogLevel::kInfo;
+  // Kubernetes access for Kubernetes-resource modules (spark, the batch/v1
+  // Job example): the API client and the REST mapping of a manifest's
+  // apiVersion/kind. Both unset (the default): those task types are refused
+  // with NOT_FOUND and are not announced. LIFETIME: `kube.api` outlives
+  // Serve.
+  KubeAccess kube;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread, so that every thread

@@ -15,11 +15,15 @@ namespace flyteplug::connector {
 // LIFETIME: `loader` must outlive this object.
 class TaskRouter {
  public:
-  explicit TaskRouter(const LoaderClient& loader);
+  // `serve_k8s_resources`: whether Kubernetes-resource modules are routed
+  // too (the connector was given Kubernetes access, kube_access.h).
+  TaskRouter(const LoaderClient& loader, bool serve_k8s_resources);
 
-  // The web-API module serving `task_type`. NOT_FOUND "Cannot find connector
-  // for task type: <t>." (flytekit's wording) when no module serves it or
-  // the one that does is not a web-API module.
+  // The module serving `task_type`: a web-API module, or a
+  // Kubernetes-resource one when they are served. NOT_FOUND "Cannot find
+  // connector for task type: <t>." (flytekit's wording) when no module
+  // serves it; for a Kubernetes-resource module without Kubernetes access
+  // the message goes on to say that the connector has none configured.
   absl::StatusOr<const LoaderClient::ModuleInfo*> Route(
       const std::string& task_type) const;
 
@@ -30,6 +34,7 @@ class TaskRouter {
  private:
   const LoaderClient& loader_;
   std::vector<LoaderClient::ModuleInfo> modules_;
+  bool serve_k8s_resources_;
 };
 
 }  // namespace flyteplug::connector

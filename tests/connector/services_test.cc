@@ -4,13 +4,12 @@
 #include <chrono>
 #include <memory>
 
-#include "absl/strings/str_cat.h"
 #include "agent_services.h"
 #include "deprecated_fields.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "in_process_server.h"
 #include "legacy_module.h"
-#include "prometheus/registry.h"
 
 namespace flyteplug::connector {
 namespace {
@@ -20,26 +19,9 @@ class ServicesTest : public ::testing::Test {
   void SetUp() override {
     loader_ = testing::OpenLegacyModule();
     ASSERT_NE(loader_, nullptr);
-    deps_ = ServiceDeps{loader_.get(), &metrics_, &log_};
-    async_ = std::make_unique<AsyncAgentServiceImpl>(deps_);
-    metadata_ = std::make_unique<AgentMetadataServiceImpl>(deps_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(async_.get());
-    builder.RegisterService(metadata_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_NE(port, 0);
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                       grpc::InsecureChannelCredentials());
-    tasks_ = flyteidl::service::AsyncAgentService::NewStub(channel);
-    agents_ = flyteidl::service::AgentMetadataService::NewStub(channel);
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown();
+    server_ = std::make_unique<testing::InProcessServer>(*loader_, nullptr);
+    tasks_ = server_->tasks.get();
+    agents_ = server_->agents.get();
   }
 
   static void Deadline(grpc::ClientContext* context) {
@@ -53,15 +35,11 @@ class ServicesTest : public ::testing::Test {
     return category;
   }
 
-  ConnectorMetrics metrics_{std::make_shared<prometheus::Registry>()};
-  RequestLog log_{LogLevel::kError};
   std::unique_ptr<LoaderClient> loader_;
-  ServiceDeps deps_{};
-  std::unique_ptr<AsyncAgentServiceImpl> async_;
-  std::unique_ptr<AgentMetadataServiceImpl> metadata_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<flyteidl::service::AsyncAgentService::Stub> tasks_;
-  std::unique_ptr<flyteidl::service::AgentMetadataService::Stub> agents_;
+  std::unique_ptr<testing::InProcessServer> server_;
+  flyteidl::service::AsyncAgentService::Stub* tasks_ = nullptr;  // server_'s
+  flyteidl::service::AgentMetadataService::Stub* agents_ =
+      nullptr;  // server_'s
 };
 
 TEST_F(ServicesTest, TheAbi10ModuleIsLoadedAtMinor0AndAnnounced) {

@@ -42,7 +42,19 @@ KNOWN_KINDS = {
     ("v1", "Secret"),
     ("v1", "ConfigMap"),
     ("policy/v1", "PodDisruptionBudget"),
+    ("v1", "ServiceAccount"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
 }
+CLUSTER_SCOPED_KINDS = {"ClusterRole", "ClusterRoleBinding"}
+# What the connector does to a Kubernetes-resource module's objects
+# (connector/k8s_resource_tasks.h): exactly these verbs, per (group,
+# resource) of the objects the shipped modules and the example create.
+CONNECTOR_VERBS = {"create", "get", "patch", "delete"}
+CONNECTOR_RESOURCES = {("sparkoperator.k8s.io", "sparkapplications"),
+                       ("batch", "jobs")}
+RBAC_RULE_FIELDS = {"apiGroups", "resources", "verbs", "resourceNames",
+                    "nonResourceURLs"}
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 # Fields of the Kubernetes core/v1 objects the manifests use: a misspelled
 # key (e.g. "readinesProbe") is dropped by kubectl's client-side decoding
@@ -256,11 +268,46 @@ class DeployTest(unittest.TestCase):
                 self.assertRegex(meta.get("name", ""), DNS_SUBDOMAIN)
                 self.assertNotIn((doc["kind"], meta["name"]), seen)
                 seen.add((doc["kind"], meta["name"]))
-                namespaces.add(meta.get("namespace"))
+                if doc["kind"] not in CLUSTER_SCOPED_KINDS:
+                    namespaces.add(meta.get("namespace"))
+                else:
+                    self.assertNotIn("namespace", meta)
                 for labels in (meta.get("labels", {}), meta.get("annotations", {})):
                     for k, v in labels.items():
                         self.assertIsInstance(v, str, "%s: %s must be a string" % (name, k))
         self.assertEqual(len(namespaces), 1, "one namespace for all objects")
+
+    def test_rbac_grants_the_connector_exactly_its_verbs(self):
+        (account,) = self.by_kind["ServiceAccount"]
+        (role,) = self.by_kind["ClusterRole"]
+        (binding,) = self.by_kind["ClusterRoleBinding"]
+        spec = self.pod["spec"]
+        self.assertEqual(spec["serviceAccountName"], account["metadata"]["name"])
+        self.assertEqual(account["metadata"]["namespace"],
+                         self.deployment["metadata"]["namespace"])
+        # The in-cluster configuration reads the mounted token.
+        self.assertTrue(spec["automountServiceAccountToken"])
+        granted = {}
+        for rule in role["rules"]:
+            self.assertLessEqual(set(rule), RBAC_RULE_FIELDS)
+            self.assertNotIn("*", rule["verbs"])
+            for group in rule["apiGroups"]:
+                for resource in rule["resources"]:
+                    self.assertNotIn("*", (group, resource))
+                    granted.setdefault((group, resource), set()).update(
+                        rule["verbs"])
+        self.assertEqual(set(granted), CONNECTOR_RESOURCES)
+        for key, verbs in granted.items():
+            with self.subTest(resource=key):
+                self.assertEqual(verbs, CONNECTOR_VERBS)
+        self.assertEqual(binding["roleRef"],
+                         {"apiGroup": "rbac.authorization.k8s.io",
+                          "kind": "ClusterRole",
+                          "name": role["metadata"]["name"]})
+        self.assertIn({"kind": "ServiceAccount",
+                       "name": account["metadata"]["name"],
+                       "namespace": account["metadata"]["namespace"]},
+                      binding["subjects"])
 
     def test_deployment_fields_are_known_and_typed(self):
         spec = self.pod["spec"]

@@ -62,7 +62,8 @@ void CheckRefusal(const absl::Status& status, absl::string_view where) {
 }
 
 const TaskRouter& Router() {
-  static const TaskRouter* const router = new TaskRouter(SharedLoaderClient());
+  static const TaskRouter* const router =
+      new TaskRouter(SharedLoaderClient(), /*serve_k8s_resources=*/false);
   return *router;
 }
 
