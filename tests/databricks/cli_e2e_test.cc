@@ -18,6 +18,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "test_support.h"
@@ -28,6 +29,7 @@ namespace flyteplug::databricks {
 namespace {
 
 using testing::FakeServer;
+using testing::JobsApiFieldErrors;
 using testing::kToken;
 using testing::ReadFile;
 
@@ -179,13 +181,15 @@ TEST_F(CliTest, RunCompletesWithProgressAndPhaseInfo) {
   ASSERT_TRUE(info["logs"].IsArray());
   EXPECT_STREQ(info["logs"][0]["name"].GetString(), "Databricks Console");
   EXPECT_EQ(std::string(info["logs"][0]["uri"].GetString()),
-            absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
+            "https://fake.cloud.databricks.com/?o=42#job/555/run/1000");
   // The server saw one submit with the bearer token and the example's body.
   rapidjson::Document runs = server_.Runs();
   EXPECT_EQ(runs["count"].GetInt(), 1);
   ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
-  EXPECT_STREQ(runs["runs"]["1000"]["request"]["new_cluster"]["spark_version"]
-                   .GetString(),
+  const auto& request = runs["runs"]["1000"]["request"];
+  EXPECT_THAT(JobsApiFieldErrors(request, /*single_task=*/false),
+              ::testing::IsEmpty());
+  EXPECT_STREQ(request["tasks"][0]["new_cluster"]["spark_version"].GetString(),
                "13.3.x-scala2.12");
 }
 
@@ -240,7 +244,10 @@ TEST_F(CliTest, BuildPrintsTheRedactedRequestWithoutIo) {
                "Bearer <redacted>");
   EXPECT_EQ(std::string(request["url"].GetString()),
             absl::StrCat(server_.base_url(), "/api/2.1/jobs/runs/submit"));
-  EXPECT_EQ(request["body"]["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_THAT(JobsApiFieldErrors(request["body"], /*single_task=*/false),
+              ::testing::IsEmpty());
+  EXPECT_EQ(
+      request["body"]["tasks"][0]["new_cluster"]["num_workers"].GetInt64(), 2);
   EXPECT_EQ(server_.Requests().Size(), 0u);
 }
 
@@ -254,9 +261,12 @@ TEST_F(CliTest, LegacySparkTaskTypeRoutedByDefaultForTaskTypes) {
   rapidjson::Document runs = server_.Runs();
   ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
   const auto& request = runs["runs"]["1000"]["request"];
-  EXPECT_STREQ(request["existing_cluster_id"].GetString(),
+  EXPECT_THAT(JobsApiFieldErrors(request, /*single_task=*/false),
+              ::testing::IsEmpty());
+  EXPECT_STREQ(request["tasks"][0]["existing_cluster_id"].GetString(),
                "0923-164208-meows279");
-  EXPECT_FALSE(request.HasMember("new_cluster"));
+  EXPECT_FALSE(request["tasks"][0].HasMember("new_cluster"));
+  EXPECT_FALSE(request.HasMember("existing_cluster_id"));
 }
 
 TEST_F(CliTest, LegacySparkTaskTypeIsNotServedWithoutTheMapping) {
