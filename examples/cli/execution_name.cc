@@ -41,6 +41,12 @@ std::string FreshExecutionName() {
   return absl::StrCat("r", absl::Hex(bits, absl::kZeroPad16));
 }
 
+std::string ChooseExecutionName(absl::string_view requested,
+                                const TaskInput& input) {
+  if (!requested.empty()) return std::string(requested);
+  return input.bare_template ? FreshExecutionName() : std::string();
+}
+
 void RenameExecution(absl::string_view name, TaskInput* input) {
   flyteplug::v1::TaskContext& context = input->context;
   auto* metadata = context.mutable_metadata();

@@ -22,6 +22,12 @@ absl::Status ValidateExecutionName(absl::string_view name);
 // random device), e.g. "r3f9c0d2a7b6e1854".
 std::string FreshExecutionName();
 
+// The execution name `run` gives `input`: `requested` (--execution-name)
+// when not empty, else a fresh one for a bare template (whose default
+// context is the same on every run), else "" (a TaskContext keeps its own).
+std::string ChooseExecutionName(absl::string_view requested,
+                                const TaskInput& input);
+
 // Renames the execution of `input` to `name`: sets
 // metadata.taskExecutionId.nodeExecutionId.executionId.name and replaces the
 // previous name wherever the context derived something from it

@@ -135,16 +135,10 @@ int Abort(const LoaderClient& client, const std::string& task_type,
 int RunRunCommand(const GlobalOptions& global, const RunOptions& options) {
   absl::StatusOr<TaskInput> input = ReadTaskInput(options.task_path);
   if (!input.ok()) return Fail(kExitUsage, input.status().message());
-  // A bare template's default context is the same for every run: without
-  // --execution-name it gets a fresh execution, printed for resuming.
-  std::string execution_name = options.execution_name;
-  if (execution_name.empty() && input->bare_template) {
-    execution_name = FreshExecutionName();
-  }
-  if (!execution_name.empty()) {
-    RenameExecution(execution_name, &*input);
-    Progress(absl::StrCat("execution name: ", execution_name,
-                          " (--execution-name ", execution_name,
+  if (std::string name = ChooseExecutionName(options.execution_name, *input);
+      !name.empty()) {
+    RenameExecution(name, &*input);
+    Progress(absl::StrCat("execution name: ", name, " (--execution-name ", name,
                           " resumes this run)"));
   }
   int exit_code = kExitOk;
