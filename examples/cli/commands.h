@@ -26,9 +26,13 @@ struct RunOptions {
   std::string task_path;
   double poll_interval_seconds = 5;
   double timeout_seconds = 0;  // 0 = no timeout
+  // --execution-name: the execution's name; empty gives a bare template a
+  // fresh one and leaves a TaskContext's as it is.
+  std::string execution_name;
 };
 
 // flyteplug run --task FILE [--poll-interval S] [--timeout S]
+//               [--execution-name NAME]
 int RunRunCommand(const GlobalOptions& global, const RunOptions& options);
 
 struct ConformanceCommandOptions {

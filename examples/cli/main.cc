@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "execution_name.h"
 
 namespace flyteplug::cli {
 namespace {
@@ -25,7 +26,7 @@ constexpr char kUsage[] =
     "  phase --task FILE --resource FILE    map an observed resource to a\n"
     "                                       PhaseInfo (JSON)\n"
     "  run --task FILE [--poll-interval S] [--timeout S]\n"
-    "                                       run a web-API task to completion\n"
+    "      [--execution-name NAME]          run a web-API task to completion\n"
     "  conformance [--check NAME] [--check-timeout S] [--in-process]\n"
     "              MODULE.so...             run the ABI conformance suite\n"
     "  serve [--address HOST:PORT] [--metrics-address HOST:PORT|off]\n"
@@ -108,6 +109,7 @@ int Main(int argc, char** argv) {
   bool serve_flags = false;
   bool saw_poll = false;
   bool saw_timeout = false;
+  bool saw_execution_name = false;
 
   while (!args.Done()) {
     std::string value;
@@ -145,6 +147,13 @@ int Main(int argc, char** argv) {
                                   "' is not a positive number of seconds"));
       }
       saw_poll = true;
+    } else if (args.TakeValue("--execution-name", &value, &missing)) {
+      if (missing) return missing_value("--execution-name");
+      if (absl::Status s = ValidateExecutionName(value); !s.ok()) {
+        return Usage(std::string(s.message()));
+      }
+      run.execution_name = value;
+      saw_execution_name = true;
     } else if (args.TakeValue("--timeout", &value, &missing)) {
       if (missing) return missing_value("--timeout");
       if (!ParseSeconds(value, &run.timeout_seconds)) {
@@ -210,7 +219,7 @@ int Main(int argc, char** argv) {
   if (command.empty()) return Usage("missing COMMAND");
   auto no_positional = [&]() -> bool { return positional.empty(); };
   auto need_task = [&]() -> bool { return !task_path.empty(); };
-  bool run_flags = saw_poll || saw_timeout;
+  bool run_flags = saw_poll || saw_timeout || saw_execution_name;
   bool conformance_flags = conformance.in_process ||
                            !conformance.only_check.empty() ||
                            conformance.timeout_seconds_per_check != 20;
@@ -222,7 +231,8 @@ int Main(int argc, char** argv) {
   }
   if (command != "run" && run_flags) {
     return Usage(absl::StrCat(
-        command, ": --poll-interval and --timeout belong to 'run'"));
+        command,
+        ": --poll-interval, --timeout and --execution-name belong to 'run'"));
   }
   if (command != "serve" && serve_flags) {
     return Usage(absl::StrCat(command,

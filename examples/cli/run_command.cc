@@ -1,5 +1,6 @@
-// flyteplug run: check the request locally (render, no I/O), create, poll
-// until terminal, cancel on signal or timeout.
+// flyteplug run: name the execution (--execution-name, or a fresh name for
+// a bare template), check the request locally (render, no I/O), create,
+// poll until terminal, cancel on signal or timeout.
 //
 // Signals: SIGINT and SIGTERM are caught by a handler that only writes the
 // signal number to a self-pipe (async-signal-safe). The main loop waits on
@@ -19,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "execution_name.h"
 #include "flyteplug/sdk/boundary/serialize.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "task_input.h"
@@ -133,6 +135,12 @@ int Abort(const LoaderClient& client, const std::string& task_type,
 int RunRunCommand(const GlobalOptions& global, const RunOptions& options) {
   absl::StatusOr<TaskInput> input = ReadTaskInput(options.task_path);
   if (!input.ok()) return Fail(kExitUsage, input.status().message());
+  if (std::string name = ChooseExecutionName(options.execution_name, *input);
+      !name.empty()) {
+    RenameExecution(name, &*input);
+    Progress(absl::StrCat("execution name: ", name, " (--execution-name ", name,
+                          " resumes this run)"));
+  }
   int exit_code = kExitOk;
   absl::StatusOr<LoaderClient> client = OpenLoader(global, &exit_code);
   if (!client.ok()) return exit_code;

@@ -8,6 +8,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/json_util.h"
 #include "proto_utf8.h"
+#include "rapidjson/document.h"
 
 namespace flyteplug::cli {
 namespace {
@@ -33,6 +34,15 @@ bool ParseSpeculatively(absl::string_view content,
                                  static_cast<int>(content.size()));
 }
 
+// Whether `json` is a bare TaskTemplate by the loader's rule: an object
+// without a top-level taskTemplate (task_template) key.
+bool IsBareTemplateJson(absl::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  return !doc.HasParseError() && doc.IsObject() &&
+         !doc.HasMember("taskTemplate") && !doc.HasMember("task_template");
+}
+
 absl::StatusOr<TaskInput> FromJson(const std::string& path,
                                    absl::string_view json) {
   absl::StatusOr<std::string> serialized =
@@ -43,6 +53,7 @@ absl::StatusOr<TaskInput> FromJson(const std::string& path,
   }
   TaskInput input;
   input.serialized = *std::move(serialized);
+  input.bare_template = IsBareTemplateJson(json);
   if (!input.context.ParseFromString(input.serialized)) {
     return absl::InternalError(
         absl::StrCat(path, ": the loader returned an unparsable TaskContext"));

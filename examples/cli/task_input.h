@@ -14,6 +14,9 @@ namespace flyteplug::cli {
 struct TaskInput {
   std::string serialized;              // a serialized flyteplug.v1.TaskContext
   flyteplug::v1::TaskContext context;  // the same, parsed
+  // The file held a bare TaskTemplate (the context is the loader's default
+  // context for it).
+  bool bare_template = false;
 };
 
 // Reads `path`. JSON is detected by the first non-space character being

@@ -71,6 +71,23 @@ ConfigReader::Handler DurationInto(bool allow_zero, absl::Duration* out) {
   };
 }
 
+ConfigReader::Handler RequestFormatInto(RequestFormat* out) {
+  return [out](const Value& value, const std::string& path) -> absl::Status {
+    const char* expected = "\"multi-task\" or \"single-task\"";
+    if (!value.IsString()) return TypeError(path, expected, value);
+    const absl::string_view text = sdk::json::StringOf(value);
+    if (text == "multi-task") {
+      *out = RequestFormat::kMultiTask;
+    } else if (text == "single-task") {
+      *out = RequestFormat::kSingleTask;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": expected ", expected));
+    }
+    return absl::OkStatus();
+  };
+}
+
 ConfigReader::Handler RateLimitInto(std::vector<std::string>* warnings,
                                     RateLimit* out) {
   return [warnings, out](const Value& value, const std::string& path) {
@@ -136,6 +153,7 @@ absl::Status ReadSection(const Value& section, ParsedConfig* parsed) {
           })
       .String("entrypointFile", &c.entrypoint_file)
       .Bool("allowTokenInTask", &c.allow_token_in_task)
+      .On("requestFormat", RequestFormatInto(&c.request_format))
       .Bool("linkToRunPageUrl", &c.link_to_run_page_url)
       .On("connectTimeout", DurationInto(false, &c.connect_timeout))
       .On("requestTimeout", DurationInto(false, &c.request_timeout))

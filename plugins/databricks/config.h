@@ -32,6 +32,16 @@ struct RetryPolicy {
   absl::Duration max_total_time = absl::Minutes(5);
 };
 
+// The shape of the runs/submit body (README.md, "The runs/submit request").
+enum class RequestFormat {
+  // Jobs API 2.1's form: one entry in `tasks[]` holding the task-level
+  // fields, run-level fields at the top.
+  kMultiTask,
+  // flytekit's body: task fields at the top level for cluster runs (the
+  // serverless shape keeps flytekit's `tasks[]`), byte for byte.
+  kSingleTask,
+};
+
 struct DatabricksConfig {
   // `databricksInstance`: the workspace host used when the task names none.
   std::string databricks_instance;
@@ -43,9 +53,13 @@ struct DatabricksConfig {
   // `allowTokenInTask`: honour SparkJob.databricksToken (off: it is ignored
   // with a warning, since task specs are stored and shown in the UI).
   bool allow_token_in_task = false;
+  // `requestFormat`: "multi-task" (default) or "single-task".
+  RequestFormat request_format = RequestFormat::kMultiTask;
   // `linkToRunPageUrl`: the console link is the run's run_page_url when the
-  // server reports one (needed for ?o= multi-workspace hosts).
-  bool link_to_run_page_url = false;
+  // server reports one (the link Databricks itself gives; needed for ?o=
+  // multi-workspace hosts); false builds it from the instance and ids, as
+  // flytekit does.
+  bool link_to_run_page_url = true;
   // `webApi.readRateLimiter` / `webApi.writeRateLimiter`.
   RateLimit read_rate_limit;
   RateLimit write_rate_limit;

@@ -14,6 +14,7 @@
 #include "instance.h"
 #include "rapidjson/document.h"
 #include "secret.h"
+#include "spark_job.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -145,8 +146,64 @@ absl::Status ResolveWorkspace(const Struct& custom,
   return absl::OkStatus();
 }
 
-// The job spec: databricksConf as JSON, into `body`.
-absl::Status JobSpecFromConf(const Struct& custom, rapidjson::Document* body) {
+// The fields Jobs API 2.1 defines inside a runs/submit task (SubmitTask)
+// and not at the run level (SubmitRun), plus flytekit's own `python_file`:
+// where a databricksConf holds one of them at the top level (the legacy
+// single-task form) it belongs to the task. Fields both levels define
+// (timeout_seconds, health, email_notifications, notification_settings,
+// webhook_notifications) stay where the user wrote them; unknown keys stay
+// at the run level.
+constexpr const char* kTaskOnlyFields[] = {
+    "ai_runtime_task",
+    "alert_task",
+    "clean_rooms_notebook_task",
+    "compute",
+    "condition_task",
+    "dashboard_task",
+    "dbt_cloud_task",
+    "dbt_platform_task",
+    "dbt_task",
+    "depends_on",
+    "description",
+    "disable_auto_optimization",
+    "disabled",
+    "environment_key",
+    "existing_cluster_id",
+    "for_each_task",
+    "gen_ai_compute_task",
+    "libraries",
+    "max_retries",
+    "min_retry_interval_millis",
+    "new_cluster",
+    "notebook_task",
+    "pipeline_task",
+    "power_bi_task",
+    "python_file",
+    "python_operator_task",
+    "python_wheel_task",
+    "retry_on_timeout",
+    "run_if",
+    "run_job_task",
+    "spark_jar_task",
+    "spark_python_task",
+    "spark_submit_task",
+    "sql_task",
+    "task_key",
+};
+
+// databricksConf split by level: `run` holds the run-level members (the
+// request body being built), `task` the members of the run's one task
+// (allocated from run's allocator).
+struct JobSpec {
+  rapidjson::Document run;
+  rapidjson::Value task{rapidjson::kObjectType};
+  // Where the task's fields were written: "" (top level) or ".tasks[0]".
+  std::string task_path;
+};
+
+// The job spec: databricksConf as JSON in either form, normalised into
+// `spec` (README.md, "The runs/submit request").
+absl::Status JobSpecFromConf(const Struct& custom, JobSpec* spec) {
   const Value* conf = Field(custom, "databricksConf", "databricks_conf");
   if (conf == nullptr || conf->kind_case() == Value::kNullValue) {
     return absl::InvalidArgumentError(
@@ -157,8 +214,35 @@ absl::Status JobSpecFromConf(const Struct& custom, rapidjson::Document* body) {
   if (conf->kind_case() != Value::kStructValue) {
     return CustomTypeError("databricksConf", "an object", *conf);
   }
-  static_cast<rapidjson::Value&>(*body) =
-      sdk::ToRapidJson(conf->struct_value(), body->GetAllocator());
+  rapidjson::Document& run = spec->run;
+  Allocator& a = run.GetAllocator();
+  static_cast<rapidjson::Value&>(run) =
+      sdk::ToRapidJson(conf->struct_value(), a);
+  rapidjson::Value tasks = Pop(run, "tasks");
+  if (!tasks.IsNull()) {
+    if (!tasks.IsArray()) return ConfTypeError(".tasks", "an array", tasks);
+    if (tasks.Size() != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kConf, ".tasks: ", tasks.Size(),
+          " tasks given; a Flyte task runs as exactly one Databricks task "
+          "(give one entry, or the task's fields at the top level)"));
+    }
+    if (!tasks[0].IsObject()) {
+      return ConfTypeError(".tasks[0]", "an object", tasks[0]);
+    }
+    spec->task = std::move(tasks[0]);
+    spec->task_path = ".tasks[0]";
+  }
+  for (const char* key : kTaskOnlyFields) {
+    auto it = run.FindMember(key);
+    if (it == run.MemberEnd()) continue;
+    if (spec->task.HasMember(key)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kConf, ".", key, ": also set in ", kConf, ".tasks[0]; give it once"));
+    }
+    spec->task.AddMember(rapidjson::Value(key, a), std::move(it->value), a);
+    run.RemoveMember(it);
+  }
   return absl::OkStatus();
 }
 
@@ -203,17 +287,17 @@ struct Compute {
   bool serverless = false;  // environment_key / environments, no cluster
 };
 
-absl::StatusOr<Compute> ChooseCompute(const rapidjson::Value& body) {
-  auto present = [&body](const char* key) {
-    const rapidjson::Value* v = json::Find(body, key);
+absl::StatusOr<Compute> ChooseCompute(const JobSpec& spec) {
+  auto present = [&spec](const char* key) {
+    const rapidjson::Value* v = json::Find(spec.task, key);
     return v != nullptr && !v->IsNull();
   };
   Compute compute;
   compute.existing_cluster = present("existing_cluster_id");
   const bool has_cluster = compute.existing_cluster || present("new_cluster");
   compute.serverless =
-      !has_cluster && (Truthy(json::Find(body, "environment_key")) ||
-                       Truthy(json::Find(body, "environments")));
+      !has_cluster && (Truthy(json::Find(spec.task, "environment_key")) ||
+                       Truthy(json::Find(spec.run, "environments")));
   if (!has_cluster && !compute.serverless) {
     return absl::InvalidArgumentError(absl::StrCat(
         kConf,
@@ -223,8 +307,8 @@ absl::StatusOr<Compute> ChooseCompute(const rapidjson::Value& body) {
   return compute;
 }
 
-// The run's task: `kind` ("notebook_task" or "spark_python_task"), its
-// payload, and the git_source to send (null: none).
+// The run's task: `kind` ("notebook_task", "spark_python_task" or
+// "spark_jar_task"), its payload, and the git_source to send (null: none).
 struct RunTask {
   const char* kind = nullptr;
   rapidjson::Value payload{rapidjson::kObjectType};
@@ -252,6 +336,14 @@ absl::Status NotebookTask(const Struct& custom, const std::string& path,
     task->git_source = std::move(user_git_source);
   }
   return absl::OkStatus();
+}
+
+// `args` as a JSON array of strings.
+rapidjson::Value StringArray(const std::vector<std::string>& args,
+                             Allocator& a) {
+  rapidjson::Value array(rapidjson::kArrayType);
+  for (const std::string& arg : args) array.PushBack(json::String(arg, a), a);
+  return array;
 }
 
 // flytekit's spark_python_task: the entrypoint (the task's python_file, the
@@ -290,10 +382,7 @@ absl::Status SparkPythonTask(const Struct& custom,
   }
   task->payload.AddMember("python_file", json::String(python_file, a), a);
   if (task->git_source.IsObject()) task->payload.AddMember("source", "GIT", a);
-  rapidjson::Value parameters(rapidjson::kArrayType);
-  for (const std::string& arg : container.args) {
-    parameters.PushBack(json::String(arg, a), a);
-  }
+  rapidjson::Value parameters = StringArray(container.args, a);
   if (serverless) {
     absl::StatusOr<std::string> provider =
         StringField(custom, "databricksServiceCredentialProvider",
@@ -310,16 +399,112 @@ absl::Status SparkPythonTask(const Struct& custom,
   return absl::OkStatus();
 }
 
+// Whether the task's `libraries` (an array) has a {"jar": ...} entry; when
+// `jar` is not empty, whether it has {"jar": jar}.
+bool HasJarLibrary(const rapidjson::Value& libraries, absl::string_view jar) {
+  for (const rapidjson::Value& library : libraries.GetArray()) {
+    const rapidjson::Value* entry =
+        library.IsObject() ? json::Find(library, "jar") : nullptr;
+    if (entry != nullptr && entry->IsString() &&
+        (jar.empty() || json::StringOf(*entry) == jar)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A JAVA or SCALA application as a spark_jar_task: main_class_name from
+// SparkJob.mainClass, parameters the container args (the spark module's
+// spec.arguments, rendered by the same sdk::RenderArgTemplates), and the
+// jar of mainApplicationFile added to the task's libraries.
+absl::Status SparkJarTask(const Struct& custom, const ContainerParts& container,
+                          JobSpec* spec, RunTask* task) {
+  absl::StatusOr<spark::SparkJobSpec> job = spark::ParseSparkJob(custom);
+  if (!job.ok()) return job.status();
+  if (job->main_class.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kCustom,
+        ".mainClass: missing; a JAVA or SCALA application runs on Databricks "
+        "as a spark_jar_task, which needs the main class name"));
+  }
+  Allocator& a = spec->run.GetAllocator();
+  task->kind = "spark_jar_task";
+  task->payload.AddMember("main_class_name", json::String(job->main_class, a),
+                          a);
+  if (!container.args.empty()) {
+    task->payload.AddMember("parameters", StringArray(container.args, a), a);
+  }
+  const std::string libraries_path =
+      absl::StrCat(kConf, spec->task_path, ".libraries");
+  rapidjson::Value& libraries =
+      json::Ensure(spec->task, "libraries", rapidjson::kArrayType, a);
+  if (!libraries.IsArray()) {
+    return json::TypeError(libraries_path, "an array", libraries);
+  }
+  const std::string& jar = job->main_application_file;
+  if (jar.empty() && !HasJarLibrary(libraries, "")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kCustom,
+        ".mainApplicationFile: missing; a JAVA or SCALA application on "
+        "Databricks needs its jar there or as a {\"jar\": ...} entry of ",
+        libraries_path));
+  }
+  if (!jar.empty() && !HasJarLibrary(libraries, jar)) {
+    rapidjson::Value library(rapidjson::kObjectType);
+    library.AddMember("jar", json::String(jar, a), a);
+    libraries.PushBack(std::move(library), a);
+  }
+  return absl::OkStatus();
+}
+
+// The task for the SparkJob's applicationType: PYTHON a spark_python_task,
+// JAVA and SCALA a spark_jar_task; R and unknown types are refused.
+absl::Status ApplicationTask(const Struct& custom,
+                             const DatabricksConfig& config,
+                             const ContainerParts& container, bool serverless,
+                             rapidjson::Value user_python_file,
+                             rapidjson::Value user_git_source, JobSpec* spec,
+                             RunTask* task) {
+  absl::StatusOr<int32_t> type = spark::ParseApplicationType(custom);
+  if (!type.ok()) return type.status();
+  switch (*type) {
+    case spark::kApplicationPython:
+      return SparkPythonTask(
+          custom, config, container, serverless, std::move(user_python_file),
+          std::move(user_git_source), spec->run.GetAllocator(), task);
+    case spark::kApplicationJava:
+    case spark::kApplicationScala:
+      if (serverless) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            kConf,
+            ": a JAVA or SCALA application needs cluster compute "
+            "(new_cluster or existing_cluster_id); serverless compute "
+            "(environment_key, environments) runs Python and notebook tasks"));
+      }
+      task->git_source = std::move(user_git_source);
+      return SparkJarTask(custom, container, spec, task);
+    case spark::kApplicationR:
+      return absl::InvalidArgumentError(absl::StrCat(
+          kCustom,
+          ".applicationType: R is not run by the databricks module "
+          "(supported: PYTHON, JAVA, SCALA); run R code as a notebook "
+          "(notebookPath)"));
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          kCustom, ".applicationType: ", *type,
+          " is not a SparkApplication type the databricks module runs "
+          "(supported: PYTHON, JAVA, SCALA)"));
+  }
+}
+
 // Takes git_source and python_file out of the job spec and builds the
-// notebook task (when the task names a notebook) or the Python task.
+// notebook task (when the task names a notebook) or the application's task.
 absl::StatusOr<RunTask> BuildRunTask(const Struct& custom,
                                      const DatabricksConfig& config,
                                      const ContainerParts& container,
-                                     bool serverless,
-                                     rapidjson::Document* body) {
-  Allocator& a = body->GetAllocator();
-  rapidjson::Value user_git_source = Pop(*body, "git_source");
-  rapidjson::Value user_python_file = Pop(*body, "python_file");
+                                     bool serverless, JobSpec* spec) {
+  rapidjson::Value user_git_source = Pop(spec->run, "git_source");
+  rapidjson::Value user_python_file = Pop(spec->task, "python_file");
   if (!user_git_source.IsNull() && !user_git_source.IsObject()) {
     return ConfTypeError(".git_source", "an object", user_git_source);
   }
@@ -329,11 +514,11 @@ absl::StatusOr<RunTask> BuildRunTask(const Struct& custom,
   RunTask task;
   absl::Status status =
       notebook_path->empty()
-          ? SparkPythonTask(custom, config, container, serverless,
+          ? ApplicationTask(custom, config, container, serverless,
                             std::move(user_python_file),
-                            std::move(user_git_source), a, &task)
-          : NotebookTask(custom, *notebook_path, std::move(user_git_source), a,
-                         &task);
+                            std::move(user_git_source), spec, &task)
+          : NotebookTask(custom, *notebook_path, std::move(user_git_source),
+                         spec->run.GetAllocator(), &task);
   if (!status.ok()) return status;
   return task;
 }
@@ -368,61 +553,54 @@ absl::StatusOr<rapidjson::Value*> FindOrAddEnvironment(
   return &environments[environments.Size() - 1];
 }
 
-// Serverless: the tasks[] form, whose environment carries Flyte's env vars.
-absl::Status AddServerlessTask(const ContainerParts& container, RunTask task,
-                               bool notebook, rapidjson::Document* body) {
-  Allocator& a = body->GetAllocator();
-  rapidjson::Value key_value = Pop(*body, "environment_key");
+// Serverless: takes the task's environment_key (default "default") and
+// merges Flyte's env vars into that entry of the run's `environments`.
+// Returns the key.
+absl::StatusOr<std::string> PrepareServerlessEnvironment(
+    const ContainerParts& container, JobSpec* spec) {
+  Allocator& a = spec->run.GetAllocator();
+  rapidjson::Value key_value = Pop(spec->task, "environment_key");
   std::string key = "default";
   if (Truthy(&key_value)) {
     if (!key_value.IsString()) {
-      return ConfTypeError(".environment_key", "a string", key_value);
+      return ConfTypeError(absl::StrCat(spec->task_path, ".environment_key"),
+                           "a string", key_value);
     }
     key = key_value.GetString();
   }
-  absl::StatusOr<rapidjson::Value*> entry = FindOrAddEnvironment(body, key);
+  absl::StatusOr<rapidjson::Value*> entry =
+      FindOrAddEnvironment(&spec->run, key);
   if (!entry.ok()) return entry.status();
   const std::string env_path = absl::StrCat(kConf, ".environments[", key, "]");
-  absl::StatusOr<rapidjson::Value*> spec =
+  absl::StatusOr<rapidjson::Value*> env_spec =
       EnsureObject(**entry, "spec", absl::StrCat(env_path, ".spec"), a);
-  if (!spec.ok()) return spec.status();
+  if (!env_spec.ok()) return env_spec.status();
   absl::StatusOr<rapidjson::Value*> vars =
-      EnsureObject(**spec, "environment_vars",
+      EnsureObject(**env_spec, "environment_vars",
                    absl::StrCat(env_path, ".spec.environment_vars"), a);
   if (!vars.ok()) return vars.status();
   MergeEnv(container.env, **vars, a);
-  rapidjson::Value task_entry(rapidjson::kObjectType);
-  task_entry.AddMember(
-      "task_key",
-      rapidjson::StringRef(notebook ? "flyte_notebook_task" : "flyte_task"), a);
-  task_entry.AddMember(rapidjson::Value(task.kind, a), std::move(task.payload),
-                       a);
-  task_entry.AddMember("environment_key", json::String(key, a), a);
-  rapidjson::Value tasks(rapidjson::kArrayType);
-  tasks.PushBack(std::move(task_entry), a);
-  json::Set(*body, "tasks", std::move(tasks), a);
-  return absl::OkStatus();
+  return key;
 }
 
 // flytekit's new_cluster fill-ins: docker_image from the container image,
 // spark_conf from the task's sparkConf (each only when not set), and Flyte's
 // env vars merged into spark_env_vars.
 absl::Status FillNewCluster(const Struct& custom,
-                            const ContainerParts& container,
-                            rapidjson::Document* body) {
-  Allocator& a = body->GetAllocator();
-  rapidjson::Value* new_cluster = json::Find(*body, "new_cluster");
+                            const ContainerParts& container, JobSpec* spec) {
+  Allocator& a = spec->run.GetAllocator();
+  const std::string path = absl::StrCat(kConf, spec->task_path, ".new_cluster");
+  rapidjson::Value* new_cluster = json::Find(spec->task, "new_cluster");
   if (!new_cluster->IsObject()) {
-    return ConfTypeError(".new_cluster", "an object", *new_cluster);
+    return json::TypeError(path, "an object", *new_cluster);
   }
   const rapidjson::Value* docker = json::Find(*new_cluster, "docker_image");
   if (docker == nullptr || !docker->IsObject() ||
       !Truthy(json::Find(*docker, "url"))) {
     if (container.image.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          kConf,
-          ".new_cluster.docker_image: not set and taskTemplate.container"
-          ".image is empty"));
+          path,
+          ".docker_image: not set and taskTemplate.container.image is empty"));
     }
     rapidjson::Value d(rapidjson::kObjectType);
     d.AddMember("url", json::String(container.image, a), a);
@@ -440,11 +618,69 @@ absl::Status FillNewCluster(const Struct& custom,
     }
     json::Set(*new_cluster, "spark_conf", std::move(conf), a);
   }
-  absl::StatusOr<rapidjson::Value*> vars =
-      EnsureObject(*new_cluster, "spark_env_vars",
-                   absl::StrCat(kConf, ".new_cluster.spark_env_vars"), a);
+  absl::StatusOr<rapidjson::Value*> vars = EnsureObject(
+      *new_cluster, "spark_env_vars", absl::StrCat(path, ".spark_env_vars"), a);
   if (!vars.ok()) return vars.status();
   MergeEnv(container.env, **vars, a);
+  return absl::OkStatus();
+}
+
+// The task_key of the run's task: the user's (tasks[0].task_key), else
+// kNotebookTaskKey for a notebook and kTaskKey otherwise.
+void EnsureTaskKey(const RunTask& run_task, JobSpec* spec) {
+  if (spec->task.HasMember("task_key")) return;
+  const bool notebook = absl::string_view(run_task.kind) == "notebook_task";
+  spec->task.AddMember(
+      "task_key", rapidjson::StringRef(notebook ? kNotebookTaskKey : kTaskKey),
+      spec->run.GetAllocator());
+}
+
+// Moves every member of the task to the run level (the single-task form);
+// INVALID_ARGUMENT when a key is at both levels.
+absl::Status FlattenTask(JobSpec* spec) {
+  Allocator& a = spec->run.GetAllocator();
+  for (auto& member : spec->task.GetObject()) {
+    if (spec->run.HasMember(member.name)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kConf, spec->task_path, ".", json::StringOf(member.name),
+          ": also set at the run level; requestFormat single-task has one "
+          "place for it"));
+    }
+    spec->run.AddMember(std::move(member.name), std::move(member.value), a);
+  }
+  spec->task.SetObject();
+  return absl::OkStatus();
+}
+
+// Writes the run's task into spec->run in `format`. `environment_key`:
+// the serverless environment, empty for cluster runs.
+absl::Status EmitTask(RequestFormat format, RunTask run_task,
+                      const std::string& environment_key, JobSpec* spec) {
+  Allocator& a = spec->run.GetAllocator();
+  json::Set(spec->task, run_task.kind, std::move(run_task.payload), a);
+  if (format == RequestFormat::kSingleTask && environment_key.empty()) {
+    // flytekit's cluster body: no tasks[], no task_key.
+    json::Remove(spec->task, "task_key");
+    return FlattenTask(spec);
+  }
+  EnsureTaskKey(run_task, spec);
+  rapidjson::Value entry(rapidjson::kObjectType);
+  if (format == RequestFormat::kSingleTask) {
+    // flytekit's serverless body: the entry holds only these three.
+    rapidjson::Value task_key = Pop(spec->task, "task_key");
+    rapidjson::Value payload = Pop(spec->task, run_task.kind);
+    entry.AddMember("task_key", task_key, a);
+    entry.AddMember(rapidjson::StringRef(run_task.kind), payload, a);
+    if (absl::Status s = FlattenTask(spec); !s.ok()) return s;
+  } else {
+    entry = std::move(spec->task);
+  }
+  if (!environment_key.empty()) {
+    json::Set(entry, "environment_key", json::String(environment_key, a), a);
+  }
+  rapidjson::Value tasks(rapidjson::kArrayType);
+  tasks.PushBack(std::move(entry), a);
+  json::Set(spec->run, "tasks", std::move(tasks), a);
   return absl::OkStatus();
 }
 
@@ -498,35 +734,37 @@ absl::StatusOr<SubmitRequest> BuildSubmitRequest(
       !s.ok()) {
     return s;
   }
-  rapidjson::Document body;
+  JobSpec spec;
+  if (absl::Status s = JobSpecFromConf(custom, &spec); !s.ok()) return s;
+  rapidjson::Document& body = spec.run;
   Allocator& a = body.GetAllocator();
-  if (absl::Status s = JobSpecFromConf(custom, &body); !s.ok()) return s;
   absl::StatusOr<ContainerParts> container = ReadContainer(context);
   if (!container.ok()) return container.status();
-  absl::StatusOr<Compute> compute = ChooseCompute(body);
+  absl::StatusOr<Compute> compute = ChooseCompute(spec);
   if (!compute.ok()) return compute.status();
   absl::StatusOr<RunTask> run_task =
-      BuildRunTask(custom, config, *container, compute->serverless, &body);
+      BuildRunTask(custom, config, *container, compute->serverless, &spec);
   if (!run_task.ok()) return run_task.status();
   rapidjson::Value git_source = std::move(run_task->git_source);
 
+  std::string environment_key;
   if (compute->serverless) {
-    const bool notebook = absl::string_view(run_task->kind) == "notebook_task";
-    if (absl::Status s = AddServerlessTask(*container, *std::move(run_task),
-                                           notebook, &body);
-        !s.ok()) {
+    absl::StatusOr<std::string> key =
+        PrepareServerlessEnvironment(*container, &spec);
+    if (!key.ok()) return key.status();
+    environment_key = *key;
+  } else if (!compute->existing_cluster) {
+    if (absl::Status s = FillNewCluster(custom, *container, &spec); !s.ok()) {
       return s;
     }
-  } else {
-    if (!compute->existing_cluster) {
-      if (absl::Status s = FillNewCluster(custom, *container, &body); !s.ok()) {
-        return s;
-      }
-    }
-    json::Set(body, run_task->kind, std::move(run_task->payload), a);
+  }
+  if (absl::Status s = EmitTask(config.request_format, *std::move(run_task),
+                                environment_key, &spec);
+      !s.ok()) {
+    return s;
   }
   if (git_source.IsObject()) {
-    body.AddMember("git_source", std::move(git_source), a);
+    json::Set(body, "git_source", std::move(git_source), a);
   }
 
   absl::StatusOr<std::string> token = IdempotencyToken(context);

@@ -1,5 +1,5 @@
-// Builds the runs/submit request for a task: the body as flytekit's classic
-// Databricks connector builds it (plus serverless and notebook forms), the
+// Builds the runs/submit request for a task: the body (Jobs API 2.1's
+// multi-task form, or flytekit's single-task body by configuration), the
 // workspace URL and the idempotency token. No I/O.
 #ifndef FLYTEPLUG_PLUGINS_DATABRICKS_REQUEST_BUILDER_H_
 #define FLYTEPLUG_PLUGINS_DATABRICKS_REQUEST_BUILDER_H_
@@ -29,6 +29,12 @@ inline constexpr char kDefaultEntrypoint[] =
 inline constexpr char kDefaultServerlessEntrypoint[] =
     "flytekitplugins/databricks/entrypoint_serverless.py";
 
+// The task_key of the run's one task when the user's databricksConf names
+// none: kNotebookTaskKey for a notebook (notebookPath), kTaskKey otherwise
+// (flytekit's serverless keys).
+inline constexpr char kTaskKey[] = "flyte_task";
+inline constexpr char kNotebookTaskKey[] = "flyte_notebook_task";
+
 struct SubmitRequest {
   std::string instance;           // normalized base URL, e.g. https://host
   std::string url;                // instance + /api/2.1/jobs/runs/submit
@@ -43,7 +49,12 @@ struct SubmitRequest {
 
 // Builds the submit request for `context` whose taskTemplate.type is
 // "databricks" (or "spark" carrying databricksConf). `env_instance` is the
-// value of $FLYTE_DATABRICKS_INSTANCE (empty when unset).
+// value of $FLYTE_DATABRICKS_INSTANCE (empty when unset). databricksConf may
+// be written in the single-task form (task fields at the top level) or with
+// `tasks` holding exactly one task; config.request_format picks the body's
+// form (README.md, "The runs/submit request"). The SparkJob's
+// applicationType picks the task: PYTHON spark_python_task, JAVA/SCALA
+// spark_jar_task; notebookPath a notebook_task whatever the type.
 // Errors: INVALID_ARGUMENT naming the offending field, e.g.
 // "taskTemplate.custom.databricksConf: no compute configuration found ...".
 absl::StatusOr<SubmitRequest> BuildSubmitRequest(

@@ -178,7 +178,9 @@ class LifecycleTest(ConnectorTestCase):
                 self.assertFalse(resource.HasField("outputs"))
                 (link,) = resource.log_links
                 self.assertEqual(link.name, "Databricks Console")
-                self.assertEqual(link.uri, self.fake.base_url + "/#job/555/run/1000")
+                # The run's own run_page_url (linkToRunPageUrl's default).
+                self.assertEqual(link.uri,
+                                 "https://fake.cloud.databricks.com/?o=42#job/555/run/1000")
                 custom = h.json_format.MessageToDict(resource.custom_info)
                 self.assertEqual(custom["life_cycle_state"], life_cycle)
         response, error = self.client.delete(meta)

@@ -18,6 +18,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "test_support.h"
@@ -28,6 +29,7 @@ namespace flyteplug::databricks {
 namespace {
 
 using testing::FakeServer;
+using testing::JobsApiFieldErrors;
 using testing::kToken;
 using testing::ReadFile;
 
@@ -71,7 +73,8 @@ class CliTest : public ::testing::Test {
   // Starts the CLI; `on_started(pid)` runs once the process exists.
   CliResult Run(const std::function<void(pid_t)>& on_started = nullptr,
                 const std::string& task = EXAMPLE_TASK_JSON,
-                const std::string& command = "run") {
+                const std::string& command = "run",
+                const std::vector<std::string>& extra_args = {}) {
     CliResult result;
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -98,6 +101,7 @@ class CliTest : public ::testing::Test {
     if (command == "run") {
       args.insert(args.end(), {"--poll-interval", "0.1", "--timeout", "30"});
     }
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -179,13 +183,15 @@ TEST_F(CliTest, RunCompletesWithProgressAndPhaseInfo) {
   ASSERT_TRUE(info["logs"].IsArray());
   EXPECT_STREQ(info["logs"][0]["name"].GetString(), "Databricks Console");
   EXPECT_EQ(std::string(info["logs"][0]["uri"].GetString()),
-            absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
+            "https://fake.cloud.databricks.com/?o=42#job/555/run/1000");
   // The server saw one submit with the bearer token and the example's body.
   rapidjson::Document runs = server_.Runs();
   EXPECT_EQ(runs["count"].GetInt(), 1);
   ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
-  EXPECT_STREQ(runs["runs"]["1000"]["request"]["new_cluster"]["spark_version"]
-                   .GetString(),
+  const auto& request = runs["runs"]["1000"]["request"];
+  EXPECT_THAT(JobsApiFieldErrors(request, /*single_task=*/false),
+              ::testing::IsEmpty());
+  EXPECT_STREQ(request["tasks"][0]["new_cluster"]["spark_version"].GetString(),
                "13.3.x-scala2.12");
 }
 
@@ -240,7 +246,10 @@ TEST_F(CliTest, BuildPrintsTheRedactedRequestWithoutIo) {
                "Bearer <redacted>");
   EXPECT_EQ(std::string(request["url"].GetString()),
             absl::StrCat(server_.base_url(), "/api/2.1/jobs/runs/submit"));
-  EXPECT_EQ(request["body"]["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_THAT(JobsApiFieldErrors(request["body"], /*single_task=*/false),
+              ::testing::IsEmpty());
+  EXPECT_EQ(
+      request["body"]["tasks"][0]["new_cluster"]["num_workers"].GetInt64(), 2);
   EXPECT_EQ(server_.Requests().Size(), 0u);
 }
 
@@ -254,9 +263,12 @@ TEST_F(CliTest, LegacySparkTaskTypeRoutedByDefaultForTaskTypes) {
   rapidjson::Document runs = server_.Runs();
   ASSERT_TRUE(runs["runs"].HasMember("1000")) << r.err;
   const auto& request = runs["runs"]["1000"]["request"];
-  EXPECT_STREQ(request["existing_cluster_id"].GetString(),
+  EXPECT_THAT(JobsApiFieldErrors(request, /*single_task=*/false),
+              ::testing::IsEmpty());
+  EXPECT_STREQ(request["tasks"][0]["existing_cluster_id"].GetString(),
                "0923-164208-meows279");
-  EXPECT_FALSE(request.HasMember("new_cluster"));
+  EXPECT_FALSE(request["tasks"][0].HasMember("new_cluster"));
+  EXPECT_FALSE(request.HasMember("existing_cluster_id"));
 }
 
 TEST_F(CliTest, LegacySparkTaskTypeIsNotServedWithoutTheMapping) {
@@ -313,6 +325,108 @@ TEST_F(CliTest, TaskRefusedLocallyExitsTwoWithoutAnyRequest) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("databricksConf"), std::string::npos) << r.err;
   EXPECT_EQ(server_.Requests().Size(), 0u);
+}
+
+// The execution name `run` printed ("execution name: NAME (...").
+std::string PrintedExecutionName(const std::string& err) {
+  const std::string marker = "execution name: ";
+  const size_t at = err.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t start = at + marker.size();
+  return err.substr(start, err.find(' ', start) - start);
+}
+
+TEST_F(CliTest, EachRunOfABareTemplateIsANewExecution) {
+  CliResult first = Run();
+  CliResult second = Run();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const std::string first_name = PrintedExecutionName(first.err);
+  const std::string second_name = PrintedExecutionName(second.err);
+  EXPECT_EQ(first_name.size(), 17u) << first.err;
+  EXPECT_EQ(first_name[0], 'r');
+  EXPECT_NE(first_name, second_name);
+  rapidjson::Document runs = server_.Runs();
+  EXPECT_EQ(runs["count"].GetInt(), 2);
+  // The printed name, given back, resumes the first run.
+  CliResult again =
+      Run(nullptr, EXAMPLE_TASK_JSON, "run", {"--execution-name", first_name});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(PrintedExecutionName(again.err), first_name);
+  EXPECT_EQ(server_.Runs()["count"].GetInt(), 2);
+}
+
+TEST_F(CliTest, ExecutionNameNamesTheRunAndKeepsItIdempotent) {
+  const std::vector<std::string> name = {"--execution-name", "demo-1"};
+  CliResult first = Run(nullptr, EXAMPLE_TASK_JSON, "run", name);
+  CliResult second = Run(nullptr, EXAMPLE_TASK_JSON, "run", name);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(first.err.find("execution name: demo-1"), std::string::npos)
+      << first.err;
+  rapidjson::Document runs = server_.Runs();
+  EXPECT_EQ(runs["count"].GetInt(), 1);
+  // The context derived from the name: the rendered inputs path names it.
+  const auto& parameters = runs["runs"]["1000"]["request"]["tasks"][0]
+                               ["spark_python_task"]["parameters"];
+  bool named = false;
+  for (const auto& p : parameters.GetArray()) {
+    named = named || absl::StrContains(p.GetString(), "-demo-1/n0/data");
+  }
+  EXPECT_TRUE(named);
+}
+
+TEST_F(CliTest, ExecutionNameIsCheckedAndBelongsToRun) {
+  CliResult bad =
+      Run(nullptr, EXAMPLE_TASK_JSON, "run", {"--execution-name", "Bad_Name"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--execution-name: expected 1 to 63 characters"),
+            std::string::npos)
+      << bad.err;
+  CliResult build =
+      Run(nullptr, EXAMPLE_TASK_JSON, "build", {"--execution-name", "demo-1"});
+  EXPECT_EQ(build.exit_code, 2);
+  EXPECT_NE(build.err.find("--execution-name belong to 'run'"),
+            std::string::npos)
+      << build.err;
+  EXPECT_EQ(server_.Requests().Size(), 0u);
+}
+
+// A Scala application: the spark module's spec.arguments and the databricks
+// module's spark_jar_task.parameters are the same list.
+TEST_F(CliTest, JarParametersAreTheSparkModulesArguments) {
+  const std::string task_path = dir_ + "/scala_task.json";
+  FILE* f = std::fopen(task_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(
+      R"({"id":{"project":"p","domain":"d","name":"scala_pi","version":"v1"},)"
+      R"("type":"spark","custom":{"applicationType":"SCALA",)"
+      R"("mainClass":"org.apache.spark.examples.SparkPi",)"
+      R"("mainApplicationFile":"dbfs:/jars/spark-examples.jar",)"
+      R"("databricksConf":{"existing_cluster_id":"c1"}},)"
+      R"("container":{"image":"apache/spark:3.5.0",)"
+      R"("args":["1000","--in","{{.input}}","--out","{{ .outputPrefix }}"]}})",
+      f);
+  std::fclose(f);
+  CliResult spark = Run(nullptr, task_path, "build");
+  WriteConfig(R"("tasks":{"task-plugins":{)"
+              R"("default-for-task-types":{"spark":"databricks"}}},)");
+  CliResult databricks = Run(nullptr, task_path, "build");
+  std::remove(task_path.c_str());
+  ASSERT_EQ(spark.exit_code, 0) << spark.err;
+  ASSERT_EQ(databricks.exit_code, 0) << databricks.err;
+  rapidjson::Document manifest = ParseJson(spark.out);
+  rapidjson::Document request = ParseJson(databricks.out);
+  ASSERT_TRUE(manifest.IsObject() && request.IsObject()) << spark.out;
+  const auto& arguments = manifest["spec"]["arguments"];
+  const auto& jar_task = request["body"]["tasks"][0]["spark_jar_task"];
+  ASSERT_EQ(arguments.Size(), 5u) << spark.out;
+  EXPECT_TRUE(absl::StartsWith(arguments[2].GetString(), "s3://"));
+  EXPECT_TRUE(jar_task["parameters"] == arguments) << databricks.out;
+  EXPECT_STREQ(jar_task["main_class_name"].GetString(),
+               manifest["spec"]["mainClass"].GetString());
+  EXPECT_STREQ(request["body"]["tasks"][0]["libraries"][0]["jar"].GetString(),
+               manifest["spec"]["mainApplicationFile"].GetString());
 }
 
 }  // namespace

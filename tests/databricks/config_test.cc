@@ -16,7 +16,10 @@ TEST(ConfigTest, DefaultsMatchFlyte) {
     EXPECT_EQ(c.databricks_instance, "");
     EXPECT_EQ(c.entrypoint_file, "");
     EXPECT_FALSE(c.allow_token_in_task);
-    EXPECT_FALSE(c.link_to_run_page_url);
+    // Flyte's Go plugin builds the link; this module prefers the run's own
+    // run_page_url (issue 14) and sends Jobs API 2.1's multi-task form.
+    EXPECT_TRUE(c.link_to_run_page_url);
+    EXPECT_EQ(c.request_format, RequestFormat::kMultiTask);
     EXPECT_EQ(c.read_rate_limit.qps, 10);
     EXPECT_EQ(c.read_rate_limit.burst, 100);
     EXPECT_EQ(c.write_rate_limit.qps, 10);
@@ -33,7 +36,8 @@ TEST(ConfigTest, ReadsEveryKey) {
       "databricksTokenKey":"MY_KEY",
       "entrypointFile":"dbfs:///e.py",
       "allowTokenInTask":true,
-      "linkToRunPageUrl":true,
+      "linkToRunPageUrl":false,
+      "requestFormat":"single-task",
       "connectTimeout":"2s",
       "requestTimeout":1.5,
       "caBundle":"/etc/ca.pem",
@@ -50,7 +54,8 @@ TEST(ConfigTest, ReadsEveryKey) {
   EXPECT_EQ(c.databricks_token_key, "MY_KEY");
   EXPECT_EQ(c.entrypoint_file, "dbfs:///e.py");
   EXPECT_TRUE(c.allow_token_in_task);
-  EXPECT_TRUE(c.link_to_run_page_url);
+  EXPECT_FALSE(c.link_to_run_page_url);
+  EXPECT_EQ(c.request_format, RequestFormat::kSingleTask);
   EXPECT_EQ(c.connect_timeout, absl::Seconds(2));
   EXPECT_EQ(c.request_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(c.ca_bundle, "/etc/ca.pem");
@@ -96,6 +101,12 @@ TEST(ConfigTest, WrongTypesNameThePath) {
        "plugins.databricks.webApi.writeRateLimiter.burst"},
       {R"({"databricks":{"webApi":{"readRateLimiter":{"qps":0}}}})",
        "plugins.databricks.webApi.readRateLimiter.qps"},
+      {R"({"databricks":{"requestFormat":"tasks"}})",
+       "plugins.databricks.requestFormat: expected \"multi-task\" or "
+       "\"single-task\""},
+      {R"({"databricks":{"requestFormat":true}})",
+       "plugins.databricks.requestFormat: expected \"multi-task\" or "
+       "\"single-task\", got a boolean"},
       {R"({"databricks":{"requestTimeout":"soon"}})",
        "plugins.databricks.requestTimeout"},
       {R"({"databricks":{"requestTimeout":"0s"}})",

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "databricks_plugin.h"
 #include "flyteplug/v1/phase_info.pb.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "secret.h"
 #include "test_support.h"
@@ -20,6 +21,7 @@ namespace {
 using flyteplug::abi::flyteplug::v1::Phase;
 using testing::ExampleContext;
 using testing::FakeServer;
+using testing::JobsApiFieldErrors;
 using testing::kToken;
 using testing::TestHost;
 
@@ -122,14 +124,16 @@ TEST_F(IntegrationTest, HappyPathSubmitPollSucceed) {
   EXPECT_EQ(pending.reason(), "Waiting for cluster");
   ASSERT_EQ(pending.logs_size(), 1);
   EXPECT_EQ(pending.logs(0).name(), "Databricks Console");
+  // The run's own run_page_url (the server reports one).
   EXPECT_EQ(pending.logs(0).uri(),
-            absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
+            "https://fake.cloud.databricks.com/?o=42#job/555/run/1000");
   EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::RUNNING);
   auto done = Poll(*plugin, *meta);
   EXPECT_EQ(done.phase(), Phase::SUCCESS);
   EXPECT_EQ(done.logs_size(), 1);
 
-  // What the server saw: the bearer token, the classic body, run_id query.
+  // What the server saw: the bearer token, the multi-task body, run_id
+  // query.
   rapidjson::Document requests = server_.Requests();
   ASSERT_EQ(requests.Size(), 4u);
   const auto& submit = requests[0];
@@ -142,8 +146,11 @@ TEST_F(IntegrationTest, HappyPathSubmitPollSucceed) {
   rapidjson::Document body;
   body.Parse(submit["body"].GetString());
   ASSERT_TRUE(body.IsObject());
-  EXPECT_EQ(body["new_cluster"]["num_workers"].GetInt64(), 2);
-  EXPECT_STREQ(body["spark_python_task"]["parameters"][2].GetString(),
+  EXPECT_THAT(JobsApiFieldErrors(body, /*single_task=*/false),
+              ::testing::IsEmpty());
+  const auto& task = body["tasks"][0];
+  EXPECT_EQ(task["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_STREQ(task["spark_python_task"]["parameters"][2].GetString(),
                "s3://bucket/inputs.pb");
   EXPECT_TRUE(body["idempotency_token"].IsString());
   EXPECT_STREQ(requests[1]["path"].GetString(),
@@ -413,7 +420,8 @@ TEST_F(IntegrationTest, CancelSendsNumericRunIdAndIsIdempotent) {
 TEST_F(IntegrationTest, RunIdAboveTwoToThe53IsKeptExact) {
   server_.Post("/_control/config",
                R"({"next_run_id":9007199254740993,"job_id":9007199254740995})");
-  auto plugin = MakePlugin();
+  // The link this module builds from the ids (not the server's).
+  auto plugin = MakePlugin(R"(,"linkToRunPageUrl":false)");
   auto meta = Record(plugin->Create(Context()));
   ASSERT_TRUE(meta.ok()) << meta.status();
   EXPECT_NE(meta->find("\"run_id\":\"9007199254740993\""), std::string::npos)
@@ -462,8 +470,47 @@ TEST_F(IntegrationTest, RenderCreateRequestRedactsAuthorization) {
             absl::StrCat(server_.base_url(), "/api/2.1/jobs/runs/submit"));
   EXPECT_STREQ(doc["headers"]["Authorization"].GetString(),
                "Bearer <redacted>");
-  EXPECT_EQ(doc["body"]["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_EQ(doc["body"]["tasks"][0]["new_cluster"]["num_workers"].GetInt64(),
+            2);
   EXPECT_EQ(server_.Requests().Size(), 0u);
+}
+
+TEST_F(IntegrationTest, SingleTaskFormatSendsFlytekitsBody) {
+  auto plugin = MakePlugin(R"(,"requestFormat":"single-task")");
+  ASSERT_NE(plugin, nullptr);
+  ASSERT_TRUE(Record(plugin->Create(Context())).ok());
+  rapidjson::Document requests = server_.Requests();
+  ASSERT_GE(requests.Size(), 1u);
+  rapidjson::Document body;
+  body.Parse(requests[0]["body"].GetString());
+  ASSERT_TRUE(body.IsObject());
+  EXPECT_THAT(JobsApiFieldErrors(body, /*single_task=*/true),
+              ::testing::IsEmpty());
+  EXPECT_FALSE(body.HasMember("tasks"));
+  EXPECT_EQ(body["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_EQ(body["max_retries"].GetInt64(), 1);
+  EXPECT_STREQ(body["spark_python_task"]["parameters"][2].GetString(),
+               "s3://bucket/inputs.pb");
+}
+
+TEST_F(IntegrationTest, ConsoleLinkIsBuiltWithoutRunPageUrlOrOnRequest) {
+  auto preferred = MakePlugin();
+  auto constructed = MakePlugin(R"(,"linkToRunPageUrl":false)");
+  ASSERT_NE(preferred, nullptr);
+  ASSERT_NE(constructed, nullptr);
+  auto meta = Record(preferred->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  const std::string built =
+      absl::StrCat(server_.base_url(), "/#job/555/run/1000");
+  auto link = [&](const DatabricksPlugin& plugin) {
+    auto info = Poll(plugin, *meta);
+    return info.logs_size() == 1 ? info.logs(0).uri() : std::string();
+  };
+  EXPECT_EQ(link(*preferred),
+            "https://fake.cloud.databricks.com/?o=42#job/555/run/1000");
+  EXPECT_EQ(link(*constructed), built);
+  server_.Post("/_control/config", R"({"run_page_url":false})");
+  EXPECT_EQ(link(*preferred), built);
 }
 
 TEST_F(IntegrationTest, PollingAThousandRunsReusesConnections) {

@@ -169,8 +169,9 @@ TEST_F(ModuleAbiTest, LifecycleThroughTheCAbi) {
         abi_test::LiteDebugString<flyteplug::v1::PhaseInfo>(info));
     EXPECT_EQ(info.phase(), phase);
     ASSERT_EQ(info.logs_size(), 1);
+    // The run's own run_page_url (linkToRunPageUrl's default).
     EXPECT_EQ(info.logs(0).uri(),
-              absl::StrCat(server_.base_url(), "/#job/555/run/1000"));
+              "https://fake.cloud.databricks.com/?o=42#job/555/run/1000");
   }
   EXPECT_EQ(web->delete_resource(instance_, Bytes(meta), sink.sink()),
             FLYTEPLUG_OK)

@@ -1,7 +1,11 @@
-// The runs/submit body on every configuration shape of the reference.
+// The runs/submit body on every configuration shape of the reference, in
+// both request formats; every body built here is checked against the Jobs
+// API 2.1 field list (jobs_api_fields.txt).
 #include "request_builder.h"
 
 #include "absl/strings/str_cat.h"
+#include "flyteplug/sdk/json_writer.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "instance.h"
 #include "rapidjson/document.h"
@@ -12,6 +16,8 @@ namespace {
 
 using testing::ContextFromTemplateJson;
 using testing::ExampleContext;
+using ::testing::IsEmpty;
+using testing::JobsApiFieldErrors;
 
 rapidjson::Document Body(const SubmitRequest& request) {
   rapidjson::Document doc;
@@ -33,17 +39,36 @@ flyteplug::abi::flyteplug::v1::TaskContext Template(
   return ContextFromTemplateJson(json);
 }
 
+// Builds the request; a body that was built must pass the field check.
 absl::StatusOr<SubmitRequest> Build(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
     DatabricksConfig config = {}, absl::string_view env = "") {
-  return BuildSubmitRequest(context, config, env);
+  absl::StatusOr<SubmitRequest> request =
+      BuildSubmitRequest(context, config, env);
+  if (request.ok()) {
+    rapidjson::Document body;
+    body.Parse(request->body.c_str());
+    EXPECT_THAT(JobsApiFieldErrors(
+                    body, config.request_format == RequestFormat::kSingleTask),
+                IsEmpty())
+        << request->body;
+  }
+  return request;
 }
 
-TEST(RequestBuilderTest, ExampleTaskNewClusterClassicShape) {
+// flytekit's body: `requestFormat: single-task`.
+absl::StatusOr<SubmitRequest> BuildSingleTask(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    DatabricksConfig config = {}, absl::string_view env = "") {
+  config.request_format = RequestFormat::kSingleTask;
+  return Build(context, config, env);
+}
+
+TEST(RequestBuilderTest, SingleTaskExampleIsFlytekitsClassicShape) {
   // The example names no instance: it comes from the configuration.
   DatabricksConfig config;
   config.databricks_instance = "dbc-a53b7a3c-614c.cloud.databricks.com/";
-  auto request = Build(ExampleContext(), config);
+  auto request = BuildSingleTask(ExampleContext(), config);
   ASSERT_TRUE(request.ok()) << request.status();
   EXPECT_EQ(request->instance,
             "https://dbc-a53b7a3c-614c.cloud.databricks.com");
@@ -96,7 +121,7 @@ TEST(RequestBuilderTest, ExampleTaskNewClusterClassicShape) {
               std::string((it + 1)->name.GetString()));
   }
   for (int i = 0; i < 3; ++i) {
-    auto again = Build(ExampleContext(), config);
+    auto again = BuildSingleTask(ExampleContext(), config);
     ASSERT_TRUE(again.ok()) << again.status();
     EXPECT_EQ(again->body, request->body);
   }
@@ -107,8 +132,8 @@ TEST(RequestBuilderTest, ExampleTaskNewClusterClassicShape) {
 }
 
 TEST(RequestBuilderTest, ExistingClusterIsLeftAlone) {
-  auto request =
-      Build(Template(R"({"existing_cluster_id":"0123-abc","run_name":"r"})"));
+  auto request = BuildSingleTask(
+      Template(R"({"existing_cluster_id":"0123-abc","run_name":"r"})"));
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
   EXPECT_STREQ(body["existing_cluster_id"].GetString(), "0123-abc");
@@ -122,7 +147,7 @@ TEST(RequestBuilderTest, ExistingClusterIsLeftAlone) {
 }
 
 TEST(RequestBuilderTest, UserClusterSettingsWinExceptFlyteEnv) {
-  auto request = Build(Template(
+  auto request = BuildSingleTask(Template(
       R"({"new_cluster":{"docker_image":{"url":"mine:1"},"spark_conf":{"k":"v"},)"
       R"("spark_env_vars":{"A":"user","B":"user"}},)"
       R"("spark_python_task":{"python_file":"lost.py"},"libraries":[{"pypi":{"package":"x"}}]})"));
@@ -146,7 +171,7 @@ TEST(RequestBuilderTest, MissingSparkConfGivesEmptyObject) {
   auto context = Template(R"({"new_cluster":{"spark_version":"x"}})");
   context.mutable_task_template()->mutable_custom()->mutable_fields()->erase(
       "sparkConf");
-  auto request = Build(context);
+  auto request = BuildSingleTask(context);
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
   EXPECT_TRUE(body["new_cluster"]["spark_conf"].IsObject());
@@ -154,9 +179,9 @@ TEST(RequestBuilderTest, MissingSparkConfGivesEmptyObject) {
 }
 
 TEST(RequestBuilderTest, ServerlessEnvironmentKeyBuildsTasksForm) {
-  auto request =
-      Build(Template(R"({"environment_key":"gpu","run_name":"s"})",
-                     R"(,"databricksServiceCredentialProvider":"prov")"));
+  auto request = BuildSingleTask(
+      Template(R"({"environment_key":"gpu","run_name":"s"})",
+               R"(,"databricksServiceCredentialProvider":"prov")"));
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
   EXPECT_FALSE(body.HasMember("environment_key"));
@@ -184,7 +209,7 @@ TEST(RequestBuilderTest, ServerlessEnvironmentKeyBuildsTasksForm) {
 }
 
 TEST(RequestBuilderTest, ServerlessEnvironmentsMergeIntoMatchingEntry) {
-  auto request = Build(Template(
+  auto request = BuildSingleTask(Template(
       R"({"environments":[{"environment_key":"other","spec":{"client":"2"}},)"
       R"({"environment_key":"default","spec":{"client":"3","environment_vars":{"A":"user","C":"c"}}}]})"));
   ASSERT_TRUE(request.ok()) << request.status();
@@ -200,7 +225,7 @@ TEST(RequestBuilderTest, ServerlessEnvironmentsMergeIntoMatchingEntry) {
 }
 
 TEST(RequestBuilderTest, ClusterWinsOverServerlessKeys) {
-  auto request = Build(
+  auto request = BuildSingleTask(
       Template(R"({"existing_cluster_id":"c1","environment_key":"gpu"})"));
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
@@ -209,7 +234,7 @@ TEST(RequestBuilderTest, ClusterWinsOverServerlessKeys) {
 }
 
 TEST(RequestBuilderTest, NotebookClassic) {
-  auto request = Build(Template(
+  auto request = BuildSingleTask(Template(
       R"({"existing_cluster_id":"c1"})",
       R"(,"notebookPath":"/Users/me/nb","notebookBaseParameters":{"x":"1","n":3.0})"));
   ASSERT_TRUE(request.ok()) << request.status();
@@ -224,7 +249,7 @@ TEST(RequestBuilderTest, NotebookClassic) {
 }
 
 TEST(RequestBuilderTest, NotebookServerlessWithUserGitSource) {
-  auto request = Build(Template(
+  auto request = BuildSingleTask(Template(
       R"({"environment_key":"e","git_source":{"git_url":"https://g/r","git_provider":"gitHub","git_branch":"main"}})",
       R"(,"notebookPath":"notebooks/nb")"));
   ASSERT_TRUE(request.ok()) << request.status();
@@ -238,7 +263,7 @@ TEST(RequestBuilderTest, NotebookServerlessWithUserGitSource) {
 }
 
 TEST(RequestBuilderTest, UserPythonFileAndGitSource) {
-  auto request = Build(Template(
+  auto request = BuildSingleTask(Template(
       R"({"existing_cluster_id":"c","python_file":"my/entry.py","git_source":{"git_url":"https://g/x","git_provider":"gitHub"}})"));
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
@@ -251,7 +276,8 @@ TEST(RequestBuilderTest, UserPythonFileAndGitSource) {
 TEST(RequestBuilderTest, ConfiguredEntrypointFileLikeGoPlugin) {
   DatabricksConfig config;
   config.entrypoint_file = "dbfs:///FileStore/tables/entrypoint.py";
-  auto request = Build(Template(R"({"existing_cluster_id":"c"})"), config);
+  auto request =
+      BuildSingleTask(Template(R"({"existing_cluster_id":"c"})"), config);
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
   EXPECT_STREQ(body["spark_python_task"]["python_file"].GetString(),
@@ -269,13 +295,15 @@ TEST(RequestBuilderTest, LegacySparkTaskTypeWithDatabricksConf) {
 }
 
 TEST(RequestBuilderTest, FractionalNumbersStayDoubles) {
-  auto request = Build(Template(
-      R"({"new_cluster":{"autoscale":{"min_workers":1.0,"max_workers":4.0},"ratio":0.5}})"));
+  // (A fractional value inside spark_conf: the field check admits no
+  // invented new_cluster key.)
+  auto request = BuildSingleTask(Template(
+      R"({"new_cluster":{"autoscale":{"min_workers":1.0,"max_workers":4.0},"spark_conf":{"ratio":0.5}}})"));
   ASSERT_TRUE(request.ok()) << request.status();
   rapidjson::Document body = Body(*request);
   EXPECT_TRUE(body["new_cluster"]["autoscale"]["max_workers"].IsInt64());
-  EXPECT_TRUE(body["new_cluster"]["ratio"].IsDouble());
-  EXPECT_DOUBLE_EQ(body["new_cluster"]["ratio"].GetDouble(), 0.5);
+  EXPECT_TRUE(body["new_cluster"]["spark_conf"]["ratio"].IsDouble());
+  EXPECT_DOUBLE_EQ(body["new_cluster"]["spark_conf"]["ratio"].GetDouble(), 0.5);
 }
 
 TEST(RequestBuilderTest, NoComputeIsAUserErrorNamingTheKeys) {
@@ -420,6 +448,347 @@ TEST(RequestBuilderTest, TaskTokenThatCouldInjectHeadersIsRefused) {
   EXPECT_EQ(refused.status().message().find("dapi-x"), std::string::npos);
   // Ignored (not allowed) tokens are not sent, so not checked.
   EXPECT_TRUE(Build(context).ok());
+}
+
+// ---- Jobs API 2.1 multi-task form (the default) ----
+
+// The one task of a multi-task body.
+const rapidjson::Value& OnlyTask(const rapidjson::Document& body) {
+  static const rapidjson::Value kNull;
+  const auto it = body.FindMember("tasks");
+  EXPECT_TRUE(it != body.MemberEnd() && it->value.IsArray() &&
+              it->value.Size() == 1);
+  if (it == body.MemberEnd() || !it->value.IsArray() || it->value.Empty()) {
+    return kNull;
+  }
+  return it->value[0];
+}
+
+// `body` with its one task's members at the top level and no task_key: the
+// same content whatever the form.
+std::string Flattened(const std::string& json) {
+  rapidjson::Document body;
+  body.Parse(json.c_str());
+  auto tasks = body.FindMember("tasks");
+  if (tasks != body.MemberEnd() && tasks->value.Size() == 1) {
+    rapidjson::Value task = std::move(tasks->value[0]);
+    body.RemoveMember("tasks");
+    for (auto& m : task.GetObject()) {
+      EXPECT_FALSE(body.HasMember(m.name)) << m.name.GetString();
+      body.AddMember(m.name, m.value, body.GetAllocator());
+    }
+  }
+  body.RemoveMember("task_key");
+  return sdk::json::Write(body);
+}
+
+TEST(RequestBuilderTest, MultiTaskExampleHasTaskFieldsInItsOneTask) {
+  DatabricksConfig config;
+  config.databricks_instance = "dbc-a53b7a3c-614c.cloud.databricks.com";
+  auto request = Build(ExampleContext(), config);
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  const auto& task = OnlyTask(body);
+  EXPECT_STREQ(task["task_key"].GetString(), kTaskKey);
+  EXPECT_EQ(task["new_cluster"]["num_workers"].GetInt64(), 2);
+  EXPECT_STREQ(task["new_cluster"]["docker_image"]["url"].GetString(),
+               "ghcr.io/flyteorg/flytecookbook:databricks_plugin-latest");
+  EXPECT_STREQ(task["spark_python_task"]["python_file"].GetString(),
+               kDefaultEntrypoint);
+  EXPECT_STREQ(task["spark_python_task"]["parameters"][2].GetString(),
+               "s3://bucket/inputs.pb");
+  EXPECT_EQ(task["max_retries"].GetInt64(), 1);
+  // Run-level fields stay at the top; the legacy top-level
+  // timeout_seconds is the run's (both levels define it).
+  EXPECT_STREQ(body["run_name"].GetString(),
+               "flytekit databricks plugin example");
+  EXPECT_EQ(body["timeout_seconds"].GetInt64(), 3600);
+  EXPECT_FALSE(task.HasMember("timeout_seconds"));
+  EXPECT_STREQ(body["git_source"]["git_url"].GetString(), kDefaultGitUrl);
+  EXPECT_EQ(body["idempotency_token"].GetString(), request->idempotency_token);
+  for (const char* key : {"new_cluster", "spark_python_task", "max_retries"}) {
+    EXPECT_FALSE(body.HasMember(key)) << key;
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Build(ExampleContext(), config)->body, request->body);
+  }
+}
+
+// Every shape, in both formats: the same content, only placed differently.
+TEST(RequestBuilderTest, EveryShapeInBothFormatsHoldsTheSameContent) {
+  struct Shape {
+    const char* name;
+    flyteplug::abi::flyteplug::v1::TaskContext context;
+    bool serverless;
+  } shapes[] = {
+      {"example", ExampleContext("acme.cloud.databricks.com"), false},
+      {"new cluster",
+       Template(
+           R"({"run_name":"r","new_cluster":{"spark_version":"13"},)"
+           R"("max_retries":2.0,"min_retry_interval_millis":1000.0,)"
+           R"("retry_on_timeout":true,"timeout_seconds":60.0,)"
+           R"("libraries":[{"pypi":{"package":"x"}}],)"
+           R"("access_control_list":[{"user_name":"u","permission_level":"CAN_VIEW"}],)"
+           R"("queue":{"enabled":true}})"),
+       false},
+      {"existing cluster",
+       Template(R"({"existing_cluster_id":"0123-abc","run_name":"r"})"), false},
+      {"serverless key",
+       Template(R"({"environment_key":"gpu","max_retries":1.0})",
+                R"(,"databricksServiceCredentialProvider":"prov")"),
+       true},
+      {"serverless environments",
+       Template(
+           R"({"environments":[{"environment_key":"default","spec":{"client":"2"}}]})"),
+       true},
+      {"notebook classic",
+       Template(R"({"existing_cluster_id":"c1"})",
+                R"(,"notebookPath":"/Users/me/nb")"),
+       false},
+      {"notebook serverless",
+       Template(R"({"environment_key":"e"})", R"(,"notebookPath":"nb")"), true},
+      {"legacy spark route",
+       Template(R"({"new_cluster":{"num_workers":1.0}})", "", "spark"), false},
+      {"scala jar",
+       Template(R"({"new_cluster":{"spark_version":"13"}})",
+                R"(,"applicationType":"SCALA","mainClass":"org.Main",)"
+                R"("mainApplicationFile":"dbfs:/jars/app.jar")"),
+       false},
+  };
+  for (const Shape& shape : shapes) {
+    SCOPED_TRACE(shape.name);
+    auto multi = Build(shape.context);
+    auto single = BuildSingleTask(shape.context);
+    ASSERT_TRUE(multi.ok()) << multi.status();
+    ASSERT_TRUE(single.ok()) << single.status();
+    rapidjson::Document body = Body(*multi);
+    const auto& task = OnlyTask(body);
+    EXPECT_TRUE(task.HasMember("task_key"));
+    EXPECT_EQ(Flattened(multi->body), Flattened(single->body));
+    rapidjson::Document legacy = Body(*single);
+    EXPECT_EQ(legacy.HasMember("tasks"), shape.serverless);
+    EXPECT_EQ(multi->idempotency_token, single->idempotency_token);
+  }
+}
+
+TEST(RequestBuilderTest, TaskKeysAreStable) {
+  auto python = Build(Template(R"({"existing_cluster_id":"c"})"));
+  auto notebook = Build(
+      Template(R"({"existing_cluster_id":"c"})", R"(,"notebookPath":"/nb")"));
+  ASSERT_TRUE(python.ok() && notebook.ok());
+  EXPECT_STREQ(OnlyTask(Body(*python))["task_key"].GetString(), "flyte_task");
+  EXPECT_STREQ(OnlyTask(Body(*notebook))["task_key"].GetString(),
+               "flyte_notebook_task");
+}
+
+TEST(RequestBuilderTest, UserTasksFormIsHonouredAndNormalised) {
+  const std::string task_fields =
+      R"("existing_cluster_id":"c","max_retries":2.0,"libraries":[{"jar":"dbfs:/x.jar"}])";
+  auto tasks_form = Template(absl::StrCat(
+      R"({"run_name":"r","timeout_seconds":60.0,"tasks":[{"task_key":"mine",)",
+      task_fields, "}]}"));
+  auto legacy_form = Template(absl::StrCat(
+      R"({"run_name":"r","timeout_seconds":60.0,)", task_fields, "}"));
+  auto multi = Build(tasks_form);
+  ASSERT_TRUE(multi.ok()) << multi.status();
+  rapidjson::Document body = Body(*multi);
+  const auto& task = OnlyTask(body);
+  EXPECT_STREQ(task["task_key"].GetString(), "mine");
+  EXPECT_STREQ(task["existing_cluster_id"].GetString(), "c");
+  EXPECT_EQ(task["max_retries"].GetInt64(), 2);
+  EXPECT_STREQ(task["spark_python_task"]["python_file"].GetString(),
+               kDefaultEntrypoint);
+  EXPECT_EQ(body["timeout_seconds"].GetInt64(), 60);
+  // Either form of the same job gives the same body (but the task_key).
+  auto from_legacy = Build(legacy_form);
+  ASSERT_TRUE(from_legacy.ok()) << from_legacy.status();
+  EXPECT_EQ(Flattened(multi->body), Flattened(from_legacy->body));
+  EXPECT_STREQ(OnlyTask(Body(*from_legacy))["task_key"].GetString(), kTaskKey);
+  // single-task: the user's task is flattened, task_key dropped, and the
+  // body equals the legacy form's.
+  auto single = BuildSingleTask(tasks_form);
+  ASSERT_TRUE(single.ok()) << single.status();
+  EXPECT_EQ(single->body, BuildSingleTask(legacy_form)->body);
+  EXPECT_FALSE(Body(*single).HasMember("task_key"));
+}
+
+TEST(RequestBuilderTest, UserTasksFormErrorsNameThePlace) {
+  struct Case {
+    std::string conf;
+    std::string expected;
+  } cases[] = {
+      {R"({"tasks":[{"existing_cluster_id":"a"},{"existing_cluster_id":"b"}]})",
+       "databricksConf.tasks: 2 tasks given; a Flyte task runs as exactly one "
+       "Databricks task"},
+      {R"({"tasks":[]})", "databricksConf.tasks: 0 tasks given"},
+      {R"({"tasks":{"existing_cluster_id":"a"}})",
+       "databricksConf.tasks: expected an array"},
+      {R"({"tasks":["x"]})", "databricksConf.tasks[0]: expected an object"},
+      {R"({"max_retries":1.0,"tasks":[{"existing_cluster_id":"a","max_retries":2.0}]})",
+       "databricksConf.max_retries: also set in "
+       "taskTemplate.custom.databricksConf.tasks[0]"},
+      {R"({"tasks":[{"new_cluster":"big"}]})",
+       "databricksConf.tasks[0].new_cluster: expected an object"},
+  };
+  for (const Case& c : cases) {
+    auto request = Build(Template(c.conf));
+    ASSERT_FALSE(request.ok()) << c.conf;
+    EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(request.status().message().find(c.expected), std::string::npos)
+        << request.status();
+  }
+  // A field at both levels fits only the multi-task form.
+  auto both = Template(
+      R"({"timeout_seconds":60.0,"tasks":[{"existing_cluster_id":"a","timeout_seconds":30.0}]})");
+  auto multi = Build(both);
+  ASSERT_TRUE(multi.ok()) << multi.status();
+  EXPECT_EQ(OnlyTask(Body(*multi))["timeout_seconds"].GetInt64(), 30);
+  auto single = BuildSingleTask(both);
+  ASSERT_FALSE(single.ok());
+  EXPECT_NE(single.status().message().find(
+                "databricksConf.tasks[0].timeout_seconds: also set at the run "
+                "level"),
+            std::string::npos)
+      << single.status();
+}
+
+TEST(RequestBuilderTest, ServerlessMultiTaskCarriesTheTaskFields) {
+  auto request = Build(Template(
+      R"({"environment_key":"gpu","max_retries":1.0,"run_name":"s"})"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  const auto& task = OnlyTask(body);
+  EXPECT_STREQ(task["task_key"].GetString(), kTaskKey);
+  EXPECT_STREQ(task["environment_key"].GetString(), "gpu");
+  EXPECT_EQ(task["max_retries"].GetInt64(), 1);
+  EXPECT_FALSE(body.HasMember("max_retries"));
+  EXPECT_FALSE(body.HasMember("environment_key"));
+  EXPECT_STREQ(body["environments"][0]["environment_key"].GetString(), "gpu");
+}
+
+// ---- JAR applications ----
+
+// A Scala/Java SparkJob as flytekit's GenericSparkTask serializes it.
+flyteplug::abi::flyteplug::v1::TaskContext JarTemplate(
+    const std::string& conf, const std::string& application) {
+  return ContextFromTemplateJson(absl::StrCat(
+      R"({"type":"spark","custom":{"databricksConf":)", conf,
+      R"(,"databricksInstance":"acme.cloud.databricks.com")", application,
+      R"(},"container":{"image":"apache/spark:3.5.0","args":["1000","--in","{{.input}}"]}})"));
+}
+
+TEST(RequestBuilderTest, ScalaAndJavaBecomeSparkJarTasks) {
+  for (const char* type : {R"("SCALA")", R"("JAVA")", "2", "1"}) {
+    SCOPED_TRACE(type);
+    auto context = JarTemplate(
+        R"({"new_cluster":{"spark_version":"13"},"libraries":[{"maven":{"coordinates":"a:b:1"}}]})",
+        absl::StrCat(R"(,"applicationType":)", type,
+                     R"(,"mainClass":"org.apache.spark.examples.SparkPi",)"
+                     R"("mainApplicationFile":"dbfs:/jars/examples.jar")"));
+    auto request = Build(context);
+    ASSERT_TRUE(request.ok()) << request.status();
+    rapidjson::Document body = Body(*request);
+    const auto& task = OnlyTask(body);
+    EXPECT_FALSE(task.HasMember("spark_python_task"));
+    const auto& jar = task["spark_jar_task"];
+    EXPECT_STREQ(jar["main_class_name"].GetString(),
+                 "org.apache.spark.examples.SparkPi");
+    ASSERT_EQ(jar["parameters"].Size(), 3u);
+    EXPECT_STREQ(jar["parameters"][0].GetString(), "1000");
+    EXPECT_STREQ(jar["parameters"][2].GetString(), "s3://bucket/inputs.pb");
+    ASSERT_EQ(task["libraries"].Size(), 2u);
+    EXPECT_STREQ(task["libraries"][0]["maven"]["coordinates"].GetString(),
+                 "a:b:1");
+    EXPECT_STREQ(task["libraries"][1]["jar"].GetString(),
+                 "dbfs:/jars/examples.jar");
+    EXPECT_FALSE(body.HasMember("git_source"));  // no Python entrypoint
+    EXPECT_STREQ(task["new_cluster"]["docker_image"]["url"].GetString(),
+                 "apache/spark:3.5.0");
+    // flytekit's body form: the same task at the top level.
+    auto single = BuildSingleTask(context);
+    ASSERT_TRUE(single.ok()) << single.status();
+    rapidjson::Document legacy = Body(*single);
+    EXPECT_STREQ(legacy["spark_jar_task"]["main_class_name"].GetString(),
+                 "org.apache.spark.examples.SparkPi");
+    EXPECT_STREQ(legacy["libraries"][1]["jar"].GetString(),
+                 "dbfs:/jars/examples.jar");
+  }
+}
+
+TEST(RequestBuilderTest, JarAlreadyInLibrariesIsNotAddedTwice) {
+  auto request = Build(JarTemplate(
+      R"({"existing_cluster_id":"c","libraries":[{"jar":"dbfs:/a.jar"}]})",
+      R"(,"applicationType":"JAVA","mainClass":"M","mainApplicationFile":"dbfs:/a.jar")"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  rapidjson::Document body = Body(*request);
+  EXPECT_EQ(OnlyTask(body)["libraries"].Size(), 1u);
+  // Without mainApplicationFile, a jar in libraries is enough.
+  auto in_libraries = Build(JarTemplate(
+      R"({"existing_cluster_id":"c","libraries":[{"jar":"dbfs:/a.jar"}]})",
+      R"(,"applicationType":"SCALA","mainClass":"M")"));
+  ASSERT_TRUE(in_libraries.ok()) << in_libraries.status();
+  EXPECT_EQ(OnlyTask(Body(*in_libraries))["libraries"].Size(), 1u);
+}
+
+TEST(RequestBuilderTest, JarAndOtherApplicationErrorsAreClear) {
+  struct Case {
+    std::string conf;
+    std::string application;
+    std::string expected;
+  } cases[] = {
+      {R"({"existing_cluster_id":"c"})",
+       R"(,"applicationType":"SCALA","mainApplicationFile":"dbfs:/a.jar")",
+       "taskTemplate.custom.mainClass: missing; a JAVA or SCALA application "
+       "runs on Databricks as a spark_jar_task"},
+      {R"({"existing_cluster_id":"c"})",
+       R"(,"applicationType":"JAVA","mainClass":"M")",
+       "taskTemplate.custom.mainApplicationFile: missing"},
+      {R"({"existing_cluster_id":"c","libraries":{"jar":"x"}})",
+       R"(,"applicationType":"JAVA","mainClass":"M","mainApplicationFile":"a.jar")",
+       "databricksConf.libraries: expected an array"},
+      {R"({"existing_cluster_id":"c"})",
+       R"(,"applicationType":"R","mainApplicationFile":"dbfs:/a.R")",
+       "taskTemplate.custom.applicationType: R is not run by the databricks "
+       "module (supported: PYTHON, JAVA, SCALA)"},
+      {R"({"existing_cluster_id":"c"})", R"(,"applicationType":7)",
+       "taskTemplate.custom.applicationType: 7 is not a SparkApplication type"},
+      {R"({"existing_cluster_id":"c"})", R"(,"applicationType":"GO")",
+       "custom.applicationType: unknown SparkApplication.Type"},
+      {R"({"environment_key":"e"})",
+       R"(,"applicationType":"SCALA","mainClass":"M","mainApplicationFile":"a.jar")",
+       "a JAVA or SCALA application needs cluster compute"},
+  };
+  for (const Case& c : cases) {
+    auto request = Build(JarTemplate(c.conf, c.application));
+    ASSERT_FALSE(request.ok()) << c.application;
+    EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(request.status().message().find(c.expected), std::string::npos)
+        << request.status();
+  }
+}
+
+TEST(RequestBuilderTest, NotebookPathWinsOverApplicationType) {
+  auto request = Build(JarTemplate(
+      R"({"existing_cluster_id":"c"})",
+      R"(,"applicationType":"SCALA","notebookPath":"/Users/me/scala_nb")"));
+  ASSERT_TRUE(request.ok()) << request.status();
+  const auto body = Body(*request);
+  EXPECT_STREQ(OnlyTask(body)["notebook_task"]["notebook_path"].GetString(),
+               "/Users/me/scala_nb");
+}
+
+TEST(JobsApiFieldCheckTest, MisplacedKeysFail) {
+  rapidjson::Document body;
+  body.Parse(
+      R"({"run_name":"r","max_retries":1,"tasks":[{"task_key":"k","run_name":"x",)"
+      R"("new_cluster":{"num_workers":1,"ratio":2}}]})");
+  EXPECT_THAT(JobsApiFieldErrors(body, /*single_task=*/false),
+              ::testing::ElementsAre("max_retries", "tasks[0].run_name",
+                                     "tasks[0].new_cluster.ratio"));
+  rapidjson::Document legacy;
+  legacy.Parse(R"({"run_name":"r","max_retries":1,"task_key":"k"})");
+  EXPECT_THAT(JobsApiFieldErrors(legacy, /*single_task=*/true),
+              ::testing::ElementsAre("task_key"));
 }
 
 TEST(IdempotencyTokenTest, DeterministicPerAttempt) {

@@ -10,6 +10,8 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "abi_json.h"
@@ -199,6 +201,74 @@ flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
         .set_string_value(std::string(instance));
   }
   return context;
+}
+
+namespace {
+
+// jobs_api_fields.txt as place -> fields.
+const std::map<std::string, std::set<std::string>>& JobsApiFields() {
+  static const auto* fields = [] {
+    auto* out = new std::map<std::string, std::set<std::string>>();
+    std::istringstream lines(ReadFile(JOBS_API_FIELDS_TXT));
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream words(line);
+      std::string place, field;
+      words >> place >> field;
+      (*out)[place].insert(field);
+    }
+    return out;
+  }();
+  return *fields;
+}
+
+// Appends to `errors` each member of `object` (at `path`) that is in none of
+// `places`, minus `excluded`.
+void CheckMembers(const rapidjson::Value& object, const std::string& path,
+                  std::initializer_list<const char*> places,
+                  const std::string& excluded,
+                  std::vector<std::string>* errors) {
+  if (!object.IsObject()) return;
+  for (const auto& member : object.GetObject()) {
+    const std::string name = member.name.GetString();
+    bool known = false;
+    for (const char* place : places) {
+      const auto& list = JobsApiFields().at(place);
+      known = known || list.count(name) > 0;
+    }
+    if (!known || name == excluded) errors->push_back(path + name);
+  }
+}
+
+void CheckCluster(const rapidjson::Value& holder, const std::string& path,
+                  std::vector<std::string>* errors) {
+  auto it = holder.FindMember("new_cluster");
+  if (it == holder.MemberEnd()) return;
+  CheckMembers(it->value, path + "new_cluster.", {"new_cluster"}, "", errors);
+}
+
+}  // namespace
+
+std::vector<std::string> JobsApiFieldErrors(const rapidjson::Value& body,
+                                            bool single_task) {
+  std::vector<std::string> errors;
+  if (!body.IsObject()) return {"(body is not an object)"};
+  if (single_task) {
+    CheckMembers(body, "", {"run", "task"}, "task_key", &errors);
+    CheckCluster(body, "", &errors);
+  } else {
+    CheckMembers(body, "", {"run"}, "", &errors);
+  }
+  auto tasks = body.FindMember("tasks");
+  if (tasks != body.MemberEnd() && tasks->value.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < tasks->value.Size(); ++i) {
+      const std::string path = absl::StrCat("tasks[", i, "].");
+      CheckMembers(tasks->value[i], path, {"task"}, "", &errors);
+      CheckCluster(tasks->value[i], path, &errors);
+    }
+  }
+  return errors;
 }
 
 }  // namespace flyteplug::databricks::testing

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "flyteplug/abi/flyteplug/v1/task_context.pb.h"
@@ -69,6 +70,16 @@ flyteplug::abi::flyteplug::v1::TaskContext ExampleContext(
 // TaskContext like ExampleContext.
 flyteplug::abi::flyteplug::v1::TaskContext ContextFromTemplateJson(
     absl::string_view json);
+
+// The fields of a runs/submit body that Jobs API 2.1 does not define where
+// they are, checked against tests/databricks/jobs_api_fields.txt: the top
+// level against `run`, every tasks[] entry against `task`, every task's
+// new_cluster against `new_cluster`. With `single_task` (flytekit's legacy
+// body) the top level may also hold task fields other than task_key, and a
+// top-level new_cluster is checked too. One line per misplaced key, e.g.
+// "tasks[0].run_name"; empty when every key is in place.
+std::vector<std::string> JobsApiFieldErrors(const rapidjson::Value& body,
+                                            bool single_task);
 
 }  // namespace flyteplug::databricks::testing
 

@@ -143,6 +143,13 @@ absl::Status ReadRolePod(const Struct& object, const char* json_name,
 
 }  // namespace
 
+absl::StatusOr<int32_t> ParseApplicationType(const Struct& custom) {
+  int32_t type = kApplicationPython;
+  absl::Status s = ReadApplicationType(custom, &type);
+  if (!s.ok()) return s;
+  return type;
+}
+
 absl::StatusOr<SparkJobSpec> ParseSparkJob(const Struct& custom) {
   SparkJobSpec job;
   absl::Status s = ReadApplicationType(custom, &job.application_type);

@@ -1,4 +1,6 @@
-// SparkJob (flyteidl.plugins.SparkJob) read from TaskTemplate.custom.
+// SparkJob (flyteidl.plugins.SparkJob) read from TaskTemplate.custom. Also
+// linked by the databricks module (library flyteplug_spark_job), so both
+// modules read a SparkJob by the same rules.
 #ifndef FLYTEPLUG_PLUGINS_SPARK_SPARK_JOB_H_
 #define FLYTEPLUG_PLUGINS_SPARK_SPARK_JOB_H_
 
@@ -10,6 +12,12 @@
 #include "flyteplug/abi/google/protobuf/struct.pb.h"
 
 namespace flyteplug::spark {
+
+// SparkApplication.Type numbers (flyteidl.plugins.SparkApplication.Type).
+inline constexpr int32_t kApplicationPython = 0;
+inline constexpr int32_t kApplicationJava = 1;
+inline constexpr int32_t kApplicationScala = 2;
+inline constexpr int32_t kApplicationR = 3;
 
 // SparkJob.driverPod / executorPod (flyteidl.core.K8sPod).
 struct RolePod {
@@ -48,6 +56,11 @@ struct SparkJobSpec {
 // a number`. The message never echoes values (custom may hold a token).
 // Thread-safe; `custom` must outlive the result (RolePod::pod_spec).
 absl::StatusOr<SparkJobSpec> ParseSparkJob(
+    const flyteplug::abi::google::protobuf::Struct& custom);
+
+// Only SparkJob.applicationType of `custom` (0 when absent or null), by
+// ParseSparkJob's rules and with its errors.
+absl::StatusOr<int32_t> ParseApplicationType(
     const flyteplug::abi::google::protobuf::Struct& custom);
 
 }  // namespace flyteplug::spark
