@@ -37,6 +37,11 @@ struct DatabricksConfig {
   std::string databricks_instance;
   // `databricksTokenKey`: the secret key of the API token.
   std::string databricks_token_key = "FLYTE_DATABRICKS_API_TOKEN";
+  // `databricksClientIdKey` / `databricksClientSecretKey`: the secret keys of
+  // a service principal's OAuth client id and secret. When both secrets
+  // exist, calls use OAuth M2M access tokens instead of the API token.
+  std::string databricks_client_id_key = "FLYTE_DATABRICKS_CLIENT_ID";
+  std::string databricks_client_secret_key = "FLYTE_DATABRICKS_CLIENT_SECRET";
   // `entrypointFile`: python_file of spark_python_task. Empty selects the
   // flytekit entrypoint from the pinned flytetools git_source.
   std::string entrypoint_file;

@@ -50,25 +50,31 @@ std::vector<bool> SecretRuns(absl::string_view text, absl::string_view secret) {
 
 }  // namespace
 
-absl::Status ValidateBearerToken(absl::string_view token,
-                                 absl::string_view where,
-                                 absl::StatusCode code) {
-  if (token.empty()) {
+absl::Status ValidateCredential(absl::string_view value, absl::string_view what,
+                                absl::string_view where,
+                                absl::StatusCode code) {
+  if (value.empty()) {
     return absl::Status(
-        code, absl::StrCat("databricks: API token from ", where, " is empty"));
+        code, absl::StrCat("databricks: ", what, " from ", where, " is empty"));
   }
-  for (size_t i = 0; i < token.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(token[i]);
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
     if (c > 0x20 && c < 0x7f) continue;
     return absl::Status(
         code,
-        absl::StrCat("databricks: API token from ", where, " contains ",
-                     ByteClass(c), " at byte ", i, " of ", token.size(),
-                     "; a token must be visible ASCII without whitespace or "
+        absl::StrCat("databricks: ", what, " from ", where, " contains ",
+                     ByteClass(c), " at byte ", i, " of ", value.size(),
+                     "; it must be visible ASCII without whitespace or "
                      "control characters, or it could inject HTTP headers. "
                      "Nothing was sent"));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateBearerToken(absl::string_view token,
+                                 absl::string_view where,
+                                 absl::StatusCode code) {
+  return ValidateCredential(token, "API token", where, code);
 }
 
 std::string Redact(absl::string_view text, absl::string_view secret) {

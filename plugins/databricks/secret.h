@@ -26,6 +26,13 @@ absl::Status ValidateBearerToken(absl::string_view token,
                                  absl::string_view where,
                                  absl::StatusCode code);
 
+// The same check for any credential sent in an HTTP header (an OAuth client
+// id or secret): `what` names it in the message ("OAuth client secret"),
+// which reads "databricks: <what> from <where> ...". ValidateBearerToken is
+// ValidateCredential(token, "API token", where, code).
+absl::Status ValidateCredential(absl::string_view value, absl::string_view what,
+                                absl::string_view where, absl::StatusCode code);
+
 // `text` with every run of >= kMinRedactedRun consecutive characters that
 // also occurs in `secret` (any substring of it, the whole secret included)
 // replaced by "[REDACTED]"; overlapping or adjacent runs become one marker.
