@@ -11,26 +11,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "flyteplug/net/http_client.h"
 
 namespace flyteplug::databricks {
 
-// A token bucket's settings: `qps` tokens per second, at most `burst` saved.
-struct RateLimit {
-  double qps = 10;
-  int64_t burst = 100;
-};
-
-// How the HTTP layer retries 429, 503, timeouts and connection failures.
-struct RetryPolicy {
-  // Attempts per call, the first one included (>= 1).
-  int max_attempts = 8;
-  // Backoff before retry n (1-based) is min(max_backoff,
-  // initial_backoff * 2^(n-1)) with full jitter in [50%, 100%].
-  absl::Duration initial_backoff = absl::Seconds(1);
-  absl::Duration max_backoff = absl::Seconds(10);
-  // Bound on the wall time one call may spend, retries and waits included.
-  absl::Duration max_total_time = absl::Minutes(5);
-};
+// The HTTP layer's token bucket and retry settings (flyteplug/net).
+using net::RateLimit;
+using net::RetryPolicy;
 
 struct DatabricksConfig {
   // `databricksInstance`: the workspace host used when the task names none.

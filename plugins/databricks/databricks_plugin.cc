@@ -101,10 +101,17 @@ std::optional<std::string> DatabricksPlugin::RememberedTaskToken(
 
 absl::StatusOr<IssuedToken> DatabricksPlugin::FetchAccessToken(
     absl::string_view instance, const ClientCredentials& client) const {
-  (void)instance;
-  (void)client;
-  return absl::UnimplementedError(
-      "databricks: the OAuth token endpoint call is not built yet");
+  HttpRequest http;
+  http.method = "POST";
+  http.url = absl::StrCat(instance, kTokenEndpointPath);
+  http.body = kTokenRequestBody;
+  http.content_type = "application/x-www-form-urlencoded";
+  http.basic_auth = absl::StrCat(client.client_id, ":", client.client_secret);
+  http.call_name = "oidc/v1/token";
+  ApplyCallControl(&http);
+  absl::StatusOr<HttpResponse> response = http_->Send(http);
+  if (!response.ok()) return Redact(response.status(), client.client_secret);
+  return ParseTokenResponse(response->body);
 }
 
 absl::StatusOr<DatabricksPlugin::AuthorizedResponse>

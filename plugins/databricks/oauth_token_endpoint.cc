@@ -24,8 +24,8 @@ absl::Status CheckClientCredentials(const ClientCredentials& credentials,
                                     absl::string_view id_where,
                                     absl::string_view secret_where) {
   if (absl::Status s =
-          ValidateCredential(credentials.client_id, "OAuth client id", id_where,
-                             absl::StatusCode::kFailedPrecondition);
+          ValidateBearerToken(credentials.client_id, id_where,
+                              absl::StatusCode::kFailedPrecondition);
       !s.ok()) {
     return s;
   }
@@ -35,9 +35,8 @@ absl::Status CheckClientCredentials(const ClientCredentials& credentials,
         " contains ':', which HTTP Basic authentication cannot carry in an "
         "id. Nothing was sent"));
   }
-  return ValidateCredential(credentials.client_secret, "OAuth client secret",
-                            secret_where,
-                            absl::StatusCode::kFailedPrecondition);
+  return ValidateBearerToken(credentials.client_secret, secret_where,
+                             absl::StatusCode::kFailedPrecondition);
 }
 
 absl::StatusOr<IssuedToken> ParseTokenResponse(absl::string_view body) {
@@ -81,9 +80,9 @@ absl::StatusOr<IssuedToken> ParseTokenResponse(absl::string_view body) {
         "access_token has ", issued.access_token.size(),
         " bytes, more than the ", kMaxAccessTokenBytes, " allowed"));
   }
-  if (absl::Status s = ValidateCredential(issued.access_token, "access token",
-                                          "the oidc/v1/token answer",
-                                          absl::StatusCode::kUnavailable);
+  if (absl::Status s =
+          ValidateBearerToken(issued.access_token, "the oidc/v1/token answer",
+                              absl::StatusCode::kUnavailable);
       !s.ok()) {
     return s;
   }

@@ -33,7 +33,7 @@ absl::Status CheckClientCredentials(const ClientCredentials& credentials,
 // Parses the endpoint's 2xx answer {"access_token": "...", "token_type":
 // "Bearer", "expires_in": 3600} (expires_in an integer, or a decimal string,
 // in [1, kMaxTokenLifetimeSeconds]; token_type case-insensitive; other
-// members ignored). The token must pass ValidateCredential and be at most
+// members ignored). The token must pass ValidateBearerToken and be at most
 // kMaxAccessTokenBytes. Errors are UNAVAILABLE ("databricks oidc/v1/token:
 // the answer has no access_token") and never quote the body, which may hold
 // a token.

@@ -204,7 +204,7 @@ TEST(ClientCredentialsTest, RefusesWhatBasicAuthCannotCarry) {
   s = CheckClientCredentials(newline, "secret 'ID'", "secret 'S'");
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(
-      s.message(), "OAuth client secret from secret 'S' contains a line feed"))
+      s.message(), "API token from secret 'S' contains a line feed"))
       << s;
   EXPECT_FALSE(absl::StrContains(s.message(), "dose-SECRET")) << s;
 }
