@@ -19,8 +19,8 @@ or an OAuth access token issued below. A wrong or missing token gets 403
 {"error_code": 403, "message": "Invalid access token."}; an issued OAuth token
 that expired or was revoked gets 401.
 
-OAuth M2M token endpoint (enabled once client_id and client_secret are set
-through /_control/config):
+OAuth M2M token endpoint (every client is refused until client_id and
+client_secret are set through /_control/config):
   POST /oidc/v1/token   HTTP Basic client_id:client_secret, Content-Type
         application/x-www-form-urlencoded, body exactly
         grant_type=client_credentials&scope=all-apis; answers
@@ -341,12 +341,11 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             client_id, secret = STATE["client_id"], STATE["client_secret"]
             lifetime = STATE["token_lifetime"]
-        if client_id is None or secret is None:
-            return self._send(404, {"error_code": "ENDPOINT_NOT_FOUND",
-                                    "message": "OAuth is not configured"})
-        expected = "Basic " + base64.b64encode(
-            ("%s:%s" % (client_id, secret)).encode()).decode()
-        if self.headers.get("Authorization") != expected:
+        # No service principal configured: every client is unknown.
+        expected = None if client_id is None or secret is None else (
+            "Basic " + base64.b64encode(
+                ("%s:%s" % (client_id, secret)).encode()).decode())
+        if expected is None or self.headers.get("Authorization") != expected:
             return self._send(401, {"error": "invalid_client",
                                     "error_description": "Client authentication failed"})
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
