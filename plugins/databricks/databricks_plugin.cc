@@ -87,8 +87,9 @@ absl::Time DatabricksPlugin::CallDeadline() const {
 void DatabricksPlugin::ApplyCallControl(HttpRequest* http) const {
   http->deadline = CallDeadline();
   const flyteplug::sdk::Host* host = host_;
-  if (host != nullptr)
+  if (host != nullptr) {
     http->cancelled = [host] { return host->CallCancelled(); };
+  }
 }
 
 std::optional<std::string> DatabricksPlugin::RememberedTaskToken(
