@@ -88,6 +88,17 @@ ConfigReader::Handler RequestFormatInto(RequestFormat* out) {
   };
 }
 
+// A secret key: a non-empty string.
+ConfigReader::Handler SecretKeyInto(std::string* out) {
+  return [out](const Value& value, const std::string& path) -> absl::Status {
+    absl::Status s = sdk::ReadString(value, path, out);
+    if (s.ok() && out->empty()) {
+      return TypeError(path, "a non-empty secret key", value);
+    }
+    return s;
+  };
+}
+
 ConfigReader::Handler RateLimitInto(std::vector<std::string>* warnings,
                                     RateLimit* out) {
   return [warnings, out](const Value& value, const std::string& path) {
@@ -143,14 +154,10 @@ absl::Status ReadSection(const Value& section, ParsedConfig* parsed) {
   std::vector<std::string>* warnings = &parsed->warnings;
   ConfigReader root(std::string(kRoot), warnings);
   root.String("databricksInstance", &c.databricks_instance)
-      .On("databricksTokenKey",
-          [&c](const Value& v, const std::string& p) {
-            absl::Status s = sdk::ReadString(v, p, &c.databricks_token_key);
-            if (s.ok() && c.databricks_token_key.empty()) {
-              return TypeError(p, "a non-empty secret key", v);
-            }
-            return s;
-          })
+      .On("databricksTokenKey", SecretKeyInto(&c.databricks_token_key))
+      .On("databricksClientIdKey", SecretKeyInto(&c.databricks_client_id_key))
+      .On("databricksClientSecretKey",
+          SecretKeyInto(&c.databricks_client_secret_key))
       .String("entrypointFile", &c.entrypoint_file)
       .Bool("allowTokenInTask", &c.allow_token_in_task)
       .On("requestFormat", RequestFormatInto(&c.request_format))

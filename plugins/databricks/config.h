@@ -11,26 +11,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "flyteplug/net/http_client.h"
 
 namespace flyteplug::databricks {
 
-// A token bucket's settings: `qps` tokens per second, at most `burst` saved.
-struct RateLimit {
-  double qps = 10;
-  int64_t burst = 100;
-};
-
-// How the HTTP layer retries 429, 503, timeouts and connection failures.
-struct RetryPolicy {
-  // Attempts per call, the first one included (>= 1).
-  int max_attempts = 8;
-  // Backoff before retry n (1-based) is min(max_backoff,
-  // initial_backoff * 2^(n-1)) with full jitter in [50%, 100%].
-  absl::Duration initial_backoff = absl::Seconds(1);
-  absl::Duration max_backoff = absl::Seconds(10);
-  // Bound on the wall time one call may spend, retries and waits included.
-  absl::Duration max_total_time = absl::Minutes(5);
-};
+// The HTTP layer's token bucket and retry settings (flyteplug/net).
+using net::RateLimit;
+using net::RetryPolicy;
 
 // The shape of the runs/submit body (README.md, "The runs/submit request").
 enum class RequestFormat {
@@ -47,6 +34,11 @@ struct DatabricksConfig {
   std::string databricks_instance;
   // `databricksTokenKey`: the secret key of the API token.
   std::string databricks_token_key = "FLYTE_DATABRICKS_API_TOKEN";
+  // `databricksClientIdKey` / `databricksClientSecretKey`: the secret keys of
+  // a service principal's OAuth client id and secret. When both secrets
+  // exist, calls use OAuth M2M access tokens instead of the API token.
+  std::string databricks_client_id_key = "FLYTE_DATABRICKS_CLIENT_ID";
+  std::string databricks_client_secret_key = "FLYTE_DATABRICKS_CLIENT_SECRET";
   // `entrypointFile`: python_file of spark_python_task. Empty selects the
   // flytekit entrypoint from the pinned flytetools git_source.
   std::string entrypoint_file;

@@ -4,13 +4,16 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/json.h"
 #include "flyteplug/sdk/json_writer.h"
 #include "flyteplug/sdk/utf8.h"
 #include "http_error.h"
 #include "instance.h"
+#include "oauth_token_endpoint.h"
 #include "request_builder.h"
+#include "run_output.h"
 #include "run_status.h"
 #include "secret.h"
 
@@ -20,6 +23,8 @@ namespace {
 // Bounds the memory of task-supplied tokens; when full the map is cleared and
 // get/delete of older runs fall back to the host secret.
 constexpr size_t kMaxRememberedTokens = 100000;
+// Bounds the memory of fetched failure details likewise.
+constexpr size_t kMaxRememberedFailures = 10000;
 
 std::string EnvInstance() {
   const char* value = std::getenv(kInstanceEnvVar);
@@ -60,57 +65,136 @@ absl::StatusOr<std::unique_ptr<DatabricksPlugin>> DatabricksPlugin::Create(
 DatabricksPlugin::DatabricksPlugin(const flyteplug::sdk::Host* host,
                                    DatabricksConfig config,
                                    std::unique_ptr<HttpClient> http)
-    : host_(host), config_(std::move(config)), http_(std::move(http)) {}
+    : host_(host),
+      config_(std::move(config)),
+      http_(std::move(http)),
+      credentials_(
+          host, &config_,
+          [this](absl::string_view instance, const ClientCredentials& client) {
+            return FetchAccessToken(instance, client);
+          }) {}
 
 void DatabricksPlugin::Log(flyteplug_log_level level,
                            absl::string_view message) const {
   if (host_ != nullptr) host_->Log(level, message);
 }
 
+absl::Time DatabricksPlugin::CallDeadline() const {
+  int64_t deadline = host_ != nullptr ? host_->CallDeadlineUnixNanos() : 0;
+  return deadline != 0 ? absl::FromUnixNanos(deadline) : absl::InfiniteFuture();
+}
+
 void DatabricksPlugin::ApplyCallControl(HttpRequest* http) const {
-  int64_t deadline = host_->CallDeadlineUnixNanos();
-  if (deadline != 0) http->deadline = absl::FromUnixNanos(deadline);
+  http->deadline = CallDeadline();
   const flyteplug::sdk::Host* host = host_;
-  http->cancelled = [host] { return host->CallCancelled(); };
+  if (host != nullptr) {
+    http->cancelled = [host] { return host->CallCancelled(); };
+  }
 }
 
-absl::StatusOr<std::string> DatabricksPlugin::SecretToken() const {
-  if (host_ == nullptr) {
-    return absl::FailedPreconditionError(
-        "databricks: no host to look up the API token");
-  }
-  absl::StatusOr<std::string> token =
-      host_->GetSecret(config_.databricks_token_key);
-  if (!token.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "databricks: API token secret '", config_.databricks_token_key,
-        "' (plugins.databricks.databricksTokenKey) is not available: ",
-        token.status().message()));
-  }
-  if (token->empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("databricks: API token secret '",
-                     config_.databricks_token_key, "' is empty"));
-  }
-  if (absl::Status s = ValidateBearerToken(
-          *token,
-          absl::StrCat("secret '", config_.databricks_token_key,
-                       "' (plugins.databricks.databricksTokenKey)"),
-          absl::StatusCode::kFailedPrecondition);
-      !s.ok()) {
-    return s;
-  }
-  return token;
-}
-
-absl::StatusOr<std::string> DatabricksPlugin::TokenFor(
+std::optional<std::string> DatabricksPlugin::RememberedTaskToken(
     const ResourceMeta& meta) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = task_tokens_.find(MetaKey(meta));
+  if (it == task_tokens_.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::StatusOr<IssuedToken> DatabricksPlugin::FetchAccessToken(
+    absl::string_view instance, const ClientCredentials& client) const {
+  HttpRequest http;
+  http.method = "POST";
+  http.url = absl::StrCat(instance, kTokenEndpointPath);
+  http.body = kTokenRequestBody;
+  http.content_type = "application/x-www-form-urlencoded";
+  http.basic_auth = absl::StrCat(client.client_id, ":", client.client_secret);
+  http.call_name = "oidc/v1/token";
+  ApplyCallControl(&http);
+  absl::StatusOr<HttpResponse> response = http_->Send(http);
+  if (!response.ok()) return Redact(response.status(), client.client_secret);
+  return ParseTokenResponse(response->body);
+}
+
+absl::StatusOr<DatabricksPlugin::AuthorizedResponse>
+DatabricksPlugin::SendAuthorized(
+    HttpRequest http, absl::string_view instance,
+    const std::optional<std::string>& task_token) const {
+  ApiCredential credential;
+  if (task_token.has_value()) {
+    credential.bearer_token = *task_token;
+  } else {
+    absl::StatusOr<ApiCredential> found =
+        credentials_.For(instance, CallDeadline());
+    if (!found.ok()) return found.status();
+    credential = std::move(*found);
+  }
+  ApplyCallControl(&http);
+  http.bearer_token = credential.bearer_token;
+  absl::StatusOr<HttpResponse> response = http_->Send(http);
+  if (!response.ok() &&
+      response.status().code() == absl::StatusCode::kUnauthenticated &&
+      credential.client.has_value()) {
+    Log(FLYTEPLUG_LOG_INFO,
+        absl::StrCat("databricks ", http.call_name,
+                     ": HTTP 401 with an OAuth access token; retrying once "
+                     "with a new token"));
+    absl::StatusOr<ApiCredential> refreshed =
+        credentials_.Refresh(instance, credential, CallDeadline());
+    if (!refreshed.ok()) return credential.Scrub(refreshed.status());
+    const ApiCredential rejected = std::move(credential);
+    credential = std::move(*refreshed);
+    http.bearer_token = credential.bearer_token;
+    response = http_->Send(http);
+    if (!response.ok()) {
+      return rejected.Scrub(credential.Scrub(response.status()));
+    }
+  }
+  if (!response.ok()) return credential.Scrub(response.status());
+  return AuthorizedResponse{std::move(*response), std::move(credential)};
+}
+
+void DatabricksPlugin::AddFailureDetails(
+    const ResourceMeta& meta, const std::optional<std::string>& task_token,
+    RunState* state) const {
+  const std::string key = MetaKey(meta);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = task_tokens_.find(MetaKey(meta));
-    if (it != task_tokens_.end()) return it->second;
+    auto it = failure_details_.find(key);
+    if (it != failure_details_.end()) {
+      state->error = it->second.error;
+      state->error_trace = it->second.error_trace;
+      return;
+    }
   }
-  return SecretToken();
+  uint64_t task_run_id = 0;
+  if (!absl::SimpleAtoi(state->failed_task_run_id, &task_run_id)) return;
+  HttpRequest http;
+  http.method = "GET";
+  http.url = absl::StrCat(meta.instance, kJobsApiPrefix,
+                          "/get-output?run_id=", task_run_id);
+  http.call_name = "runs/get-output";
+  absl::StatusOr<AuthorizedResponse> sent =
+      SendAuthorized(std::move(http), meta.instance, task_token);
+  absl::StatusOr<FailureDetails> details =
+      sent.ok() ? ParseRunsGetOutput(sent->response.body, task_run_id)
+                : sent.status();
+  if (!details.ok()) {
+    Log(FLYTEPLUG_LOG_WARNING,
+        absl::StrCat("databricks: no failure details for run ", meta.run_id,
+                     " (task run ", task_run_id,
+                     "), the phase keeps the run's state message: ",
+                     details.status().message()));
+    return;
+  }
+  details->error = sent->credential.Scrub(details->error);
+  details->error_trace = sent->credential.Scrub(details->error_trace);
+  state->error = details->error;
+  state->error_trace = details->error_trace;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (failure_details_.size() >= kMaxRememberedFailures) {
+    failure_details_.clear();
+  }
+  failure_details_[key] = std::move(*details);
 }
 
 absl::StatusOr<SubmitRequest> DatabricksPlugin::BuildRequest(
@@ -128,24 +212,16 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
     const flyteplug::abi::flyteplug::v1::TaskContext& context) const {
   absl::StatusOr<SubmitRequest> request = BuildRequest(context);
   if (!request.ok()) return request.status();
-  std::string token;
-  if (request->task_token.has_value()) {
-    token = *request->task_token;
-  } else {
-    absl::StatusOr<std::string> secret = SecretToken();
-    if (!secret.ok()) return secret.status();
-    token = std::move(*secret);
-  }
   HttpRequest http;
   http.method = "POST";
   http.url = request->url;
   http.body = request->body;
-  http.bearer_token = token;
   http.call_name = "runs/submit";
   http.is_write = true;
-  ApplyCallControl(&http);
-  absl::StatusOr<HttpResponse> response = http_->Send(http);
-  if (!response.ok()) return Redact(response.status(), token);
+  absl::StatusOr<AuthorizedResponse> sent =
+      SendAuthorized(std::move(http), request->instance, request->task_token);
+  if (!sent.ok()) return sent.status();
+  const HttpResponse* response = &sent->response;
 
   rapidjson::Document doc;
   doc.Parse<sdk::json::kParseFlags>(response->body.data(),
@@ -155,16 +231,15 @@ absl::StatusOr<std::string> DatabricksPlugin::Create(
   auto run_id = doc.IsObject() ? doc.FindMember("run_id") : doc.MemberEnd();
   if (doc.HasParseError() || !doc.IsObject() || run_id == doc.MemberEnd() ||
       !ReadId(run_id->value, &meta.run_id)) {
-    return absl::UnavailableError(
-        Redact(absl::StrCat("databricks runs/submit: HTTP ", response->status,
-                            " response has no integer run_id: '",
-                            sdk::Snippet(response->body, 120), "'"),
-               token));
+    return absl::UnavailableError(sent->credential.Scrub(
+        absl::StrCat("databricks runs/submit: HTTP ", response->status,
+                     " response has no integer run_id: '",
+                     sdk::Snippet(response->body, 120), "'")));
   }
   if (request->task_token.has_value()) {
     std::lock_guard<std::mutex> lock(mu_);
     if (task_tokens_.size() >= kMaxRememberedTokens) task_tokens_.clear();
-    task_tokens_[MetaKey(meta)] = token;
+    task_tokens_[MetaKey(meta)] = *request->task_token;
   }
   Log(FLYTEPLUG_LOG_INFO,
       absl::StrCat("databricks: submitted run ", meta.run_id, " on ",
@@ -178,39 +253,37 @@ absl::StatusOr<std::string> DatabricksPlugin::Get(
     absl::string_view resource_meta) const {
   absl::StatusOr<ResourceMeta> meta = DecodeResourceMeta(resource_meta);
   if (!meta.ok()) return meta.status();
-  absl::StatusOr<std::string> token = TokenFor(*meta);
-  if (!token.ok()) return token.status();
+  const std::optional<std::string> task_token = RememberedTaskToken(*meta);
   HttpRequest http;
   http.method = "GET";
   http.url = absl::StrCat(meta->instance, kJobsApiPrefix,
                           "/get?run_id=", meta->run_id);
-  http.bearer_token = *token;
   http.call_name = "runs/get";
-  ApplyCallControl(&http);
-  absl::StatusOr<HttpResponse> response = http_->Send(http);
-  if (!response.ok()) return Redact(response.status(), *token);
+  absl::StatusOr<AuthorizedResponse> sent =
+      SendAuthorized(std::move(http), meta->instance, task_token);
+  if (!sent.ok()) return sent.status();
   absl::StatusOr<RunState> state =
-      ParseRunsGetResponse(response->body, meta->instance, meta->run_id);
-  if (!state.ok()) return Redact(state.status(), *token);
-  return Redact(SerializeRunState(*state), *token);
+      ParseRunsGetResponse(sent->response.body, meta->instance, meta->run_id);
+  if (!state.ok()) return sent->credential.Scrub(state.status());
+  if (WantsFailureDetails(*state)) {
+    AddFailureDetails(*meta, task_token, &*state);
+  }
+  return sent->credential.Scrub(SerializeRunState(*state));
 }
 
 absl::Status DatabricksPlugin::Delete(absl::string_view resource_meta) const {
   absl::StatusOr<ResourceMeta> meta = DecodeResourceMeta(resource_meta);
   if (!meta.ok()) return meta.status();
-  absl::StatusOr<std::string> token = TokenFor(*meta);
-  if (!token.ok()) return token.status();
   HttpRequest http;
   http.method = "POST";
   http.url = absl::StrCat(meta->instance, kJobsApiPrefix, "/cancel");
   http.body = absl::StrCat("{\"run_id\":", meta->run_id, "}");
-  http.bearer_token = *token;
   http.call_name = "runs/cancel";
   http.is_write = true;
-  ApplyCallControl(&http);
-  absl::StatusOr<HttpResponse> response = http_->Send(http);
-  if (!response.ok()) {
-    absl::Status status = Redact(response.status(), *token);
+  absl::StatusOr<AuthorizedResponse> sent = SendAuthorized(
+      std::move(http), meta->instance, RememberedTaskToken(*meta));
+  if (!sent.ok()) {
+    const absl::Status& status = sent.status();
     const bool finished =
         status.code() == absl::StatusCode::kNotFound ||
         (status.code() == absl::StatusCode::kInvalidArgument &&
@@ -227,6 +300,7 @@ absl::Status DatabricksPlugin::Delete(absl::string_view resource_meta) const {
   }
   std::lock_guard<std::mutex> lock(mu_);
   task_tokens_.erase(MetaKey(*meta));
+  failure_details_.erase(MetaKey(*meta));
   return absl::OkStatus();
 }
 

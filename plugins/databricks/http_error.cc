@@ -99,72 +99,6 @@ ServerError ParseErrorBody(absl::string_view body) {
   return error;
 }
 
-absl::StatusCode CodeForHttpStatus(long s) {
-  switch (s) {
-    case 400:
-      return absl::StatusCode::kInvalidArgument;
-    case 401:
-      return absl::StatusCode::kUnauthenticated;
-    case 403:
-      return absl::StatusCode::kPermissionDenied;
-    case 404:
-      return absl::StatusCode::kNotFound;
-    case 409:
-      return absl::StatusCode::kAlreadyExists;
-    case 429:
-      return absl::StatusCode::kResourceExhausted;
-    case 499:
-      return absl::StatusCode::kCancelled;
-    default:
-      break;
-  }
-  if (s >= 500) return absl::StatusCode::kUnavailable;
-  return absl::StatusCode::kFailedPrecondition;
-}
-
-std::string HttpReasonPhrase(long s) {
-  switch (s) {
-    case 200:
-      return "OK";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 303:
-      return "See Other";
-    case 307:
-      return "Temporary Redirect";
-    case 308:
-      return "Permanent Redirect";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 409:
-      return "Conflict";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return absl::StrCat("HTTP ", s);
-  }
-}
-
 absl::Status HttpError(absl::string_view call, long http_status,
                        absl::string_view body,
                        absl::string_view reason_header) {
@@ -184,6 +118,29 @@ absl::Status HttpError(absl::string_view call, long http_status,
       CodeForHttpStatus(http_status),
       absl::StrCat("databricks ", call, ": HTTP ", http_status, " ",
                    HttpReasonPhrase(http_status), ": ", said));
+}
+
+net::HttpErrorMapping MapHttpError(const net::HttpFailure& failure) {
+  net::HttpErrorMapping mapping;
+  const long http_status = failure.http_status;
+  mapping.status =
+      HttpError(failure.call_name, http_status, failure.body,
+                failure.headers->Find("X-Databricks-Reason-Phrase"));
+  if (http_status >= 300 && http_status < 400) {
+    mapping.status = absl::FailedPreconditionError(
+        absl::StrCat(mapping.status.message(), " (redirect to '",
+                     failure.headers->Find("Location"),
+                     "': is the Databricks instance right?)"));
+  }
+  ServerError server = ParseErrorBody(failure.body);
+  mapping.retryable = http_status == 429 || http_status == 503 ||
+                      server.error_code == "REQUEST_LIMIT_EXCEEDED" ||
+                      server.error_code == "TEMPORARILY_UNAVAILABLE";
+  if (mapping.retryable) {
+    mapping.retry_after =
+        net::ParseRetryAfter(failure.headers->Find("Retry-After"));
+  }
+  return mapping;
 }
 
 }  // namespace flyteplug::databricks

@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "flyteplug/net/http_client.h"
+#include "flyteplug/net/http_status.h"
 
 namespace flyteplug::databricks {
 
@@ -23,22 +25,20 @@ struct ServerError {
 // body (both fields empty). Never fails.
 ServerError ParseErrorBody(absl::string_view body);
 
-// Canonical code of an HTTP status: 400 INVALID_ARGUMENT, 401
-// UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS,
-// 429 RESOURCE_EXHAUSTED, 499 CANCELLED, every 5xx UNAVAILABLE (a server
-// side failure the caller may retry later), other 4xx FAILED_PRECONDITION,
-// 3xx (a redirect, e.g. to a login page) FAILED_PRECONDITION. Client-side
-// timeouts are DEADLINE_EXCEEDED (http_client.cc).
-absl::StatusCode CodeForHttpStatus(long http_status);
-
-// "Not Found" for 404 etc.; "HTTP <n>" when unknown.
-std::string HttpReasonPhrase(long http_status);
+using net::CodeForHttpStatus;
+using net::HttpReasonPhrase;
 
 // The error of call `call` ("runs/submit") that got `http_status` with
 // `body`; `reason_header` is X-Databricks-Reason-Phrase when present. E.g.
 // "databricks runs/get: HTTP 403 Forbidden: [403] Invalid access token."
 absl::Status HttpError(absl::string_view call, long http_status,
                        absl::string_view body, absl::string_view reason_header);
+
+// The module's net::HttpErrorMapper: HttpError with the
+// X-Databricks-Reason-Phrase header; a redirect is FAILED_PRECONDITION with
+// a hint to check the instance; 429, 503, REQUEST_LIMIT_EXCEEDED and
+// TEMPORARILY_UNAVAILABLE are retryable, with their Retry-After.
+net::HttpErrorMapping MapHttpError(const net::HttpFailure& failure);
 
 }  // namespace flyteplug::databricks
 

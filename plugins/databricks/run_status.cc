@@ -16,9 +16,9 @@ using flyteplug::abi::flyteidl::core::ExecutionError;
 using flyteplug::abi::flyteplug::v1::Phase;
 
 constexpr const char* kFields[] = {
-    "instance",         "run_id",          "job_id",        "run_name",
-    "life_cycle_state", "result_state",    "state_message", "run_page_url",
-    "termination_code", "termination_type"};
+    "instance",         "run_id",           "job_id",        "run_name",
+    "life_cycle_state", "result_state",     "state_message", "run_page_url",
+    "termination_code", "termination_type", "error",         "error_trace"};
 
 template <typename State>
 auto FieldOf(State& s, absl::string_view name) -> decltype(&s.instance) {
@@ -32,6 +32,8 @@ auto FieldOf(State& s, absl::string_view name) -> decltype(&s.instance) {
   if (name == "run_page_url") return &s.run_page_url;
   if (name == "termination_code") return &s.termination_code;
   if (name == "termination_type") return &s.termination_type;
+  if (name == "error") return &s.error;
+  if (name == "error_trace") return &s.error_trace;
   return nullptr;
 }
 
@@ -40,6 +42,36 @@ std::string IdMember(const rapidjson::Value& object, const char* key) {
   uint64_t id = 0;
   if (it == object.MemberEnd() || !ReadId(it->value, &id)) return {};
   return absl::StrCat(id);
+}
+
+// The run whose runs/get-output explains a failure: the first task that
+// failed (FAILED, TIMEDOUT or INTERNAL_ERROR), else the first one that did
+// not succeed, else `run_id` itself when the run lists no tasks. Empty when
+// no task qualifies.
+std::string FailedTaskRunId(const rapidjson::Value& run, uint64_t run_id) {
+  auto tasks = run.FindMember("tasks");
+  if (tasks == run.MemberEnd() || !tasks->value.IsArray() ||
+      tasks->value.Empty()) {
+    return absl::StrCat(run_id);
+  }
+  std::string fallback;
+  for (const rapidjson::Value& task : tasks->value.GetArray()) {
+    if (!task.IsObject()) continue;
+    std::string id = IdMember(task, "run_id");
+    if (id.empty()) continue;
+    std::string life_cycle, result;
+    auto state = task.FindMember("state");
+    if (state != task.MemberEnd() && state->value.IsObject()) {
+      life_cycle = sdk::json::StringMember(state->value, "life_cycle_state");
+      result = sdk::json::StringMember(state->value, "result_state");
+    }
+    if (result == "FAILED" || result == "TIMEDOUT" ||
+        life_cycle == "INTERNAL_ERROR") {
+      return id;
+    }
+    if (fallback.empty() && result != "SUCCESS") fallback = id;
+  }
+  return fallback;
 }
 
 struct Failure {
@@ -104,6 +136,7 @@ absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
       }
     }
   }
+  state.failed_task_run_id = FailedTaskRunId(doc, run_id);
   if (state.life_cycle_state.empty()) {
     return absl::UnavailableError(
         absl::StrCat("databricks runs/get: response for run ", run_id,
@@ -111,6 +144,14 @@ absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
                      sdk::Snippet(body, 120), "'"));
   }
   return state;
+}
+
+bool WantsFailureDetails(const RunState& state) {
+  const std::string life_cycle = absl::AsciiStrToUpper(state.life_cycle_state);
+  const std::string result = absl::AsciiStrToUpper(state.result_state);
+  return (life_cycle == "TERMINATED" &&
+          (result == "FAILED" || result == "TIMEDOUT")) ||
+         life_cycle == "INTERNAL_ERROR";
 }
 
 std::string SerializeRunState(const RunState& state) {
@@ -242,7 +283,7 @@ flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(
   auto& fields = *info.mutable_custom_info()->mutable_fields();
   for (const char* name :
        {"run_id", "job_id", "life_cycle_state", "result_state", "run_page_url",
-        "termination_code"}) {
+        "termination_code", "error", "error_trace"}) {
     const std::string* value = FieldOf(state, name);
     if (!value->empty()) fields[name].set_string_value(*value);
   }
@@ -259,6 +300,12 @@ flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(
     }
     if (!state.state_message.empty()) {
       absl::StrAppend(&message, ": ", state.state_message);
+    }
+    if (!state.error.empty() && state.error != state.state_message) {
+      absl::StrAppend(&message, ": ", state.error);
+    }
+    if (!state.error_trace.empty()) {
+      absl::StrAppend(&message, "\n", state.error_trace);
     }
     error->set_message(message);
     error->set_kind(failure.kind);

@@ -26,6 +26,15 @@ struct RunState {
   std::string run_page_url;
   std::string termination_code;  // status.termination_details.code
   std::string termination_type;  // status.termination_details.type
+  // Why the run failed, from runs/get-output (run_output.h): the error's
+  // first line and an excerpt of its trace, secrets scrubbed. Filled by
+  // DatabricksPlugin::Get for failed runs only.
+  std::string error;
+  std::string error_trace;
+  // The run id to ask runs/get-output about (not serialized): the failed
+  // task's own run (tasks[].run_id; the server refuses a multi-task
+  // parent's id), else this run's id when runs/get lists no tasks.
+  std::string failed_task_run_id;
 };
 
 // Parses a runs/get response body for run `run_id` on `instance`. Reads
@@ -36,6 +45,10 @@ struct RunState {
 absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
                                               absl::string_view instance,
                                               uint64_t run_id);
+
+// True for runs whose failure runs/get-output explains: TERMINATED with
+// FAILED or TIMEDOUT, and INTERNAL_ERROR.
+bool WantsFailureDetails(const RunState& state);
 
 // JSON object with the RunState fields under their Databricks names (empty
 // fields omitted). No secrets.
@@ -51,7 +64,9 @@ absl::StatusOr<RunState> DeserializeRunState(absl::string_view json);
 //   + TIMEDOUT / CANCELED / SUCCESS_WITH_FAILURES / other / missing ->
 //   PERMANENT_FAILURE; SKIPPED -> PERMANENT_FAILURE (SYSTEM);
 //   INTERNAL_ERROR -> RETRYABLE_FAILURE (SYSTEM).
-// reason = state_message; every phase carries the "Databricks Console" link
+// reason = state_message; a failure's message adds the run's `error` and,
+// on the following lines, its `error_trace` (custom info carries both too);
+// every phase carries the "Databricks Console" link
 // (run_page_url when `link_to_run_page_url` and reported); version bumps
 // when the phase stays and the reason changes relative to `previous`.
 flyteplug::abi::flyteplug::v1::PhaseInfo MapRunState(

@@ -93,6 +93,7 @@ class CliTest : public ::testing::Test {
     }
     env_strings.push_back(
         absl::StrCat("FLYTE_SECRET_FLYTE_DATABRICKS_API_TOKEN=", kToken));
+    env_strings.insert(env_strings.end(), extra_env_.begin(), extra_env_.end());
     std::vector<char*> env;
     for (auto& s : env_strings) env.push_back(s.data());
     env.push_back(nullptr);
@@ -156,6 +157,7 @@ class CliTest : public ::testing::Test {
   }
 
   FakeServer server_;
+  std::vector<std::string> extra_env_;  // "NAME=value" added for the CLI
   std::string dir_;
   std::string config_path_;
 };
@@ -427,6 +429,42 @@ TEST_F(CliTest, JarParametersAreTheSparkModulesArguments) {
                manifest["spec"]["mainClass"].GetString());
   EXPECT_STREQ(request["body"]["tasks"][0]["libraries"][0]["jar"].GetString(),
                manifest["spec"]["mainApplicationFile"].GetString());
+}
+
+TEST_F(CliTest, OAuthSecretsFromTheEnvironmentAndFailureDetails) {
+  // The CLI's host reads FLYTE_SECRET_<key>: with both OAuth secrets the
+  // run uses a service principal's access token, and a failed run's error
+  // from runs/get-output reaches the printed PhaseInfo.
+  constexpr char kSecret[] = "dose-CLI-CLIENT-SECRET-0123456789";
+  server_.Post("/_control/config",
+               absl::StrCat(R"({"client_id":"sp-cli","client_secret":")",
+                            kSecret, R"("})"));
+  extra_env_ = {
+      "FLYTE_SECRET_FLYTE_DATABRICKS_CLIENT_ID=sp-cli",
+      absl::StrCat("FLYTE_SECRET_FLYTE_DATABRICKS_CLIENT_SECRET=", kSecret)};
+  server_.SetStates(
+      R"([{"life_cycle_state":"TERMINATED","result_state":"FAILED",
+      "state_message":"Workload failed","error":"ValueError: bad input",
+      "error_trace":"Traceback (most recent call last):\nValueError: bad input"}])");
+  CliResult r = Run();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(server_.Stats()["tokens_issued"].GetInt(), 1);
+  rapidjson::Document requests = server_.Requests();
+  for (const auto& request : requests.GetArray()) {
+    if (!absl::StartsWith(request["path"].GetString(), "/api/")) continue;
+    EXPECT_TRUE(absl::StartsWith(
+        request["headers"]["Authorization"].GetString(), "Bearer fake-oauth-"));
+  }
+  rapidjson::Document info = ParseJson(r.out);
+  ASSERT_TRUE(info.IsObject()) << r.out;
+  EXPECT_EQ(std::string(info["error"]["message"].GetString()),
+            "Databricks run 1000 terminated with result FAILED: Workload "
+            "failed: ValueError: bad input\nTraceback (most recent call "
+            "last):\nValueError: bad input");
+  for (const std::string* output : {&r.out, &r.err}) {
+    EXPECT_EQ(output->find(kSecret), std::string::npos) << *output;
+    EXPECT_EQ(output->find("fake-oauth-"), std::string::npos) << *output;
+  }
 }
 
 }  // namespace

@@ -13,6 +13,8 @@ TEST(ConfigTest, DefaultsMatchFlyte) {
     ASSERT_TRUE(parsed.ok()) << input << ": " << parsed.status();
     const DatabricksConfig& c = parsed->config;
     EXPECT_EQ(c.databricks_token_key, "FLYTE_DATABRICKS_API_TOKEN");
+    EXPECT_EQ(c.databricks_client_id_key, "FLYTE_DATABRICKS_CLIENT_ID");
+    EXPECT_EQ(c.databricks_client_secret_key, "FLYTE_DATABRICKS_CLIENT_SECRET");
     EXPECT_EQ(c.databricks_instance, "");
     EXPECT_EQ(c.entrypoint_file, "");
     EXPECT_FALSE(c.allow_token_in_task);
@@ -34,6 +36,8 @@ TEST(ConfigTest, ReadsEveryKey) {
   auto parsed = ParseConfig(R"({"databricks":{
       "databricksInstance":"acme.cloud.databricks.com",
       "databricksTokenKey":"MY_KEY",
+      "databricksClientIdKey":"SP_ID",
+      "databricksClientSecretKey":"SP_SECRET",
       "entrypointFile":"dbfs:///e.py",
       "allowTokenInTask":true,
       "linkToRunPageUrl":false,
@@ -52,6 +56,8 @@ TEST(ConfigTest, ReadsEveryKey) {
   const DatabricksConfig& c = parsed->config;
   EXPECT_EQ(c.databricks_instance, "acme.cloud.databricks.com");
   EXPECT_EQ(c.databricks_token_key, "MY_KEY");
+  EXPECT_EQ(c.databricks_client_id_key, "SP_ID");
+  EXPECT_EQ(c.databricks_client_secret_key, "SP_SECRET");
   EXPECT_EQ(c.entrypoint_file, "dbfs:///e.py");
   EXPECT_TRUE(c.allow_token_in_task);
   EXPECT_FALSE(c.link_to_run_page_url);
@@ -93,6 +99,11 @@ TEST(ConfigTest, WrongTypesNameThePath) {
        "number"},
       {R"({"databricks":{"databricksTokenKey":""}})",
        "plugins.databricks.databricksTokenKey"},
+      {R"({"databricks":{"databricksClientIdKey":""}})",
+       "plugins.databricks.databricksClientIdKey: expected a non-empty secret "
+       "key"},
+      {R"({"databricks":{"databricksClientSecretKey":7}})",
+       "plugins.databricks.databricksClientSecretKey: expected a string"},
       {R"({"databricks":{"allowTokenInTask":"yes"}})",
        "plugins.databricks.allowTokenInTask"},
       {R"({"databricks":{"webApi":{"readRateLimiter":{"qps":"ten"}}}})",

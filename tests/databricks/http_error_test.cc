@@ -1,9 +1,7 @@
-// Lenient error-body parsing, HTTP status mapping, rate limiting.
+// Lenient error-body parsing and HTTP status mapping.
 #include "http_error.h"
 
 #include "gtest/gtest.h"
-#include "http_client.h"
-#include "rate_limiter.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -85,34 +83,6 @@ TEST(ErrorBodyTest, StatusCodeMapping) {
   EXPECT_EQ(CodeForHttpStatus(504), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CodeForHttpStatus(302), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CodeForHttpStatus(418), absl::StatusCode::kFailedPrecondition);
-}
-
-TEST(RetryAfterTest, SecondsOnly) {
-  EXPECT_EQ(ParseRetryAfter("3"), absl::Seconds(3));
-  EXPECT_EQ(ParseRetryAfter(" 0 "), absl::ZeroDuration());
-  EXPECT_LT(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"),
-            absl::ZeroDuration());
-  EXPECT_LT(ParseRetryAfter(""), absl::ZeroDuration());
-  EXPECT_LT(ParseRetryAfter("-5"), absl::ZeroDuration());
-}
-
-double Ms(absl::Duration d) { return absl::ToDoubleMilliseconds(d); }
-
-TEST(RateLimiterTest, BurstThenQps) {
-  RateLimiter limiter(/*qps=*/10, /*burst=*/3);
-  absl::Time t = absl::FromUnixSeconds(1000);
-  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
-  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
-  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
-  EXPECT_NEAR(Ms(limiter.Reserve(t)), 100, 0.01);
-  EXPECT_NEAR(Ms(limiter.Reserve(t)), 200, 0.01);
-  // One second later the debt (2 tokens) is paid and 8 more accrued, capped
-  // at the burst of 3.
-  t += absl::Seconds(1);
-  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
-  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
-  EXPECT_EQ(limiter.Reserve(t), absl::ZeroDuration());
-  EXPECT_NEAR(Ms(limiter.Reserve(t)), 100, 0.01);
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 // requests, PhaseInfo, logs).
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "abi_json.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "databricks_plugin.h"
 #include "flyteplug/v1/phase_info.pb.h"
 #include "gmock/gmock.h"
@@ -25,6 +27,9 @@ using testing::JobsApiFieldErrors;
 using testing::kToken;
 using testing::TestHost;
 
+constexpr char kClientId[] = "sp-0f3c-client-id";
+constexpr char kClientSecret[] = "dose-CLIENT-SECRET-0123456789abcdef";
+
 class IntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(server_.ok()); }
@@ -34,6 +39,11 @@ class IntegrationTest : public ::testing::Test {
     for (const std::string& output : outputs_) {
       EXPECT_FALSE(absl::StrContains(output, kToken))
           << "token leaked in: " << output;
+      // OAuth: the client secret and every access token the server issued.
+      EXPECT_FALSE(absl::StrContains(output, kClientSecret))
+          << "client secret leaked in: " << output;
+      EXPECT_FALSE(absl::StrContains(output, "fake-oauth-"))
+          << "access token leaked in: " << output;
     }
   }
 
@@ -714,6 +724,285 @@ TEST_F(IntegrationTest, FragmentsOfTheTokenInServerRepliesAreScrubbed) {
           << output;
     }
   }
+}
+
+// --- OAuth M2M ---------------------------------------------------------------
+
+class OAuthIntegrationTest : public IntegrationTest {
+ protected:
+  // The server accepts the service principal; the host holds both secrets
+  // (and the API token, which must then not be used).
+  void SetUp() override {
+    IntegrationTest::SetUp();
+    ConfigureServer(kClientSecret, 3600);
+    host_.SetSecret("FLYTE_DATABRICKS_CLIENT_ID", kClientId);
+    host_.SetSecret("FLYTE_DATABRICKS_CLIENT_SECRET", kClientSecret);
+  }
+
+  void ConfigureServer(absl::string_view secret, int lifetime_seconds) {
+    server_.Post(
+        "/_control/config",
+        absl::StrCat(R"({"client_id":")", kClientId, R"(","client_secret":")",
+                     secret, R"(","token_lifetime":)", lifetime_seconds, "}"));
+  }
+
+  int TokensIssued() { return server_.Stats()["tokens_issued"].GetInt(); }
+
+  // The Authorization header of every recorded request to `path`.
+  std::vector<std::string> AuthHeaders(absl::string_view path) {
+    std::vector<std::string> out;
+    rapidjson::Document requests = server_.Requests();
+    for (const auto& r : requests.GetArray()) {
+      if (!absl::StartsWith(r["path"].GetString(), path)) continue;
+      const auto& headers = r["headers"];
+      out.emplace_back(headers.HasMember("Authorization")
+                           ? headers["Authorization"].GetString()
+                           : "");
+    }
+    return out;
+  }
+};
+
+TEST_F(OAuthIntegrationTest, BothSecretsSelectOAuthAndTheTokenIsReused) {
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::INITIALIZING);
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::RUNNING);
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::SUCCESS);
+  EXPECT_EQ(TokensIssued(), 1);
+
+  // The token request: Basic id:secret, the client credentials form.
+  rapidjson::Document requests = server_.Requests();
+  const auto& token = requests[0];
+  EXPECT_STREQ(token["method"].GetString(), "POST");
+  EXPECT_STREQ(token["path"].GetString(), "/oidc/v1/token");
+  EXPECT_STREQ(token["headers"]["Authorization"].GetString(),
+               "Basic c3AtMGYzYy1jbGllbnQtaWQ6ZG9zZS1DTElFTlQtU0VDUkVULTAxMj"
+               "M0NTY3ODlhYmNkZWY=");
+  EXPECT_STREQ(token["headers"]["Content-Type"].GetString(),
+               "application/x-www-form-urlencoded");
+  EXPECT_STREQ(token["body"].GetString(),
+               "grant_type=client_credentials&scope=all-apis");
+  // Every API call carries the one issued token, never the API token.
+  std::vector<std::string> auth = AuthHeaders("/api/");
+  ASSERT_EQ(auth.size(), 4u);
+  for (const std::string& header : auth) {
+    EXPECT_TRUE(absl::StartsWith(header, "Bearer fake-oauth-1-")) << header;
+    EXPECT_EQ(header, auth[0]);
+  }
+  EXPECT_FALSE(host_.LogsContain("OAuth secret"));
+}
+
+TEST_F(OAuthIntegrationTest, OneSecretAloneFallsBackToTheApiTokenWithAWarning) {
+  host_.RemoveSecret("FLYTE_DATABRICKS_CLIENT_SECRET");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::INITIALIZING);
+  EXPECT_EQ(TokensIssued(), 0);
+  for (const std::string& header : AuthHeaders("/api/")) {
+    EXPECT_EQ(header, absl::StrCat("Bearer ", kToken));
+  }
+  // One warning naming the missing secret, never a value.
+  std::string logs = host_.LogText();
+  EXPECT_TRUE(absl::StrContains(
+      logs,
+      "WARNING: databricks: OAuth secret 'FLYTE_DATABRICKS_CLIENT_SECRET' "
+      "(plugins.databricks.databricksClientSecretKey) is not available while "
+      "'FLYTE_DATABRICKS_CLIENT_ID' is; using the API token secret "
+      "'FLYTE_DATABRICKS_API_TOKEN' instead"))
+      << logs;
+  EXPECT_EQ(logs.find("OAuth secret"), logs.rfind("OAuth secret")) << logs;
+  EXPECT_FALSE(absl::StrContains(logs, kClientId)) << logs;
+  // Neither OAuth secret: the API token, silently.
+  host_.RemoveSecret("FLYTE_DATABRICKS_CLIENT_ID");
+  host_.ClearLogs();
+  auto other = MakePlugin();
+  ASSERT_TRUE(Record(other->Get(*meta)).ok());
+  EXPECT_FALSE(host_.LogsContain("OAuth"));
+  EXPECT_EQ(TokensIssued(), 0);
+}
+
+TEST_F(OAuthIntegrationTest, TokenIsRefreshedShortlyBeforeItExpires) {
+  // 3 s tokens are replaced once less than 0.3 s remain.
+  ConfigureServer(kClientSecret, 3);
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  EXPECT_EQ(TokensIssued(), 1);
+  absl::SleepFor(absl::Milliseconds(2800));
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::INITIALIZING);
+  EXPECT_EQ(TokensIssued(), 2);
+  // Refreshed before the server would refuse it: no 401, no retry.
+  std::vector<std::string> auth = AuthHeaders("/api/");
+  ASSERT_EQ(auth.size(), 2u);
+  EXPECT_NE(auth[0], auth[1]);
+}
+
+TEST_F(OAuthIntegrationTest, A401ForcesOneRefreshAndOneRetry) {
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  server_.Post("/_control/revoke", "{}");
+  EXPECT_EQ(Poll(*plugin, *meta).phase(), Phase::INITIALIZING);
+  EXPECT_EQ(TokensIssued(), 2);
+  std::vector<std::string> auth = AuthHeaders("/api/2.1/jobs/runs/get");
+  ASSERT_EQ(auth.size(), 2u);  // the refused call and its one retry
+  EXPECT_TRUE(absl::StartsWith(auth[0], "Bearer fake-oauth-1-"));
+  EXPECT_TRUE(absl::StartsWith(auth[1], "Bearer fake-oauth-2-"));
+  EXPECT_TRUE(
+      host_.LogsContain("runs/get: HTTP 401 with an OAuth access "
+                        "token; retrying once with a new token"));
+}
+
+TEST_F(OAuthIntegrationTest, ASecond401IsTheError) {
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  server_.AddFaults(
+      R"({"get":[{"status":401,"body":"{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"no\"}"},)"
+      R"({"status":401,"body":"{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"still no\"}"}]})");
+  auto resource = Record(plugin->Get(*meta));
+  ASSERT_FALSE(resource.ok());
+  EXPECT_EQ(resource.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(resource.status().message(),
+            "databricks runs/get: HTTP 401 Unauthorized: [UNAUTHENTICATED] "
+            "still no");
+  EXPECT_EQ(TokensIssued(), 2);
+  EXPECT_EQ(CountRequests("/api/2.1/jobs/runs/get"), 2);
+}
+
+TEST_F(OAuthIntegrationTest, TokenEndpointErrorsAreClearAndSecretFree) {
+  struct Case {
+    const char* fault;  // a "token" fault, or "" for a wrong secret
+    absl::StatusCode code;
+    const char* message;
+  } cases[] = {
+      {"", absl::StatusCode::kUnauthenticated,
+       "databricks oidc/v1/token: HTTP 401 Unauthorized"},
+      {R"({"status":200,"raw_body":"<html>sign in</html>"})",
+       absl::StatusCode::kUnavailable,
+       "databricks oidc/v1/token: the answer (20 bytes) is not a JSON object"},
+      {R"({"status":200,"raw_body":"{\"access_token\":\"fake-oauth-x\",\"expires_in\":60}"})",
+       absl::StatusCode::kUnavailable,
+       "databricks oidc/v1/token: the answer has no token_type string"},
+      {R"({"status":200,"raw_body":"{\"access_token\":\"fake-oauth-x\",\"token_type\":\"Bearer\"}"})",
+       absl::StatusCode::kUnavailable,
+       "databricks oidc/v1/token: the answer has no expires_in"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.message);
+    server_.Post("/_control/reset", "{}");
+    ConfigureServer(*c.fault == '\0' ? "another-secret" : kClientSecret, 3600);
+    if (*c.fault != '\0') {
+      server_.AddFaults(absl::StrCat(R"({"token":[)", c.fault, "]}"));
+    }
+    auto plugin = MakePlugin();
+    auto meta = Record(plugin->Create(Context()));
+    ASSERT_FALSE(meta.ok());
+    EXPECT_EQ(meta.status().code(), c.code);
+    EXPECT_TRUE(absl::StartsWith(meta.status().message(), c.message))
+        << meta.status();
+    EXPECT_EQ(CountRequests("/api/"), 0);  // nothing sent without a token
+  }
+}
+
+TEST_F(OAuthIntegrationTest, ConcurrentCallsShareOneTokenRequest) {
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  ASSERT_EQ(TokensIssued(), 1);
+  // A second plugin (an empty cache) polled from 8 threads while the token
+  // endpoint is slow: one more token request, every call authorised by it.
+  server_.AddFaults(R"({"token":[{"delay":0.5}]})");
+  auto fresh = MakePlugin();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (fresh->Get(*meta).ok()) ++ok;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(TokensIssued(), 2);
+  std::vector<std::string> auth = AuthHeaders("/api/2.1/jobs/runs/get");
+  ASSERT_EQ(auth.size(), 8u);
+  for (const std::string& header : auth) {
+    EXPECT_TRUE(absl::StartsWith(header, "Bearer fake-oauth-2-")) << header;
+  }
+}
+
+// --- Failure details (runs/get-output) ---------------------------------------
+
+TEST_F(IntegrationTest, AFailedRunShowsTheErrorFromItsTaskRunOutput) {
+  // The trace echoes the API token (a user printing their environment): it
+  // is scrubbed before it reaches the phase.
+  server_.SetStates(absl::StrCat(
+      R"([{"life_cycle_state":"TERMINATED","result_state":"FAILED",)"
+      R"("state_message":"Workload failed, see run output for details",)"
+      R"("error":"ZeroDivisionError: division by zero\nsecond line",)"
+      R"("error_trace":"Traceback (most recent call last):\n  token=)",
+      kToken, R"(\u0007\nZeroDivisionError: division by zero\n"}])"));
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  auto info = Poll(*plugin, *meta);
+  EXPECT_EQ(info.phase(), Phase::RETRYABLE_FAILURE);
+  EXPECT_EQ(info.reason(), "Workload failed, see run output for details");
+  EXPECT_EQ(info.error().message(),
+            "Databricks run 1000 terminated with result FAILED: Workload "
+            "failed, see run output for details: ZeroDivisionError: division "
+            "by zero\nTraceback (most recent call last):\n  "
+            "token=[REDACTED]?\nZeroDivisionError: division by zero");
+  EXPECT_EQ(info.custom_info().fields().at("error").string_value(),
+            "ZeroDivisionError: division by zero");
+  // Asked about the task's own run (the fake refuses the parent's id), once:
+  // a later poll of the terminal run reuses what it said.
+  EXPECT_EQ(Poll(*plugin, *meta).error().message(), info.error().message());
+  rapidjson::Document requests = server_.Requests();
+  int outputs = 0;
+  for (const auto& r : requests.GetArray()) {
+    if (!absl::StartsWith(r["path"].GetString(), "/api/2.1/jobs/runs/get-"))
+      continue;
+    ++outputs;
+    EXPECT_STREQ(r["path"].GetString(),
+                 "/api/2.1/jobs/runs/get-output?run_id=700000");
+  }
+  EXPECT_EQ(outputs, 1);
+}
+
+TEST_F(IntegrationTest, GetOutputFailuresNeverFailTheStatusCall) {
+  server_.SetStates(
+      R"([{"life_cycle_state":"INTERNAL_ERROR","state_message":"cluster gone",)"
+      R"("error":"Cluster 0101 was terminated"}])");
+  server_.AddFaults(
+      R"({"output":[{"status":400,"body":"{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"nope\"}"}]})");
+  auto plugin = MakePlugin();
+  auto meta = Record(plugin->Create(Context()));
+  ASSERT_TRUE(meta.ok()) << meta.status();
+  auto info = Poll(*plugin, *meta);
+  EXPECT_EQ(info.phase(), Phase::RETRYABLE_FAILURE);
+  EXPECT_EQ(info.error().message(),
+            "Databricks run 1000 ended in INTERNAL_ERROR: cluster gone");
+  EXPECT_TRUE(host_.LogsContain(
+      "databricks: no failure details for run 1000 (task run 700000), the "
+      "phase keeps the run's state message: databricks runs/get-output: HTTP "
+      "400 Bad Request: [INVALID_PARAMETER_VALUE] nope"))
+      << host_.LogText();
+  // Not remembered: the next poll asks again and shows the error.
+  EXPECT_EQ(Poll(*plugin, *meta).error().message(),
+            "Databricks run 1000 ended in INTERNAL_ERROR: cluster gone: "
+            "Cluster 0101 was terminated");
+  // A malformed answer is tolerated the same way.
+  server_.AddFaults(R"({"output":[{"status":200,"raw_body":"[1,2"}]})");
+  auto fresh = MakePlugin();
+  auto again = Poll(*fresh, *meta);
+  EXPECT_EQ(again.phase(), Phase::RETRYABLE_FAILURE);
+  EXPECT_TRUE(
+      host_.LogsContain("the answer for run 700000 (4 bytes) is not a "
+                        "JSON object"));
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // What a Databricks server (or a stored resource meta) sends back, fed to
 // the databricks module's parsers directly (flyteplug_databricks_core): the
-// runs/get body (ParseRunsGetResponse, then MapRunState), an error body
-// (ParseErrorBody, HttpError) and a resource meta (DecodeResourceMeta).
+// runs/get body (ParseRunsGetResponse, then MapRunState), a runs/get-output
+// body (ParseRunsGetOutput: bounded, sanitised details), an OAuth token
+// endpoint answer (ParseTokenResponse: bounded, sendable tokens), an error
+// body (ParseErrorBody, HttpError) and a resource meta (DecodeResourceMeta).
 // Whatever is parsed must survive its own serialisation unchanged.
 #include <cstdio>
 #include <cstdlib>
@@ -9,9 +11,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "flyteplug/sdk/utf8.h"
 #include "http_error.h"
+#include "oauth_token_endpoint.h"
 #include "resource_meta.h"
+#include "run_output.h"
 #include "run_status.h"
+#include "secret.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -34,7 +40,8 @@ bool SameRunState(const RunState& a, const RunState& b) {
          a.state_message == b.state_message &&
          a.run_page_url == b.run_page_url &&
          a.termination_code == b.termination_code &&
-         a.termination_type == b.termination_type;
+         a.termination_type == b.termination_type && a.error == b.error &&
+         a.error_trace == b.error_trace;
 }
 
 void FuzzRunsGet(absl::string_view body) {
@@ -51,6 +58,52 @@ void FuzzRunsGet(absl::string_view body) {
   flyteplug::abi::flyteplug::v1::PluginState previous;
   MapRunState(*state, /*link_to_run_page_url=*/true, previous, 0);
   MapRunState(*state, /*link_to_run_page_url=*/false, previous, 0);
+}
+
+// Printable valid UTF-8 without control characters, line feeds allowed
+// only where `multi_line`.
+bool Displayable(absl::string_view text, bool multi_line) {
+  if (!sdk::IsValidUtf8(text)) return false;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\n' && multi_line) continue;
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
+void FuzzRunsGetOutput(absl::string_view body) {
+  absl::StatusOr<FailureDetails> details = ParseRunsGetOutput(body, 7);
+  if (!details.ok()) {
+    if (details.status().message().empty()) Finding("get-output: empty error");
+    return;
+  }
+  if (details->error.size() > kMaxErrorLineBytes + 3 ||
+      !Displayable(details->error, /*multi_line=*/false)) {
+    Finding("get-output: error line unbounded or not displayable");
+  }
+  if (details->error_trace.size() > kMaxTraceExcerptBytes + 4 ||
+      !Displayable(details->error_trace, /*multi_line=*/true)) {
+    Finding("get-output: trace excerpt unbounded or not displayable");
+  }
+}
+
+void FuzzTokenResponse(absl::string_view body) {
+  absl::StatusOr<IssuedToken> issued = ParseTokenResponse(body);
+  if (!issued.ok()) {
+    if (issued.status().message().empty()) Finding("token: empty error");
+    return;
+  }
+  if (issued->access_token.size() > kMaxAccessTokenBytes ||
+      !ValidateBearerToken(issued->access_token, "fuzz",
+                           absl::StatusCode::kInvalidArgument)
+           .ok()) {
+    Finding("token: an unsendable or oversized access token was accepted");
+  }
+  if (issued->lifetime < absl::Seconds(1) ||
+      issued->lifetime > absl::Seconds(kMaxTokenLifetimeSeconds)) {
+    Finding("token: lifetime out of bounds");
+  }
 }
 
 void FuzzErrorBody(absl::string_view body) {
@@ -82,6 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace flyteplug::databricks;
   absl::string_view body(reinterpret_cast<const char*>(data), size);
   FuzzRunsGet(body);
+  FuzzRunsGetOutput(body);
+  FuzzTokenResponse(body);
   FuzzErrorBody(body);
   FuzzResourceMeta(body);
   return 0;

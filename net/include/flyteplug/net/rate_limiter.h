@@ -1,6 +1,6 @@
 // A token bucket: `qps` tokens per second, at most `burst` banked.
-#ifndef FLYTEPLUG_PLUGINS_DATABRICKS_RATE_LIMITER_H_
-#define FLYTEPLUG_PLUGINS_DATABRICKS_RATE_LIMITER_H_
+#ifndef FLYTEPLUG_NET_RATE_LIMITER_H_
+#define FLYTEPLUG_NET_RATE_LIMITER_H_
 
 #include <cstdint>
 #include <mutex>
@@ -8,7 +8,13 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 
-namespace flyteplug::databricks {
+namespace flyteplug::net {
+
+// A token bucket's settings: `qps` tokens per second, at most `burst` saved.
+struct RateLimit {
+  double qps = 10;
+  int64_t burst = 100;
+};
 
 // THREADING: thread-safe. Waiters are served in reservation order (each
 // reservation moves the bucket's balance, possibly below zero).
@@ -35,6 +41,6 @@ class RateLimiter {
   absl::Time last_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace flyteplug::databricks
+}  // namespace flyteplug::net
 
-#endif  // FLYTEPLUG_PLUGINS_DATABRICKS_RATE_LIMITER_H_
+#endif  // FLYTEPLUG_NET_RATE_LIMITER_H_

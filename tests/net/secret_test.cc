@@ -1,4 +1,4 @@
-#include "secret.h"
+#include "flyteplug/net/secret.h"
 
 #include <string>
 
@@ -7,7 +7,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 
-namespace flyteplug::databricks {
+namespace flyteplug::net {
 namespace {
 
 constexpr char kSecret[] = "dapi0123456789abcdefXYZ";
@@ -67,7 +67,7 @@ TEST(RedactTest, RepetitiveInputStaysLinearInTheTextSize) {
 }
 
 TEST(ValidateBearerTokenTest, RefusesHeaderBreakingBytesWithoutEchoingThem) {
-  EXPECT_TRUE(ValidateBearerToken(kSecret, "secret 'K'",
+  EXPECT_TRUE(ValidateBearerToken("databricks", kSecret, "secret 'K'",
                                   absl::StatusCode::kFailedPrecondition)
                   .ok());
   struct Case {
@@ -83,9 +83,9 @@ TEST(ValidateBearerTokenTest, RefusesHeaderBreakingBytesWithoutEchoingThem) {
         Case{"dapiSECRET\x7fzz", "control character"},
         Case{"dapiSECRET\x01zz", "control character"},
         Case{"dapiSECRET\xc3\xa9zz", "non-ASCII"}, Case{"", "empty"}}) {
-    absl::Status s =
-        ValidateBearerToken(c.token, "secret 'FLYTE_DATABRICKS_API_TOKEN'",
-                            absl::StatusCode::kFailedPrecondition);
+    absl::Status s = ValidateBearerToken("databricks", c.token,
+                                         "secret 'FLYTE_DATABRICKS_API_TOKEN'",
+                                         absl::StatusCode::kFailedPrecondition);
     ASSERT_FALSE(s.ok()) << c.what;
     EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
     EXPECT_TRUE(absl::StrContains(s.message(), c.what)) << s.message();
@@ -97,4 +97,4 @@ TEST(ValidateBearerTokenTest, RefusesHeaderBreakingBytesWithoutEchoingThem) {
 }
 
 }  // namespace
-}  // namespace flyteplug::databricks
+}  // namespace flyteplug::net

@@ -1,10 +1,10 @@
-#include "rate_limiter.h"
+#include "flyteplug/net/rate_limiter.h"
 
 #include <algorithm>
 
 #include "absl/time/clock.h"
 
-namespace flyteplug::databricks {
+namespace flyteplug::net {
 
 RateLimiter::RateLimiter(double qps, int64_t burst)
     : qps_(qps),
@@ -30,4 +30,4 @@ void RateLimiter::Wait() {
   if (wait > absl::ZeroDuration()) absl::SleepFor(wait);
 }
 
-}  // namespace flyteplug::databricks
+}  // namespace flyteplug::net

@@ -1,4 +1,4 @@
-#include "secret.h"
+#include "flyteplug/net/secret.h"
 
 #include <algorithm>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 
-namespace flyteplug::databricks {
+namespace flyteplug::net {
 namespace {
 
 constexpr char kMarker[] = "[REDACTED]";
@@ -50,23 +50,43 @@ std::vector<bool> SecretRuns(absl::string_view text, absl::string_view secret) {
 
 }  // namespace
 
-absl::Status ValidateBearerToken(absl::string_view token,
+absl::Status ValidateBearerToken(absl::string_view service,
+                                 absl::string_view token,
                                  absl::string_view where,
                                  absl::StatusCode code) {
   if (token.empty()) {
     return absl::Status(
-        code, absl::StrCat("databricks: API token from ", where, " is empty"));
+        code, absl::StrCat(service, ": API token from ", where, " is empty"));
   }
   for (size_t i = 0; i < token.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(token[i]);
     if (c > 0x20 && c < 0x7f) continue;
     return absl::Status(
         code,
-        absl::StrCat("databricks: API token from ", where, " contains ",
+        absl::StrCat(service, ": API token from ", where, " contains ",
                      ByteClass(c), " at byte ", i, " of ", token.size(),
                      "; a token must be visible ASCII without whitespace or "
                      "control characters, or it could inject HTTP headers. "
                      "Nothing was sent"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateBasicAuth(absl::string_view service,
+                               absl::string_view credentials,
+                               absl::string_view where) {
+  size_t colon = credentials.find(':');
+  if (colon == absl::string_view::npos || colon == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(service, ": basic credentials from ", where,
+                     " must be 'user:password' with a non-empty user"));
+  }
+  for (size_t i = 0; i < credentials.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(credentials[i]);
+    if (c >= 0x20 && c != 0x7f) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        service, ": basic credentials from ", where, " contain ", ByteClass(c),
+        " at byte ", i, " of ", credentials.size(), "; nothing was sent"));
   }
   return absl::OkStatus();
 }
@@ -96,4 +116,4 @@ absl::Status Redact(const absl::Status& status, absl::string_view secret) {
   return absl::Status(status.code(), message);
 }
 
-}  // namespace flyteplug::databricks
+}  // namespace flyteplug::net
