@@ -346,6 +346,52 @@ TEST_F(RestClientTest, WrongCaIsATlsError) {
   EXPECT_EQ((*client)->attempt_count(), 1);  // not retried
 }
 
+TEST_F(RestClientTest, InsecureSkipTlsVerifyIsHonouredWhenAsked) {
+  ClusterConfig config = fake_.Config();
+  config.ca_pem = fake_.other_ca_pem();
+  config.insecure_skip_tls_verify = true;
+  auto client = RestClient::Create(config, FastOptions());
+  ASSERT_TRUE(client.ok());
+  auto list = (*client)->GetPath("/api/v1", Within(absl::Seconds(10)));
+  EXPECT_TRUE(list.ok()) << list.status();
+}
+
+// flyteplug_net on the wire: basic credentials, a form body and PUT, as the
+// fake records them (it answers 401: no bearer token).
+TEST_F(RestClientTest, NetClientSendsBasicAuthAndTheGivenContentType) {
+  net::HttpClientOptions options;
+  options.service = "probe";
+  options.ca_pem = fake_.ca_pem();
+  options.retry.max_attempts = 1;
+  auto http = net::HttpClient::Create(options);
+  ASSERT_TRUE(http.ok());
+  net::HttpRequest request;
+  request.method = "PUT";
+  request.url = absl::StrCat(fake_.server(), "/api/v1");
+  request.body = "grant_type=client_credentials&scope=all-apis";
+  request.content_type = "application/x-www-form-urlencoded";
+  request.basic_auth = "client-id:client-SECRET-0123456789abcdef";
+  request.call_name = "oauth token";
+  auto response = Seen((*http)->Send(request));
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(response.status().message(),
+            "probe oauth token: HTTP 401 Unauthorized: {\"kind\": \"Status\", "
+            "\"apiVersion\": \"v1\", \"metadata\": {}, \"status\": "
+            "\"Failure\", \"message\": \"Unauthorized\", \"reason\": "
+            "\"Unauthorized\", \"code\": 401}");
+  rapidjson::Document log = fake_.Requests();
+  ASSERT_EQ(log.Size(), 1u);
+  EXPECT_STREQ(log[0]["method"].GetString(), "PUT");
+  // base64("client-id:client-SECRET-0123456789abcdef")
+  EXPECT_STREQ(
+      log[0]["authorization"].GetString(),
+      "Basic Y2xpZW50LWlkOmNsaWVudC1TRUNSRVQtMDEyMzQ1Njc4OWFiY2RlZg==");
+  EXPECT_STREQ(log[0]["content_type"].GetString(),
+               "application/x-www-form-urlencoded");
+  EXPECT_STREQ(log[0]["body"].GetString(),
+               "grant_type=client_credentials&scope=all-apis");
+}
+
 TEST_F(RestClientTest, DiscoveryPathAndBadNamesAreRefusedBeforeSending) {
   auto list = client_->GetPath("/apis/batch/v1", Within(absl::Seconds(10)));
   ASSERT_TRUE(list.ok()) << list.status();
