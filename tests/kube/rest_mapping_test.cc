@@ -129,6 +129,15 @@ TEST(RestMappingTest, RefForObjectUsesTheDefaultNamespace) {
               HasSubstr("metadata.name"));
   EXPECT_EQ(mapper.RefForObject("[]", "x", CallControl{}).status().code(),
             absl::StatusCode::kInvalidArgument);
+
+  auto resolved =
+      mapper.Resolve("example.com/v1", "Widget", "team", "w", CallControl{});
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(resolved->group, "example.com");
+  EXPECT_EQ(resolved->version, "v1");
+  EXPECT_EQ(resolved->resource, "widgets");
+  EXPECT_EQ(resolved->namespace_name, "team");
+  EXPECT_EQ(resolved->name, "w");
 }
 
 }  // namespace
