@@ -228,6 +228,24 @@ TEST_F(RestClientTest, SecondCreateIsAlreadyExistsAndFinalizersHoldDelete) {
             absl::StatusCode::kNotFound);
 }
 
+// The fake's control endpoint walks an object's status, as an operator would.
+TEST_F(RestClientTest, StatusSetByTheFakeIsWhatGetReturns) {
+  ASSERT_TRUE(
+      client_
+          ->Create(JobRef("job-7"), JobJson("job-7"), Within(absl::Seconds(10)))
+          .ok());
+  for (const char* state : {"SUBMITTED", "RUNNING", "COMPLETED"}) {
+    fake_.Control(
+        "POST", "/fake/status",
+        absl::StrCat(
+            R"({"path":"/apis/batch/v1/namespaces/team-a/jobs/job-7",)",
+            R"("status":{"applicationState":{"state":")", state, R"("}}})"));
+    auto got = client_->Get(JobRef("job-7"), Within(absl::Seconds(10)));
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_THAT(*got, HasSubstr(absl::StrCat("\"state\": \"", state, "\"")));
+  }
+}
+
 TEST_F(RestClientTest, InvalidSparkApplicationIs422InvalidArgument) {
   ObjectRef ref{"sparkoperator.k8s.io", "v1beta2", "sparkapplications",
                 "team-a", "bad-app"};
