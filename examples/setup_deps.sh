@@ -9,6 +9,7 @@ FLYTEPLUG_PACKAGES=(
   libyaml-cpp-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
   prometheus-cpp-dev
   python3-yaml python3-grpcio python3-grpc-tools python3-protobuf openssl
+  python3-jsonschema
 )
 
 # Only for CI's extra stages (.ci/run): the `fuzz` preset's clang-14 with its

@@ -157,14 +157,24 @@ absl::StatusOr<ObjectRef> RestMapper::RefForObject(
           "kubernetes: the object has no ", field, " (a non-empty string)"));
     }
   }
+  return Resolve(api_version, kind,
+                 ns.empty() ? default_namespace : absl::string_view(ns), name,
+                 control);
+}
+
+absl::StatusOr<ObjectRef> RestMapper::Resolve(absl::string_view api_version,
+                                              absl::string_view kind,
+                                              absl::string_view namespace_name,
+                                              absl::string_view name,
+                                              const CallControl& control) {
   absl::StatusOr<ResourceMapping> mapping = Map(api_version, kind, control);
   if (!mapping.ok()) return mapping.status();
   ObjectRef ref;
   ref.group = std::move(mapping->group);
   ref.version = std::move(mapping->version);
   ref.resource = std::move(mapping->resource);
-  ref.namespace_name = ns.empty() ? std::string(default_namespace) : ns;
-  ref.name = std::move(name);
+  ref.namespace_name = std::string(namespace_name);
+  ref.name = std::string(name);
   return ref;
 }
 

@@ -46,6 +46,15 @@ class RestMapper {
                                       absl::string_view kind,
                                       const CallControl& control);
 
+  // The ObjectRef of (`api_version`, `kind`) named `name` in
+  // `namespace_name`: Map, plus the two names (checked later, by
+  // RestClient's path building). Matches the connector's ResolveResource.
+  absl::StatusOr<ObjectRef> Resolve(absl::string_view api_version,
+                                    absl::string_view kind,
+                                    absl::string_view namespace_name,
+                                    absl::string_view name,
+                                    const CallControl& control);
+
   // The ObjectRef of manifest `object_json`: apiVersion, kind, metadata.name
   // and metadata.namespace (else `default_namespace`). INVALID_ARGUMENT
   // naming the missing field.

@@ -1,12 +1,6 @@
 #include "test_support.h"
 
 #include <curl/curl.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <fstream>
@@ -19,8 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "flyteidl/core/tasks.pb.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
 
 namespace flyteplug::databricks::testing {
 namespace {
@@ -60,73 +52,14 @@ rapidjson::Document Parse(const std::string& text) {
 
 }  // namespace
 
-FakeServer::FakeServer() {
-  int in_pipe[2], out_pipe[2];
-  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) {
-    ADD_FAILURE() << "pipe failed";
-    return;
-  }
-  fcntl(in_pipe[1], F_SETFD, FD_CLOEXEC);
-  fcntl(out_pipe[0], F_SETFD, FD_CLOEXEC);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_addclose(&actions, in_pipe[0]);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[1]);
-  std::string token_arg = absl::StrCat("--token=", kToken);
-  // -S: no site packages, the server needs only the standard library (and
-  // starts faster).
-  const char* argv[] = {PYTHON3_EXECUTABLE,   "-S",
-                        FAKE_DATABRICKS_PY,   token_arg.c_str(),
-                        "--max-lifetime=120", nullptr};
-  int rc = posix_spawnp(&pid_, PYTHON3_EXECUTABLE, &actions, nullptr,
-                        const_cast<char* const*>(argv), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  stdin_fd_ = in_pipe[1];
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start python3: " << std::strerror(rc);
-    pid_ = -1;
-    close(out_pipe[0]);
-    return;
-  }
-  // Read the port line, waiting at most 10 s.
-  std::string line;
-  for (int i = 0; i < 100 && line.find('\n') == std::string::npos; ++i) {
-    pollfd p{out_pipe[0], POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    char buf[64];
-    ssize_t n = read(out_pipe[0], buf, sizeof buf);
-    if (n <= 0) break;
-    line.append(buf, static_cast<size_t>(n));
-  }
-  close(out_pipe[0]);
-  int port = 0;
-  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &port)) {
-    ADD_FAILURE() << "fake server printed no port: '" << line << "'";
-    return;
-  }
-  port_ = port;
-}
+FakeServer::FakeServer()
+    : process_({PYTHON3_EXECUTABLE, "-S", FAKE_DATABRICKS_PY,
+                absl::StrCat("--token=", kToken), "--max-lifetime=120"}) {}
 
-FakeServer::~FakeServer() {
-  if (stdin_fd_ >= 0) close(stdin_fd_);
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 50; ++i) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) return;
-      usleep(20000);
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, &status, 0);
-  }
-}
+FakeServer::~FakeServer() = default;
 
 std::string FakeServer::base_url() const {
-  return absl::StrCat("http://127.0.0.1:", port_);
+  return absl::StrCat("http://127.0.0.1:", process_.port());
 }
 
 std::string FakeServer::Post(absl::string_view path,

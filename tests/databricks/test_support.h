@@ -14,6 +14,7 @@
 #include "flyteplug/plugin.h"
 #include "flyteplug/sdk/testing/fake_host.h"
 #include "rapidjson/document.h"
+#include "server_process.h"
 
 namespace flyteplug::databricks::testing {
 
@@ -30,8 +31,8 @@ class FakeServer {
   FakeServer(const FakeServer&) = delete;
   FakeServer& operator=(const FakeServer&) = delete;
 
-  bool ok() const { return port_ > 0; }
-  int port() const { return port_; }
+  bool ok() const { return process_.ok(); }
+  int port() const { return process_.port(); }
   std::string base_url() const;  // http://127.0.0.1:PORT
 
   // Control calls; return the response body ("" on transport failure).
@@ -46,9 +47,7 @@ class FakeServer {
   void AddFaults(absl::string_view faults_json) const;
 
  private:
-  pid_t pid_ = -1;
-  int stdin_fd_ = -1;
-  int port_ = 0;
+  flyteplug::testing::ServerProcess process_;
 };
 
 // The SDK's fake host, serving kToken as FLYTE_DATABRICKS_API_TOKEN.

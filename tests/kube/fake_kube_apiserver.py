@@ -272,10 +272,10 @@ class Handler(BaseHTTPRequestHandler):
         name = obj.get("metadata", {}).get("name", "")
         resource = collection.rsplit("/", 1)[1]
         if obj.get("kind") == "SparkApplication" and SPARK_VALIDATOR:
-            errors = sorted(SPARK_VALIDATOR.iter_errors(obj), key=str)
-            if errors:
-                causes = ["%s: %s" % ("/".join(str(p) for p in e.absolute_path),
-                                      e.message) for e in errors]
+            causes = sorted("%s: %s" % (
+                "/".join(str(p) for p in e.absolute_path), e.message)
+                for e in SPARK_VALIDATOR.iter_errors(obj))
+            if causes:
                 return self.send_json(422, status_body(
                     422, "Invalid", 'SparkApplication.sparkoperator.k8s.io "%s" '
                     "is invalid: %s" % (name, "; ".join(causes))))
