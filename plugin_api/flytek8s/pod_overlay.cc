@@ -93,34 +93,39 @@ void MergeDedupedContainer(Value& result, const Value& candidate,
 
 void MergeOverlayPodSpec(Value& base, const Value& overlay, bool dedupe,
                          json::Allocator& allocator) {
-  Value merged(base, allocator);
-  json::MergeOverride(merged, overlay, allocator);
-  for (const char* list : {"containers", "initContainers"}) {
-    const Value* base_list = json::Find(base, list);
-    if (base_list == nullptr || !base_list->IsArray()) {
-      json::Remove(merged, list);
+  constexpr const char* kLists[] = {"containers", "initContainers"};
+  // The container lists are rebuilt from base's: moved out first (leaving
+  // null in place) so that the merge below neither copies nor extends them.
+  Value base_lists[2];
+  for (int i = 0; i < 2; ++i) {
+    if (Value* list = json::Find(base, kLists[i])) {
+      base_lists[i] = std::move(*list);
+    }
+  }
+  json::MergeOverride(base, overlay, allocator);
+  for (int i = 0; i < 2; ++i) {
+    Value& list = base_lists[i];
+    if (!list.IsArray()) {
+      json::Remove(base, kLists[i]);
       continue;
     }
-    const OverlayContainersByName overlay_containers(json::Find(overlay, list));
-    Value containers(rapidjson::kArrayType);
-    for (const Value& container : base_list->GetArray()) {
-      Value result(container, allocator);
+    const OverlayContainersByName overlay_containers(
+        json::Find(overlay, kLists[i]));
+    for (Value& container : list.GetArray()) {
       const Value* name = json::Find(container, "name");
-      std::vector<const Value*> candidates;
-      if (name != nullptr) candidates = overlay_containers.Matching(*name);
+      if (name == nullptr) continue;
+      std::vector<const Value*> candidates = overlay_containers.Matching(*name);
       json::ArrayValueIndex env_index;
       for (const Value* candidate : candidates) {
         if (dedupe) {
-          MergeDedupedContainer(result, *candidate, env_index, allocator);
+          MergeDedupedContainer(container, *candidate, env_index, allocator);
         } else {
-          json::MergeOverride(result, *candidate, allocator);
+          json::MergeOverride(container, *candidate, allocator);
         }
       }
-      containers.PushBack(result, allocator);
     }
-    json::Set(merged, list, std::move(containers), allocator);
+    json::Set(base, kLists[i], std::move(list), allocator);
   }
-  base = std::move(merged);
 }
 
 void ApplyPlatformConstraints(Value& spec, bool interruptible,
