@@ -1,5 +1,6 @@
 #include "flyteplug/flytek8s/pod_spec.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <utility>
@@ -83,10 +84,20 @@ EnvList DecorationEnv(const flyteplug::abi::flyteplug::v1::TaskContext& context,
     }
   }
   // Flyte iterates Go maps here (random order); key order is deterministic.
-  std::map<std::string, std::string> execution_env(
-      metadata.environment_variables().begin(),
-      metadata.environment_variables().end());
-  for (const auto& entry : execution_env) env.push_back(entry);
+  // Sorted as pointers: the entries are copied once, into `env`.
+  std::vector<const google::protobuf::MapPair<std::string, std::string>*>
+      execution_env;
+  execution_env.reserve(metadata.environment_variables().size());
+  for (const auto& entry : metadata.environment_variables()) {
+    execution_env.push_back(&entry);
+  }
+  std::sort(execution_env.begin(), execution_env.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  env.reserve(env.size() + execution_env.size() + k8s.default_env_vars.size() +
+              k8s.default_env_vars_from_env.size());
+  for (const auto* entry : execution_env) {
+    env.emplace_back(entry->first, entry->second);
+  }
   for (const auto& entry : k8s.default_env_vars) env.push_back(entry);
   for (const auto& [name, from] : k8s.default_env_vars_from_env) {
     const char* value = std::getenv(from.c_str());

@@ -44,10 +44,14 @@ void WriteValue(const Value& value, Writer& writer) {
       for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
         members.push_back(&*it);
       }
-      std::stable_sort(members.begin(), members.end(),
-                       [](const Value::Member* a, const Value::Member* b) {
-                         return StringOf(a->name) < StringOf(b->name);
-                       });
+      auto by_name = [](const Value::Member* a, const Value::Member* b) {
+        return StringOf(a->name) < StringOf(b->name);
+      };
+      // Objects built from sorted maps (sparkConf, labels, ...) are already
+      // in order: one linear check instead of an n log n sort.
+      if (!std::is_sorted(members.begin(), members.end(), by_name)) {
+        std::stable_sort(members.begin(), members.end(), by_name);
+      }
       writer.StartObject();
       for (const Value::Member* member : members) {
         writer.Key(member->name.GetString(), member->name.GetStringLength());

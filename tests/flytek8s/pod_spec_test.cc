@@ -5,6 +5,7 @@
 #include <string>
 
 #include "flyteplug/flytek8s/pod_overlay.h"
+#include "flyteplug/sdk/json_writer.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 
@@ -114,6 +115,109 @@ TEST(MergeOverlayPodSpec, OverlayContainersMergeByNameOthersDropped) {
   json::Value appended(base_doc, a);
   MergeOverlayPodSpec(appended, overlay, /*dedupe=*/false, a);
   EXPECT_EQ((*json::Find(appended, "containers"))[0]["args"].Size(), 2u);
+}
+
+// The whole value as sorted JSON: arrays keep their order.
+std::string Json(const json::Value& v) { return json::Write(v); }
+
+json::Value Merged(const char* base, const char* overlay, bool dedupe,
+                   rapidjson::Document& doc) {
+  rapidjson::Document base_doc;
+  base_doc.Parse(base);
+  rapidjson::Document overlay_doc;
+  overlay_doc.Parse(overlay);
+  EXPECT_FALSE(base_doc.HasParseError() || overlay_doc.HasParseError());
+  json::Value merged(base_doc, doc.GetAllocator());
+  MergeOverlayPodSpec(merged, overlay_doc, dedupe, doc.GetAllocator());
+  return merged;
+}
+
+TEST(MergeOverlayPodSpec, DedupedEnvKeepsOrderAndSameNameOverrides) {
+  rapidjson::Document doc;
+  // Two overlay containers named "main" merge, in overlay order, onto each
+  // base container named "main"; the second sees what the first appended.
+  // Entries equal to one already present are skipped; an entry repeated
+  // within one overlay container, or with the same name but another value,
+  // is kept (appended after the base's).
+  json::Value merged = Merged(
+      R"({"containers":[{"name":"main","image":"a",
+            "env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},
+          {"name":"aux","image":"x"},
+          {"name":"main","image":"b"}]})",
+      R"({"containers":[
+          {"name":"main","image":"o","env":[{"value":"2","name":"B"},
+            {"name":"C","value":"3"},{"name":"C","value":"3"},
+            {"name":"A","value":"9"}]},
+          {"name":"sidecar","image":"s"},
+          {"name":"main","env":[{"name":"C","value":"3"},
+            {"name":"D","value":"4"}]}]})",
+      /*dedupe=*/true, doc);
+  EXPECT_EQ(Json(merged),
+            R"({"containers":[{"env":[{"name":"A","value":"1"},)"
+            R"({"name":"B","value":"2"},{"name":"C","value":"3"},)"
+            R"({"name":"C","value":"3"},{"name":"A","value":"9"},)"
+            R"({"name":"D","value":"4"}],"image":"o","name":"main"},)"
+            R"({"image":"x","name":"aux"},)"
+            R"({"env":[{"name":"B","value":"2"},{"name":"C","value":"3"},)"
+            R"({"name":"C","value":"3"},{"name":"A","value":"9"},)"
+            R"({"name":"D","value":"4"}],"image":"o","name":"main"}]})");
+}
+
+TEST(MergeOverlayPodSpec, WithoutDedupeEveryOverlayEntryIsAppended) {
+  rapidjson::Document doc;
+  json::Value merged = Merged(
+      R"({"containers":[{"name":"main","env":[{"name":"A","value":"1"}]}]})",
+      R"({"containers":[{"name":"main","env":[{"name":"A","value":"1"},
+            {"name":"A","value":"1"}]}]})",
+      /*dedupe=*/false, doc);
+  EXPECT_EQ(Json(*json::Find(merged, "containers")),
+            R"([{"env":[{"name":"A","value":"1"},{"name":"A","value":"1"},)"
+            R"({"name":"A","value":"1"}],"name":"main"}])");
+}
+
+TEST(MergeOverlayPodSpec, EnvReplacedByANonArrayIsReindexed) {
+  rapidjson::Document doc;
+  // "x" replaces the env list; the next overlay list replaces "x" (mergo);
+  // the last repeats that list's entry and is dropped.
+  json::Value merged = Merged(
+      R"({"containers":[{"name":"main","env":[{"name":"A","value":"1"}]}]})",
+      R"({"containers":[{"name":"main","env":"x"},
+          {"name":"main","env":[{"name":"B","value":"2"}]},
+          {"name":"main","env":[{"name":"B","value":"2"},
+            {"name":"A","value":"1"}]}]})",
+      /*dedupe=*/true, doc);
+  EXPECT_EQ(Json(*json::Find(merged, "containers")),
+            R"([{"env":[{"name":"B","value":"2"},{"name":"A","value":"1"}],)"
+            R"("name":"main"}])");
+}
+
+TEST(MergeOverlayPodSpec, ContainerNamesMatchExactlyAndNonStringNamesByValue) {
+  rapidjson::Document doc;
+  json::Value merged = Merged(
+      R"({"containers":[{"name":"Main"},{"name":7},{"image":"unnamed"}]})",
+      R"({"containers":[{"name":"main","image":"lower"},
+          {"name":7,"image":"seven"},{"image":"no-name"}]})",
+      /*dedupe=*/true, doc);
+  EXPECT_EQ(Json(*json::Find(merged, "containers")),
+            R"([{"name":"Main"},{"image":"seven","name":7},)"
+            R"({"image":"unnamed"}])");
+}
+
+TEST(ApplyPlatformConstraints, TolerationsDedupedInFirstSeenOrder) {
+  rapidjson::Document doc;
+  json::Allocator& a = doc.GetAllocator();
+  rapidjson::Document lists;
+  lists.Parse(R"({"default":[{"key":"t1"},{"key":"t2"}],
+                  "interruptible":[{"key":"t2"},{"key":"t3"}],
+                  "spec":{"tolerations":[{"key":"t1"},{"key":"t4"},
+                                         {"key":"t4"}]}})");
+  K8sPluginConfig k8s;
+  k8s.default_tolerations.CopyFrom(lists["default"], a);
+  k8s.interruptible_tolerations.CopyFrom(lists["interruptible"], a);
+  json::Value spec(lists["spec"], a);
+  ApplyPlatformConstraints(spec, /*interruptible=*/true, k8s, a);
+  EXPECT_EQ(Json(*json::Find(spec, "tolerations")),
+            R"([{"key":"t2"},{"key":"t3"},{"key":"t1"},{"key":"t4"}])");
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
-// flyteplug/sdk/json.h and json_merge.h: find/set/ensure, type names, the
-// "expected X, got Y" error, mergo-style merging.
+// flyteplug/sdk/json.h, json_merge.h and json_value_index.h: find/set/ensure,
+// type names, the "expected X, got Y" error, mergo-style merging, hashing
+// and indexing values by operator==.
 #include "flyteplug/sdk/json.h"
 
 #include "flyteplug/sdk/json_merge.h"
+#include "flyteplug/sdk/json_value_index.h"
 #include "flyteplug/sdk/json_writer.h"
 #include "gtest/gtest.h"
 
@@ -79,6 +81,66 @@ TEST(JsonMergeTest, EmptyValues) {
   for (const char* full : {"true", "1", "\"x\"", "[0]", "{\"a\":null}"}) {
     EXPECT_FALSE(IsEmpty(Parse(full))) << full;
   }
+}
+
+TEST(HashOfTest, EqualValuesHashEqual) {
+  rapidjson::Document doc = Parse(R"([
+      {"name":"A","value":"1","n":[1,2.5,-0.0]},
+      {"n":[1.0,2.5,0],"value":"1","name":"A"}])");
+  ASSERT_TRUE(doc[0] == doc[1]);
+  ASSERT_TRUE(HashOf(doc[0]).has_value());
+  EXPECT_EQ(HashOf(doc[0]), HashOf(doc[1]));
+}
+
+TEST(HashOfTest, DistinguishesTypicalEntries) {
+  rapidjson::Document doc = Parse(R"([{"name":"A","value":"1"},
+      {"name":"A","value":"2"}, {"name":"B","value":"1"}, [1,2], [2,1]])");
+  EXPECT_NE(HashOf(doc[0]), HashOf(doc[1]));
+  EXPECT_NE(HashOf(doc[0]), HashOf(doc[2]));
+  EXPECT_NE(HashOf(doc[3]), HashOf(doc[4]));  // arrays are ordered
+}
+
+TEST(HashOfTest, NoHashWhereEqualityIsNotAnEquivalence) {
+  rapidjson::Document doc =
+      Parse(R"([{"a":1,"a":1}, {"x":[18446744073709551615]}, -1])");
+  EXPECT_FALSE(HashOf(doc[0]).has_value());  // repeated member name
+  EXPECT_FALSE(HashOf(doc[1]).has_value());  // above INT64_MAX
+  // ...which equals -1 by its 64 bits under operator==.
+  EXPECT_TRUE(doc[1]["x"][0] == doc[2]);
+}
+
+TEST(ArrayValueIndexTest, FindsIndexedElementsAsTheArrayGrows) {
+  rapidjson::Document doc = Parse(R"([{"name":"A"},{"name":"B"}])");
+  rapidjson::Document probe = Parse(R"([{"name":"A"},{"name":"C"}])");
+  ArrayValueIndex index;
+  EXPECT_FALSE(index.Contains(doc, probe[0]));  // nothing indexed yet
+  index.IndexNew(doc);
+  EXPECT_TRUE(index.Contains(doc, probe[0]));
+  EXPECT_FALSE(index.Contains(doc, probe[1]));
+  for (int i = 0; i < 100; ++i) {  // reallocates the elements
+    Value var(rapidjson::kObjectType);
+    var.AddMember("name", Value(i), doc.GetAllocator());
+    doc.PushBack(var, doc.GetAllocator());
+  }
+  doc.PushBack(Value(probe[1], doc.GetAllocator()), doc.GetAllocator());
+  EXPECT_FALSE(index.Contains(doc, probe[1]));  // appended, not indexed
+  index.IndexNew(doc);
+  EXPECT_TRUE(index.Contains(doc, probe[1]));
+  EXPECT_TRUE(index.Contains(doc, probe[0]));
+  index.Clear();
+  EXPECT_FALSE(index.Contains(doc, probe[0]));
+}
+
+TEST(ArrayValueIndexTest, UnhashableValuesAreComparedByScan) {
+  rapidjson::Document doc = Parse(R"([{"a":1,"a":1}, 5])");
+  rapidjson::Document probe = Parse(R"([{"a":1,"a":1}, {"a":1,"b":2}, 5, 6])");
+  ArrayValueIndex index;
+  index.IndexNew(doc);
+  EXPECT_TRUE(index.Contains(doc, probe[0]));  // unhashable query
+  EXPECT_TRUE(index.Contains(doc, probe[2]));  // hashable query
+  EXPECT_FALSE(index.Contains(doc, probe[3]));
+  // operator== as a scan computes it: element == query.
+  EXPECT_EQ(index.Contains(doc, probe[1]), doc[0] == probe[1]);
 }
 
 }  // namespace

@@ -1,7 +1,12 @@
 // The CRD schema copy, its embedding and RapidJSON's handling of it.
 #include "manifest_validator.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "embedded_schema.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
@@ -83,6 +88,56 @@ TEST(ManifestValidator, IntOrStringAndQuantityPatterns) {
   EXPECT_TRUE(with("\"500m\"").ok());
   EXPECT_FALSE(with("\"lots\"").ok());
   EXPECT_FALSE(with("true").ok());
+}
+
+// SparkApplicationBuilder skips the init-time check of an empty platform
+// list (plugins.k8s default / interruptible / resource tolerations): exact
+// only because the schema accepts an empty tolerations array.
+TEST(ManifestValidator, AcceptsEmptyTolerations) {
+  constexpr char kEmpty[] = R"({"metadata": {}, "spec": {"type": "Python",
+      "mainApplicationFile": "a", "sparkVersion": "",
+      "driver": {"tolerations": []}, "executor": {"tolerations": []}}})";
+  EXPECT_TRUE(Check(kEmpty).ok()) << Check(kEmpty);
+}
+
+TEST(ManifestValidator, EmbeddedIsCompiledOncePerProcess) {
+  absl::StatusOr<const ManifestValidator*> first =
+      ManifestValidator::Embedded();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*ManifestValidator::Embedded(), *first);
+  EXPECT_TRUE((*first)->Validate(testing::ParseJson(kMinimal)).ok());
+}
+
+// RapidJSON 1.1's `pattern` matching writes to state inside a compiled
+// schema: concurrent validations of patterned values must still agree with
+// a single-threaded one (run under the tsan preset to see races).
+TEST(ManifestValidator, ConcurrentPatternValidationsAgree) {
+  absl::StatusOr<const ManifestValidator*> validator =
+      ManifestValidator::Embedded();
+  ASSERT_TRUE(validator.ok()) << validator.status();
+  auto manifest = [](const char* divisor) {
+    return testing::ParseJson(absl::StrCat(
+        R"({"metadata": {}, "spec": {"type": "Python",
+        "mainApplicationFile": "a", "sparkVersion": "", "executor": {},
+        "driver": {"env": [{"name": "M", "valueFrom": {"resourceFieldRef":
+        {"resource": "limits.memory", "divisor": ")",
+        divisor, R"("}}}]}}})"));
+  };
+  const rapidjson::Document good = manifest("512Mi");
+  const rapidjson::Document bad = manifest("12 parsecs");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        bool want_ok = (i + t) % 2 == 0;
+        bool ok = (*validator)->Validate(want_ok ? good : bad).ok();
+        if (ok != want_ok) ++wrong;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace

@@ -46,6 +46,32 @@ TEST(SparkConf, ParseSparkIntLikeGo) {
   EXPECT_EQ(ParseSparkInt(nullptr), std::nullopt);
 }
 
+// User keys land between, before and after the default keys (the hinted
+// insertion), overriding equal ones, whichever `user_spark_conf_wins` says.
+TEST(SparkConf, UserKeysInterleavedWithDefaults) {
+  SparkJobSpec job;
+  job.spark_conf = {{"a", "u"}, {"b", "u"}, {"c", "u"},
+                    {"e", "u"}, {"f", "u"}, {"g", "u"}};
+  for (bool user_wins : {true, false}) {
+    SparkPluginConfig config;
+    config.user_spark_conf_wins = user_wins;
+    config.sanitize_pod_name_prefix = false;
+    config.spark_config_default = {{"b", "d"}, {"d", "d"}, {"f", "d"}};
+    std::map<std::string, std::string> want = {
+        {"a", "u"},
+        {"b", "u"},
+        {"c", "u"},
+        {"d", "d"},
+        {"e", "u"},
+        {"f", "u"},
+        {"g", "u"},
+        {"spark.kubernetes.driverEnv.FLYTE_START_TIME", "5000"},
+        {"spark.kubernetes.executor.podNamePrefix", "gen"}};
+    EXPECT_EQ(AssembleSparkConf(job, config, "gen", 5'000'000'123), want)
+        << "user_spark_conf_wins=" << user_wins;
+  }
+}
+
 TEST(SparkConf, AssemblyOrder) {
   SparkJobSpec job;
   job.executor_path = "/py";

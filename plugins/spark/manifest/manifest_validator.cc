@@ -32,6 +32,33 @@ std::string DottedPath(const Pointer& pointer) {
 
 }  // namespace
 
+class ManifestValidator::Lease {
+ public:
+  explicit Lease(const ManifestValidator& owner) : owner_(owner) {
+    {
+      std::lock_guard<std::mutex> lock(owner_.idle_mu_);
+      if (!owner_.idle_.empty()) {
+        schema_ = std::move(owner_.idle_.back());
+        owner_.idle_.pop_back();
+        return;
+      }
+    }
+    schema_ = std::make_unique<SchemaDocument>(owner_.schema_json_);
+  }
+  ~Lease() {
+    std::lock_guard<std::mutex> lock(owner_.idle_mu_);
+    owner_.idle_.push_back(std::move(schema_));
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+  const SchemaDocument& schema() const { return *schema_; }
+
+ private:
+  const ManifestValidator& owner_;
+  std::unique_ptr<SchemaDocument> schema_;
+};
+
 absl::StatusOr<std::unique_ptr<ManifestValidator>> ManifestValidator::Create(
     absl::string_view schema_json) {
   std::unique_ptr<ManifestValidator> validator(new ManifestValidator());
@@ -44,14 +71,23 @@ absl::StatusOr<std::unique_ptr<ManifestValidator>> ManifestValidator::Create(
         rapidjson::GetParseError_En(validator->schema_json_.GetParseError()),
         ")"));
   }
-  validator->schema_ =
-      std::make_unique<SchemaDocument>(validator->schema_json_);
+  validator->idle_.push_back(
+      std::make_unique<SchemaDocument>(validator->schema_json_));
   return validator;
 }
 
 absl::StatusOr<std::unique_ptr<ManifestValidator>>
 ManifestValidator::CreateEmbedded() {
   return Create(SparkApplicationOpenApiSchema());
+}
+
+absl::StatusOr<const ManifestValidator*> ManifestValidator::Embedded() {
+  // A function-local static: C++11 makes its initialization thread-safe.
+  static const absl::StatusOr<std::unique_ptr<ManifestValidator>>* const
+      compiled = new absl::StatusOr<std::unique_ptr<ManifestValidator>>(
+          CreateEmbedded());
+  if (!compiled->ok()) return compiled->status();
+  return compiled->value().get();
 }
 
 absl::Status ManifestValidator::Validate(
@@ -65,7 +101,8 @@ absl::Status ManifestValidator::Validate(
 
 std::optional<ManifestValidator::Violation> ManifestValidator::FindViolation(
     const rapidjson::Value& manifest) const {
-  SchemaValidator validator(*schema_);
+  Lease lease(*this);
+  SchemaValidator validator(lease.schema());
   if (manifest.Accept(validator)) return std::nullopt;
 
   const SchemaValidator::PointerType& document_pointer =

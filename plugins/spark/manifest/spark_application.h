@@ -23,12 +23,14 @@ inline constexpr char kSparkKind[] = "SparkApplication";
 
 class SparkApplicationBuilder {
  public:
-  // Takes the parsed configuration; compiles the CRD schema once when
-  // `validate-manifest` is on and then checks the Kubernetes objects of
-  // plugins.k8s (tolerations, affinity, requirements, security contexts,
-  // DNS config) against it. Errors: InvalidArgumentError naming the key
-  // (e.g. "plugins.k8s.default-tolerations[0].tolerationSeconds: violates
-  // type ..."); INTERNAL if the embedded schema does not compile.
+  // Takes the parsed configuration; with `validate-manifest` on, checks the
+  // Kubernetes objects of plugins.k8s (tolerations, affinity, requirements,
+  // security contexts, DNS config) against the CRD schema. The schema is
+  // compiled once per process (ManifestValidator::Embedded()), at the first
+  // check or build that needs it. Errors: InvalidArgumentError naming the
+  // key (e.g. "plugins.k8s.default-tolerations[0].tolerationSeconds:
+  // violates type ..."); INTERNAL if the embedded schema does not compile
+  // (here or from BuildResource).
   static absl::StatusOr<std::unique_ptr<SparkApplicationBuilder>> Create(
       ModuleConfig config);
 
@@ -58,8 +60,10 @@ class SparkApplicationBuilder {
   explicit SparkApplicationBuilder(ModuleConfig config)
       : config_(std::move(config)) {}
 
+  // ManifestValidator::Embedded(), its error as INTERNAL.
+  static absl::StatusOr<const ManifestValidator*> Validator();
+
   ModuleConfig config_;
-  std::unique_ptr<ManifestValidator> validator_;  // null: validation off
 };
 
 // Flyte's ConvertToDNS1123SubdomainCompatibleString.

@@ -1,6 +1,9 @@
 #include "spark_job.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -59,12 +62,22 @@ absl::Status ReadStringMap(const Struct& object, const char* json_name,
   if (value->kind_case() != Value::kStructValue) {
     return FieldError(path, "expected an object", *value);
   }
-  for (const auto& [key, entry] : value->struct_value().fields()) {
-    if (entry.kind_case() != Value::kStringValue) {
-      return FieldError(absl::StrCat(path, "[\"", key, "\"]"),
-                        "map values must be strings", entry);
+  // Sorted first, then inserted in key order with a hint: linear in the
+  // map instead of a tree search per entry.
+  std::vector<const google::protobuf::MapPair<std::string, Value>*> entries;
+  entries.reserve(value->struct_value().fields().size());
+  for (const auto& entry : value->struct_value().fields()) {
+    if (entry.second.kind_case() != Value::kStringValue) {
+      return FieldError(absl::StrCat(path, "[\"", entry.first, "\"]"),
+                        "map values must be strings", entry.second);
     }
-    (*out)[key] = entry.string_value();
+    entries.push_back(&entry);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : entries) {
+    out->insert_or_assign(out->end(), entry->first,
+                          entry->second.string_value());
   }
   return absl::OkStatus();
 }
