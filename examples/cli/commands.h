@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "cli_util.h"
+#include "kube_wiring.h"
 #include "request_log.h"
 
 namespace flyteplug::cli {
@@ -52,10 +53,12 @@ struct ServeCommandOptions {
   std::string tls_key_path;
   absl::Duration grace_period = absl::Seconds(20);
   connector::LogLevel log_level = connector::LogLevel::kInfo;
+  KubeFlags kube;  // --kubeconfig, --kube-context
 };
 
 // flyteplug serve [--address HOST:PORT] [--metrics-address HOST:PORT|off]
 //   [--tls-cert FILE --tls-key FILE] [--grace-period S] [--log-level LEVEL]
+//   [--kubeconfig FILE] [--kube-context NAME]
 // Serves until SIGTERM/SIGINT, then exits 0.
 int RunServeCommand(const GlobalOptions& global,
                     const ServeCommandOptions& options);

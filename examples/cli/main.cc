@@ -32,9 +32,12 @@ constexpr char kUsage[] =
     "  serve [--address HOST:PORT] [--metrics-address HOST:PORT|off]\n"
     "        [--tls-cert FILE --tls-key FILE] [--grace-period S]\n"
     "        [--log-level debug|info|warning|error]\n"
-    "                                       serve the web-API modules as a\n"
-    "                                       Flyte connector (gRPC) until\n"
-    "                                       SIGTERM/SIGINT\n"
+    "        [--kubeconfig FILE] [--kube-context NAME]\n"
+    "                                       serve the modules as a Flyte\n"
+    "                                       connector (gRPC) until\n"
+    "                                       SIGTERM/SIGINT; Kubernetes-\n"
+    "                                       resource modules need in-cluster\n"
+    "                                       access or a kubeconfig\n"
     "\n"
     "--strict-config turns every configuration warning (unknown key, module\n"
     "id not loaded) into an error (exit 2).\n"
@@ -196,6 +199,14 @@ int Main(int argc, char** argv) {
                                   "' is not a number of seconds"));
       }
       serve.grace_period = absl::Seconds(seconds);
+      serve_flags = true;
+    } else if (args.TakeValue("--kubeconfig", &value, &missing)) {
+      if (missing) return missing_value("--kubeconfig");
+      serve.kube.kubeconfig = value;
+      serve_flags = true;
+    } else if (args.TakeValue("--kube-context", &value, &missing)) {
+      if (missing) return missing_value("--kube-context");
+      serve.kube.kube_context = value;
       serve_flags = true;
     } else if (args.TakeValue("--log-level", &value, &missing)) {
       if (missing) return missing_value("--log-level");

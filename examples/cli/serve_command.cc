@@ -1,7 +1,10 @@
 // flyteplug serve (docs/cli.md, docs/connector.md): the connector server.
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "file_util.h"
+#include "kube_wiring.h"
 #include "server.h"
 
 namespace flyteplug::cli {
@@ -35,6 +38,22 @@ int RunServeCommand(const GlobalOptions& global,
   int exit_code = kExitOk;
   absl::StatusOr<LoaderClient> client = OpenLoader(global, &exit_code);
   if (!client.ok()) return exit_code;
+  std::string kube_off_reason;
+  absl::StatusOr<std::unique_ptr<KubeWiring>> kube =
+      KubeWiring::Create(options.kube, *client, &kube_off_reason);
+  if (!kube.ok()) {
+    return Fail(kExitUsage, absl::StrCat("serve: Kubernetes access: ",
+                                         kube.status().message()));
+  }
+  if (*kube != nullptr) {
+    server.kube = (*kube)->access();
+  } else {
+    // stderr: stdout carries only the listening lines (docs/cli.md).
+    std::fprintf(stderr,
+                 "flyteplug: kubernetes off: %s (Kubernetes-resource task "
+                 "types are refused)\n",
+                 kube_off_reason.c_str());
+  }
   absl::Status served = connector::Serve(
       *client, server, [](absl::string_view line) { PrintStdout(line); });
   if (!served.ok()) {
