@@ -1,0 +1,199 @@
+#include "task_type_scan.h"
+
+#include <cstdint>
+
+#include "flyteplug/v1/task_context.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/stubs/common.h"
+
+namespace flyteplug::loader {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+
+// Stricter than protobuf's own limit of 100, so that anything deeper is
+// left to the full parse.
+constexpr int kMaxDepth = 64;
+
+// Wire types (protobuf encoding).
+enum WireType : uint32_t {
+  kVarint = 0,
+  kFixed64 = 1,
+  kLengthDelimited = 2,
+  kFixed32 = 5,
+};
+
+// Where a message sits: the routing key is TaskContext.task_template.type.
+enum class Role { kContext, kTemplate, kOther };
+constexpr int kTaskTemplateField = 1;  // flyteplug.v1.TaskContext
+constexpr int kTypeField = 2;          // flyteidl.core.TaskTemplate
+
+// A bounded reader over [p, end). Every Read* returns false (and reads
+// nothing more) on truncated or over-long input.
+struct Cursor {
+  const uint8_t* p;
+  const uint8_t* end;
+
+  // At most `max_bytes` bytes; a 10th byte may only hold the 64th bit.
+  bool ReadVarint(uint64_t* value, int max_bytes = 10) {
+    uint64_t result = 0;
+    for (int i = 0; i < max_bytes; ++i) {
+      if (p == end) return false;
+      const uint8_t byte = *p++;
+      if (i == 9 && byte > 1) return false;
+      result |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+      if ((byte & 0x80) == 0) {
+        *value = result;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool Skip(uint64_t bytes) {
+    if (bytes > static_cast<uint64_t>(end - p)) return false;
+    p += bytes;
+    return true;
+  }
+};
+
+bool IsVarintScalar(FieldDescriptor::Type type) {
+  switch (type) {
+    case FieldDescriptor::TYPE_INT32:
+    case FieldDescriptor::TYPE_INT64:
+    case FieldDescriptor::TYPE_UINT32:
+    case FieldDescriptor::TYPE_UINT64:
+    case FieldDescriptor::TYPE_SINT32:
+    case FieldDescriptor::TYPE_SINT64:
+    case FieldDescriptor::TYPE_BOOL:
+    case FieldDescriptor::TYPE_ENUM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The element width of a packed fixed-width field; 0 for other types.
+int FixedWidth(FieldDescriptor::Type type) {
+  switch (type) {
+    case FieldDescriptor::TYPE_FIXED32:
+    case FieldDescriptor::TYPE_SFIXED32:
+    case FieldDescriptor::TYPE_FLOAT:
+      return 4;
+    case FieldDescriptor::TYPE_FIXED64:
+    case FieldDescriptor::TYPE_SFIXED64:
+    case FieldDescriptor::TYPE_DOUBLE:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+// True when `payload`, the packed encoding of repeated `field`, is one the
+// parser accepts (and `field` is packable at all).
+bool PackedOk(const FieldDescriptor& field, Cursor payload) {
+  if (IsVarintScalar(field.type())) {
+    uint64_t ignored = 0;
+    while (payload.p != payload.end) {
+      if (!payload.ReadVarint(&ignored)) return false;
+    }
+    return true;
+  }
+  const int width = FixedWidth(field.type());
+  return width != 0 && (payload.end - payload.p) % width == 0;
+}
+
+class Scanner {
+ public:
+  // The type found so far (last occurrence wins).
+  absl::string_view type() const { return type_; }
+
+  // True when `in` holds a well-formed `message` as the parser sees it.
+  bool Message(const Descriptor& message, Role role, int depth, Cursor in) {
+    if (depth > kMaxDepth) return false;
+    while (in.p != in.end) {
+      uint64_t tag = 0;
+      if (!in.ReadVarint(&tag, 5) || tag > UINT32_MAX) return false;
+      const uint64_t number = tag >> 3;
+      if (number == 0) return false;
+      switch (static_cast<uint32_t>(tag & 7)) {
+        case kVarint: {
+          uint64_t ignored = 0;
+          if (!in.ReadVarint(&ignored)) return false;
+          break;
+        }
+        case kFixed64:
+          if (!in.Skip(8)) return false;
+          break;
+        case kFixed32:
+          if (!in.Skip(4)) return false;
+          break;
+        case kLengthDelimited: {
+          uint64_t length = 0;
+          if (!in.ReadVarint(&length, 5) || length > INT32_MAX) return false;
+          const uint8_t* start = in.p;
+          if (!in.Skip(length)) return false;
+          const FieldDescriptor* field =
+              message.FindFieldByNumber(static_cast<int>(number));
+          if (field != nullptr &&
+              !Field(*field, role, depth, Cursor{start, in.p})) {
+            return false;
+          }
+          break;
+        }
+        default:  // groups (absent from proto3) and invalid wire types
+          return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  // A length-delimited occurrence of known `field` of a message in `role`.
+  bool Field(const FieldDescriptor& field, Role role, int depth,
+             Cursor payload) {
+    const auto size = static_cast<int>(payload.end - payload.p);
+    const char* data = reinterpret_cast<const char*>(payload.p);
+    switch (field.type()) {
+      case FieldDescriptor::TYPE_STRING:
+        if (!google::protobuf::internal::IsStructurallyValidUTF8(data, size)) {
+          return false;
+        }
+        if (role == Role::kTemplate && field.number() == kTypeField) {
+          type_ = absl::string_view(data, static_cast<size_t>(size));
+        }
+        return true;
+      case FieldDescriptor::TYPE_MESSAGE: {
+        const Role inner =
+            role == Role::kContext && field.number() == kTaskTemplateField
+                ? Role::kTemplate
+                : Role::kOther;
+        return Message(*field.message_type(), inner, depth + 1, payload);
+      }
+      case FieldDescriptor::TYPE_BYTES:
+        return true;
+      case FieldDescriptor::TYPE_GROUP:
+        return false;
+      default:  // a scalar: packed when repeated, else an unknown field
+        return !field.is_repeated() || PackedOk(field, payload);
+    }
+  }
+
+  absl::string_view type_;
+};
+
+}  // namespace
+
+std::optional<absl::string_view> ScanTaskType(absl::string_view task_context) {
+  const auto* begin = reinterpret_cast<const uint8_t*>(task_context.data());
+  Scanner scanner;
+  if (!scanner.Message(*::flyteplug::v1::TaskContext::descriptor(),
+                       Role::kContext, 0,
+                       Cursor{begin, begin + task_context.size()})) {
+    return std::nullopt;
+  }
+  return scanner.type();
+}
+
+}  // namespace flyteplug::loader
