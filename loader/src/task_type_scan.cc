@@ -1,6 +1,10 @@
 #include "task_type_scan.h"
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+#include <vector>
 
 #include "flyteplug/v1/task_context.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -37,6 +41,10 @@ struct Cursor {
 
   // At most `max_bytes` bytes; a 10th byte may only hold the 64th bit.
   bool ReadVarint(uint64_t* value, int max_bytes = 10) {
+    if (p != end && *p < 0x80) {  // the common one-byte case
+      *value = *p++;
+      return true;
+    }
     uint64_t result = 0;
     for (int i = 0; i < max_bytes; ++i) {
       if (p == end) return false;
@@ -57,6 +65,23 @@ struct Cursor {
     return true;
   }
 };
+
+// protobuf's own UTF-8 check (the one its parser applies), after a fast
+// path for ASCII, which is all most task contexts hold.
+bool IsValidUtf8(const char* data, int size) {
+  int i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, sizeof(word));
+    if ((word & 0x8080808080808080ull) != 0) break;
+  }
+  for (; i < size; ++i) {
+    if (static_cast<unsigned char>(data[i]) >= 0x80) {
+      return google::protobuf::internal::IsStructurallyValidUTF8(data, size);
+    }
+  }
+  return true;
+}
 
 bool IsVarintScalar(FieldDescriptor::Type type) {
   switch (type) {
@@ -90,27 +115,86 @@ int FixedWidth(FieldDescriptor::Type type) {
   }
 }
 
-// True when `payload`, the packed encoding of repeated `field`, is one the
-// parser accepts (and `field` is packable at all).
-bool PackedOk(const FieldDescriptor& field, Cursor payload) {
-  if (IsVarintScalar(field.type())) {
+// True when `payload`, the packed encoding of a repeated field of `type`, is
+// one the parser accepts (and `type` is packable at all).
+bool PackedOk(FieldDescriptor::Type type, Cursor payload) {
+  if (IsVarintScalar(type)) {
     uint64_t ignored = 0;
     while (payload.p != payload.end) {
       if (!payload.ReadVarint(&ignored)) return false;
     }
     return true;
   }
-  const int width = FixedWidth(field.type());
+  const int width = FixedWidth(type);
   return width != 0 && (payload.end - payload.p) % width == 0;
 }
+
+// The known fields of one message type, indexed by field number, with the
+// table of each message-typed field: a scan looks up every field it meets,
+// and Descriptor::FindFieldByNumber is a hash probe each time.
+struct FieldTable {
+  struct Entry {
+    const FieldDescriptor* field = nullptr;  // nullptr: unknown number
+    const FieldTable* message = nullptr;     // for message-typed fields
+    // field->type(), read once (each call checks a lazy-init flag).
+    FieldDescriptor::Type type = FieldDescriptor::TYPE_BYTES;
+  };
+  const Descriptor* type = nullptr;
+  std::vector<Entry> by_number;  // numbers up to kMaxTableNumber
+};
+
+// Field numbers past this are left to the full parse (none in flyteidl).
+constexpr int kMaxTableNumber = 4096;
+
+// The tables of TaskContext and every message type reachable from it,
+// built once per process. THREADING: immutable once built.
+class FieldTables {
+ public:
+  static const FieldTable& Root() {
+    static const FieldTables* tables =
+        new FieldTables(*::flyteplug::v1::TaskContext::descriptor());
+    return *tables->root_;
+  }
+
+ private:
+  explicit FieldTables(const Descriptor& root) { root_ = TableOf(root); }
+
+  FieldTable* TableOf(const Descriptor& type) {
+    auto [it, added] = tables_.try_emplace(&type);
+    if (!added) return it->second.get();
+    it->second = std::make_unique<FieldTable>();
+    FieldTable* table = it->second.get();
+    table->type = &type;
+    for (int i = 0; i < type.field_count(); ++i) {
+      const FieldDescriptor* field = type.field(i);
+      if (field->number() > kMaxTableNumber) continue;
+      if (static_cast<size_t>(field->number()) >= table->by_number.size()) {
+        table->by_number.resize(field->number() + 1);
+      }
+      table->by_number[field->number()].field = field;
+      table->by_number[field->number()].type = field->type();
+    }
+    for (FieldTable::Entry& entry : table->by_number) {
+      if (entry.field != nullptr &&
+          entry.type == FieldDescriptor::TYPE_MESSAGE) {
+        entry.message = TableOf(*entry.field->message_type());
+      }
+    }
+    return table;
+  }
+
+  std::unordered_map<const Descriptor*, std::unique_ptr<FieldTable>> tables_;
+  const FieldTable* root_ = nullptr;
+};
 
 class Scanner {
  public:
   // The type found so far (last occurrence wins).
   absl::string_view type() const { return type_; }
 
-  // True when `in` holds a well-formed `message` as the parser sees it.
-  bool Message(const Descriptor& message, Role role, int depth, Cursor in) {
+  // True when `in` holds a well-formed message of `table`'s type as the
+  // parser sees it.
+  bool Message(const FieldTable& table, Role role, int depth, Cursor in) {
     if (depth > kMaxDepth) return false;
     while (in.p != in.end) {
       uint64_t tag = 0;
@@ -134,10 +218,17 @@ class Scanner {
           if (!in.ReadVarint(&length, 5) || length > INT32_MAX) return false;
           const uint8_t* start = in.p;
           if (!in.Skip(length)) return false;
-          const FieldDescriptor* field =
-              message.FindFieldByNumber(static_cast<int>(number));
-          if (field != nullptr &&
-              !Field(*field, role, depth, Cursor{start, in.p})) {
+          if (number >= table.by_number.size()) {
+            // Unknown, or known past kMaxTableNumber: left to the parser.
+            if (table.type->FindFieldByNumber(static_cast<int>(number)) !=
+                nullptr) {
+              return false;
+            }
+            break;
+          }
+          const FieldTable::Entry& entry = table.by_number[number];
+          if (entry.field != nullptr &&
+              !Field(entry, role, depth, Cursor{start, in.p})) {
             return false;
           }
           break;
@@ -150,16 +241,15 @@ class Scanner {
   }
 
  private:
-  // A length-delimited occurrence of known `field` of a message in `role`.
-  bool Field(const FieldDescriptor& field, Role role, int depth,
+  // A length-delimited occurrence of known `entry` of a message in `role`.
+  bool Field(const FieldTable::Entry& entry, Role role, int depth,
              Cursor payload) {
+    const FieldDescriptor& field = *entry.field;
     const auto size = static_cast<int>(payload.end - payload.p);
     const char* data = reinterpret_cast<const char*>(payload.p);
-    switch (field.type()) {
+    switch (entry.type) {
       case FieldDescriptor::TYPE_STRING:
-        if (!google::protobuf::internal::IsStructurallyValidUTF8(data, size)) {
-          return false;
-        }
+        if (!IsValidUtf8(data, size)) return false;
         if (role == Role::kTemplate && field.number() == kTypeField) {
           type_ = absl::string_view(data, static_cast<size_t>(size));
         }
@@ -169,14 +259,14 @@ class Scanner {
             role == Role::kContext && field.number() == kTaskTemplateField
                 ? Role::kTemplate
                 : Role::kOther;
-        return Message(*field.message_type(), inner, depth + 1, payload);
+        return Message(*entry.message, inner, depth + 1, payload);
       }
       case FieldDescriptor::TYPE_BYTES:
         return true;
       case FieldDescriptor::TYPE_GROUP:
         return false;
       default:  // a scalar: packed when repeated, else an unknown field
-        return !field.is_repeated() || PackedOk(field, payload);
+        return !field.is_repeated() || PackedOk(entry.type, payload);
     }
   }
 
@@ -188,8 +278,7 @@ class Scanner {
 std::optional<absl::string_view> ScanTaskType(absl::string_view task_context) {
   const auto* begin = reinterpret_cast<const uint8_t*>(task_context.data());
   Scanner scanner;
-  if (!scanner.Message(*::flyteplug::v1::TaskContext::descriptor(),
-                       Role::kContext, 0,
+  if (!scanner.Message(FieldTables::Root(), Role::kContext, 0,
                        Cursor{begin, begin + task_context.size()})) {
     return std::nullopt;
   }

@@ -159,8 +159,14 @@ bool SideBySide::Time(const std::function<bool()>& call,
 }
 
 bool SideBySide::Run(benchmark::State& state) {
-  const bool subject_ok = Time(subject_, &subject_us_, &subject_cpu_ns_);
+  // Alternating which side goes first keeps warm caches from favouring one.
+  const bool subject_first = subject_us_.size() % 2 == 0;
+  bool subject_ok = true;
+  if (subject_first)
+    subject_ok = Time(subject_, &subject_us_, &subject_cpu_ns_);
   const bool floor_ok = Time(floor_, &floor_us_, &floor_cpu_ns_);
+  if (!subject_first)
+    subject_ok = Time(subject_, &subject_us_, &subject_cpu_ns_);
   if (subject_ok && floor_ok) return true;
   state.SkipWithError(subject_ok ? "floor failed" : "subject failed");
   return false;

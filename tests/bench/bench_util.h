@@ -83,7 +83,8 @@ class OpenLoader {
 };
 
 // Times two operations side by side: every call of Run() times `subject`
-// then `floor` once each (interleaved, so machine noise hits both alike).
+// and `floor` once each, in alternating order (interleaved, so machine noise
+// and warm caches favour neither).
 // Report() sets the counters subject_us and floor_us (medians per call) and
 // ratio (their quotient) on `state`; with `thread_cpu`, also subject_cpu_us,
 // floor_cpu_us (mean CPU time of the calling thread) and cpu_ratio.
