@@ -5,6 +5,7 @@ Usage: table.py BENCH.json   (Google Benchmark --benchmark_out_format=json,
 with repetitions: the median aggregate of every counter is used).
 """
 import json
+import re
 import sys
 
 SWEEPS = [
@@ -24,7 +25,9 @@ def load(path):
         runs = json.load(f)["benchmarks"]
     rows = {}
     for run in runs:
-        name = run.get("run_name", run["name"])
+        # Without Google Benchmark's suffixes: /iterations:N, /real_time.
+        name = re.sub(r"/(iterations:\d+|real_time)", "",
+                      run.get("run_name", run["name"]))
         if run.get("error_occurred"):
             rows[name] = {"error": run.get("error_message", "error")}
             continue
