@@ -133,11 +133,13 @@ bool PackedOk(FieldDescriptor::Type type, Cursor payload) {
 // table of each message-typed field: a scan looks up every field it meets,
 // and Descriptor::FindFieldByNumber is a hash probe each time.
 struct FieldTable {
+  // 16 bytes: the scan reads one per field it meets.
   struct Entry {
-    const FieldDescriptor* field = nullptr;  // nullptr: unknown number
-    const FieldTable* message = nullptr;     // for message-typed fields
-    // field->type(), read once (each call checks a lazy-init flag).
-    FieldDescriptor::Type type = FieldDescriptor::TYPE_BYTES;
+    const FieldTable* message = nullptr;  // for message-typed fields
+    // FieldDescriptor::Type, read once (each type() call checks a lazy-init
+    // flag); 0 for a number the type does not know.
+    uint8_t type = 0;
+    bool repeated = false;
   };
   const Descriptor* type = nullptr;
   std::vector<Entry> by_number;  // numbers up to kMaxTableNumber
@@ -171,13 +173,16 @@ class FieldTables {
       if (static_cast<size_t>(field->number()) >= table->by_number.size()) {
         table->by_number.resize(field->number() + 1);
       }
-      table->by_number[field->number()].field = field;
-      table->by_number[field->number()].type = field->type();
+      FieldTable::Entry& entry = table->by_number[field->number()];
+      entry.type = static_cast<uint8_t>(field->type());
+      entry.repeated = field->is_repeated();
     }
-    for (FieldTable::Entry& entry : table->by_number) {
-      if (entry.field != nullptr &&
-          entry.type == FieldDescriptor::TYPE_MESSAGE) {
-        entry.message = TableOf(*entry.field->message_type());
+    for (int i = 0; i < type.field_count(); ++i) {
+      const FieldDescriptor* field = type.field(i);
+      if (field->number() <= kMaxTableNumber &&
+          field->type() == FieldDescriptor::TYPE_MESSAGE) {
+        table->by_number[field->number()].message =
+            TableOf(*field->message_type());
       }
     }
     return table;
@@ -227,8 +232,8 @@ class Scanner {
             break;
           }
           const FieldTable::Entry& entry = table.by_number[number];
-          if (entry.field != nullptr &&
-              !Field(entry, role, depth, Cursor{start, in.p})) {
+          if (entry.type != 0 &&
+              !Field(entry, number, role, depth, Cursor{start, in.p})) {
             return false;
           }
           break;
@@ -241,22 +246,23 @@ class Scanner {
   }
 
  private:
-  // A length-delimited occurrence of known `entry` of a message in `role`.
-  bool Field(const FieldTable::Entry& entry, Role role, int depth,
-             Cursor payload) {
-    const FieldDescriptor& field = *entry.field;
+  // A length-delimited occurrence of known field `number` (`entry`) of a
+  // message in `role`.
+  bool Field(const FieldTable::Entry& entry, uint64_t number, Role role,
+             int depth, Cursor payload) {
     const auto size = static_cast<int>(payload.end - payload.p);
     const char* data = reinterpret_cast<const char*>(payload.p);
-    switch (entry.type) {
+    const auto type = static_cast<FieldDescriptor::Type>(entry.type);
+    switch (type) {
       case FieldDescriptor::TYPE_STRING:
         if (!IsValidUtf8(data, size)) return false;
-        if (role == Role::kTemplate && field.number() == kTypeField) {
+        if (role == Role::kTemplate && number == kTypeField) {
           type_ = absl::string_view(data, static_cast<size_t>(size));
         }
         return true;
       case FieldDescriptor::TYPE_MESSAGE: {
         const Role inner =
-            role == Role::kContext && field.number() == kTaskTemplateField
+            role == Role::kContext && number == kTaskTemplateField
                 ? Role::kTemplate
                 : Role::kOther;
         return Message(*entry.message, inner, depth + 1, payload);
@@ -266,7 +272,7 @@ class Scanner {
       case FieldDescriptor::TYPE_GROUP:
         return false;
       default:  // a scalar: packed when repeated, else an unknown field
-        return !field.is_repeated() || PackedOk(entry.type, payload);
+        return !entry.repeated || PackedOk(type, payload);
     }
   }
 
