@@ -191,7 +191,7 @@ double MedianMicros(const std::function<bool()>& call) {
   using Clock = std::chrono::steady_clock;
   std::vector<double> times;
   const Clock::time_point deadline =
-      Clock::now() + std::chrono::milliseconds(200);
+      Clock::now() + std::chrono::milliseconds(500);
   while (times.size() < 3 || (times.size() < 1000 && Clock::now() < deadline)) {
     Clock::time_point start = Clock::now();
     if (!call()) return -1;

@@ -119,7 +119,7 @@ class SideBySide {
 double Median(std::vector<double>* values);
 
 // The median wall time of `call` in microseconds: repeated at least 3 times
-// and until 0.2 s have passed (at most 1,000 times). -1 when a call failed.
+// and until 0.5 s have passed (at most 1,000 times). -1 when a call failed.
 double MedianMicros(const std::function<bool()>& call);
 
 }  // namespace flyteplug::bench
