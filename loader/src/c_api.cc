@@ -31,6 +31,7 @@ struct flyteplug_loader {
 namespace {
 
 using flyteplug::loader::Loader;
+using flyteplug::loader::ModuleOutput;
 using flyteplug::sdk::boundary::AbiCodeOf;
 using flyteplug::sdk::boundary::CheckBytes;
 using flyteplug::sdk::boundary::GuardBoundary;
@@ -100,9 +101,9 @@ flyteplug_status_code Produce(flyteplug_loader* loader, flyteplug_buffer* out,
     }
     *out = flyteplug_buffer{};
     flyteplug::loader::ProtobufLogHost log_to(loader->impl->host());
-    absl::StatusOr<std::string> result = call(*loader->impl);
+    absl::StatusOr<ModuleOutput> result = call(*loader->impl);
     if (!result.ok()) return Report(status, result.status());
-    flyteplug::sdk::boundary::EmitOwnedString(*std::move(result), out);
+    result->HandTo(out);
     return Report(status, FLYTEPLUG_OK, "");
   });
 }
@@ -421,7 +422,7 @@ flyteplug_status_code flyteplug_build_resource(flyteplug_loader* loader,
                                                flyteplug_buffer* manifest_json,
                                                flyteplug_status* status) {
   return Produce(loader, manifest_json, status, "flyteplug_build_resource",
-                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                 [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
                    if (auto s = CheckBytes(task_context, "task_context");
                        !s.ok())
                      return s;
@@ -434,7 +435,7 @@ flyteplug_status_code flyteplug_build_identity_resource(
     flyteplug_buffer* manifest_json, flyteplug_status* status) {
   return Produce(
       loader, manifest_json, status, "flyteplug_build_identity_resource",
-      [&](Loader& l) -> absl::StatusOr<std::string> {
+      [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
         return l.BuildIdentityResource(ViewOf(task_context));
@@ -448,7 +449,7 @@ flyteplug_status_code flyteplug_get_task_phase(flyteplug_loader* loader,
                                                flyteplug_status* status) {
   return Produce(
       loader, phase_info, status, "flyteplug_get_task_phase",
-      [&](Loader& l) -> absl::StatusOr<std::string> {
+      [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
         if (auto s = CheckBytes(resource_json, "resource_json"); !s.ok())
@@ -487,7 +488,7 @@ flyteplug_status_code flyteplug_webapi_create_with_options(
     flyteplug_bytes task_context, flyteplug_buffer* resource_meta,
     flyteplug_status* status) {
   return Produce(loader, resource_meta, status, "flyteplug_webapi_create",
-                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                 [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
                    if (auto s = CheckBytes(task_context, "task_context");
                        !s.ok())
                      return s;
@@ -502,7 +503,7 @@ flyteplug_status_code flyteplug_webapi_get_with_options(
     const char* task_type, flyteplug_bytes resource_meta,
     flyteplug_buffer* resource, flyteplug_status* status) {
   return Produce(loader, resource, status, "flyteplug_webapi_get",
-                 [&](Loader& l) -> absl::StatusOr<std::string> {
+                 [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
                    if (task_type == nullptr) {
                      return absl::InvalidArgumentError(
                          "flyteplug_webapi_get: task_type is NULL");
@@ -548,7 +549,7 @@ flyteplug_status_code flyteplug_webapi_status(flyteplug_loader* loader,
                                               flyteplug_status* status) {
   return Produce(
       loader, phase_info, status, "flyteplug_webapi_status",
-      [&](Loader& l) -> absl::StatusOr<std::string> {
+      [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
         if (auto s = CheckBytes(resource, "resource"); !s.ok()) return s;
@@ -561,7 +562,7 @@ flyteplug_status_code flyteplug_webapi_render_request(
     flyteplug_buffer* request_json, flyteplug_status* status) {
   return Produce(
       loader, request_json, status, "flyteplug_webapi_render_request",
-      [&](Loader& l) -> absl::StatusOr<std::string> {
+      [&](Loader& l) -> absl::StatusOr<ModuleOutput> {
         if (auto s = CheckBytes(task_context, "task_context"); !s.ok())
           return s;
         return l.WebApiRenderRequest(ViewOf(task_context));

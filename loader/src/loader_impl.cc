@@ -1,6 +1,7 @@
 #include "loader_impl.h"
 
 #include <cstring>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -15,10 +16,12 @@
 #include "flyteplug/sdk/boundary/status.h"
 #include "flyteplug/v1/task_context.pb.h"
 #include "module_discovery.h"
+#include "module_output.h"
 #include "proto_utf8.h"
 #include "protobuf_log.h"
 #include "registry.h"
 #include "task_type.h"
+#include "task_type_scan.h"
 
 namespace flyteplug::loader {
 namespace {
@@ -33,10 +36,10 @@ const char* FamilyName(flyteplug_family family) {
 
 // Turns a module call's outcome into a status, releasing any buffer the
 // module handed over on failure. `out` may be NULL for calls without output.
-absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
-                                   flyteplug_status_code code,
-                                   const ErrorCapture& capture,
-                                   flyteplug_buffer* out) {
+absl::StatusOr<ModuleOutput> Finish(const ModuleSlot& slot, const char* call,
+                                    flyteplug_status_code code,
+                                    const ErrorCapture& capture,
+                                    flyteplug_buffer* out) {
   if (code != FLYTEPLUG_OK) {
     sdk::boundary::ReleaseBuffer(out);
     std::string message =
@@ -52,7 +55,7 @@ absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
     }
     return AbiStatus(code, message);
   }
-  if (out == nullptr) return std::string();
+  if (out == nullptr) return ModuleOutput();
   if (out->release == nullptr) {
     return AbiStatus(
         FLYTEPLUG_ABI_CONTRACT_VIOLATION,
@@ -68,7 +71,7 @@ absl::StatusOr<std::string> Finish(const ModuleSlot& slot, const char* call,
                      "): ", call, " returned a buffer with NULL data and size ",
                      size));
   }
-  return sdk::boundary::TakeBuffer(out);
+  return ModuleOutput(out, !slot.file->unloadable());
 }
 
 // Loads every file in order; a module id defined by two files is an error.
@@ -367,6 +370,13 @@ absl::StatusOr<ModuleSlot*> Loader::RouteType(absl::string_view task_type,
 absl::StatusOr<ModuleSlot*> Loader::Route(absl::string_view task_context,
                                           flyteplug_family family,
                                           const char* call) const {
+  if (task_context.size() <= static_cast<size_t>(INT32_MAX)) {
+    // The common case: well-formed bytes, only the type is read.
+    if (std::optional<absl::string_view> type = ScanTaskType(task_context)) {
+      return RouteParsedType(*type, family, call);
+    }
+  }
+  // Malformed or unusual bytes: the full parse decides and explains.
   flyteplug::v1::TaskContext context;
   ProtobufLogExplained explained;
   if (task_context.size() > static_cast<size_t>(INT32_MAX) ||
@@ -380,14 +390,20 @@ absl::StatusOr<ModuleSlot*> Loader::Route(absl::string_view task_context,
         "flyteplug.v1.TaskContext (",
         task_context.size(), " bytes)", why.empty() ? "" : ": ", why));
   }
-  if (context.task_template().type().empty()) {
+  return RouteParsedType(context.task_template().type(), family, call);
+}
+
+absl::StatusOr<ModuleSlot*> Loader::RouteParsedType(absl::string_view type,
+                                                    flyteplug_family family,
+                                                    const char* call) const {
+  if (type.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(call, ": task_context.taskTemplate.type is empty"));
   }
-  return RouteType(context.task_template().type(), family, call);
+  return RouteType(type, family, call);
 }
 
-absl::StatusOr<std::string> Loader::BuildResource(
+absl::StatusOr<ModuleOutput> Loader::BuildResource(
     absl::string_view task_context) {
   auto slot =
       Route(task_context, FLYTEPLUG_FAMILY_K8S_RESOURCE, "build_resource");
@@ -399,7 +415,7 @@ absl::StatusOr<std::string> Loader::BuildResource(
   return Finish(**slot, "build_resource", code, capture, &out);
 }
 
-absl::StatusOr<std::string> Loader::BuildIdentityResource(
+absl::StatusOr<ModuleOutput> Loader::BuildIdentityResource(
     absl::string_view task_context) {
   auto slot = Route(task_context, FLYTEPLUG_FAMILY_K8S_RESOURCE,
                     "build_identity_resource");
@@ -411,7 +427,7 @@ absl::StatusOr<std::string> Loader::BuildIdentityResource(
   return Finish(**slot, "build_identity_resource", code, capture, &out);
 }
 
-absl::StatusOr<std::string> Loader::GetTaskPhase(
+absl::StatusOr<ModuleOutput> Loader::GetTaskPhase(
     absl::string_view task_context, absl::string_view resource_json) {
   auto slot =
       Route(task_context, FLYTEPLUG_FAMILY_K8S_RESOURCE, "get_task_phase");
@@ -424,7 +440,7 @@ absl::StatusOr<std::string> Loader::GetTaskPhase(
   return Finish(**slot, "get_task_phase", code, capture, &out);
 }
 
-absl::StatusOr<std::string> Loader::WebApiCreate(
+absl::StatusOr<ModuleOutput> Loader::WebApiCreate(
     absl::string_view task_context) {
   auto slot = Route(task_context, FLYTEPLUG_FAMILY_WEB_API, "create");
   if (!slot.ok()) return slot.status();
@@ -435,8 +451,8 @@ absl::StatusOr<std::string> Loader::WebApiCreate(
   return Finish(**slot, "create", code, capture, &out);
 }
 
-absl::StatusOr<std::string> Loader::WebApiGet(absl::string_view task_type,
-                                              absl::string_view resource_meta) {
+absl::StatusOr<ModuleOutput> Loader::WebApiGet(
+    absl::string_view task_type, absl::string_view resource_meta) {
   auto slot = RouteType(task_type, FLYTEPLUG_FAMILY_WEB_API, "get");
   if (!slot.ok()) return slot.status();
   ErrorCapture capture;
@@ -456,8 +472,8 @@ absl::Status Loader::WebApiDelete(absl::string_view task_type,
   return Finish(**slot, "delete", code, capture, nullptr).status();
 }
 
-absl::StatusOr<std::string> Loader::WebApiStatus(absl::string_view task_context,
-                                                 absl::string_view resource) {
+absl::StatusOr<ModuleOutput> Loader::WebApiStatus(
+    absl::string_view task_context, absl::string_view resource) {
   auto slot = Route(task_context, FLYTEPLUG_FAMILY_WEB_API, "status");
   if (!slot.ok()) return slot.status();
   ErrorCapture capture;
@@ -468,7 +484,7 @@ absl::StatusOr<std::string> Loader::WebApiStatus(absl::string_view task_context,
   return Finish(**slot, "status", code, capture, &out);
 }
 
-absl::StatusOr<std::string> Loader::WebApiRenderRequest(
+absl::StatusOr<ModuleOutput> Loader::WebApiRenderRequest(
     absl::string_view task_context) {
   auto slot =
       Route(task_context, FLYTEPLUG_FAMILY_WEB_API, "render_create_request");

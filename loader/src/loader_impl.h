@@ -17,6 +17,7 @@
 #include "flyteplug/plugin.h"
 #include "init_log_capture.h"
 #include "module_file.h"
+#include "module_output.h"
 
 namespace flyteplug::loader {
 
@@ -64,19 +65,20 @@ class Loader {
   // NotFound listing the served types.
   absl::StatusOr<size_t> Resolve(absl::string_view task_type) const;
 
-  absl::StatusOr<std::string> BuildResource(absl::string_view task_context);
-  absl::StatusOr<std::string> BuildIdentityResource(
+  // Routed calls: the module's output (module_output.h) or its error.
+  absl::StatusOr<ModuleOutput> BuildResource(absl::string_view task_context);
+  absl::StatusOr<ModuleOutput> BuildIdentityResource(
       absl::string_view task_context);
-  absl::StatusOr<std::string> GetTaskPhase(absl::string_view task_context,
-                                           absl::string_view resource_json);
-  absl::StatusOr<std::string> WebApiCreate(absl::string_view task_context);
-  absl::StatusOr<std::string> WebApiGet(absl::string_view task_type,
-                                        absl::string_view resource_meta);
+  absl::StatusOr<ModuleOutput> GetTaskPhase(absl::string_view task_context,
+                                            absl::string_view resource_json);
+  absl::StatusOr<ModuleOutput> WebApiCreate(absl::string_view task_context);
+  absl::StatusOr<ModuleOutput> WebApiGet(absl::string_view task_type,
+                                         absl::string_view resource_meta);
   absl::Status WebApiDelete(absl::string_view task_type,
                             absl::string_view resource_meta);
-  absl::StatusOr<std::string> WebApiStatus(absl::string_view task_context,
-                                           absl::string_view resource);
-  absl::StatusOr<std::string> WebApiRenderRequest(
+  absl::StatusOr<ModuleOutput> WebApiStatus(absl::string_view task_context,
+                                            absl::string_view resource);
+  absl::StatusOr<ModuleOutput> WebApiRenderRequest(
       absl::string_view task_context);
 
  private:
@@ -103,10 +105,16 @@ class Loader {
                            std::vector<std::unique_ptr<ModuleFile>> loaded);
 
   // The slot serving the task type of `task_context`, checked to be of
-  // `family` (FailedPrecondition otherwise).
+  // `family` (FailedPrecondition otherwise). Reads only the type from
+  // well-formed bytes (task_type_scan.h); parses in full to explain others.
   absl::StatusOr<ModuleSlot*> Route(absl::string_view task_context,
                                     flyteplug_family family,
                                     const char* call) const;
+  // RouteType for the type read from a task context: empty is
+  // InvalidArgument "<call>: task_context.taskTemplate.type is empty".
+  absl::StatusOr<ModuleSlot*> RouteParsedType(absl::string_view type,
+                                              flyteplug_family family,
+                                              const char* call) const;
   absl::StatusOr<ModuleSlot*> RouteType(absl::string_view task_type,
                                         flyteplug_family family,
                                         const char* call) const;
