@@ -103,7 +103,11 @@ typedef struct flyteplug_bytes {
  * OWNERSHIP: transferred to the receiver, who must call `release(self)`
  * exactly once (from any thread), after which the producer has set `release`
  * to NULL. `data`/`size` stay valid until then. A zero-initialised buffer
- * (release == NULL) owns nothing. */
+ * (release == NULL) owns nothing.
+ * LIFETIME: a buffer outlives whatever produced it: a module's output buffer
+ * may be released after `deinit` of the instance that filled it (the loader
+ * hands it to the host as it is), so `release` and `data` must not depend on
+ * the instance, only on the module's library staying loaded. */
 typedef struct flyteplug_buffer {
   const uint8_t* data;
   size_t size;
