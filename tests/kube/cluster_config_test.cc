@@ -290,11 +290,11 @@ TEST(ResolveClusterConfigTest, ExplicitThenInClusterThenKubeconfigThenHome) {
   std::string b = dir.Write(
       "b", Kubeconfig("    server: https://b.example\n", "    token: t\n"));
   std::system(
-      ("mkdir -p '" + dir.path() + "/sa' '" + dir.path() + "/home/.kube'")
+      ("mkdir -p '" + dir.path() + "/sa' '" + dir.path() + "/user-home/.kube'")
           .c_str());
   dir.Write("sa/token", "sa");
   dir.Write("sa/ca.crt", kCaPem);
-  dir.Write("home/.kube/config",
+  dir.Write("user-home/.kube/config",
             Kubeconfig("    server: https://home.example\n", "    token: t\n"));
 
   ClusterConfigOptions options;
@@ -302,15 +302,15 @@ TEST(ResolveClusterConfigTest, ExplicitThenInClusterThenKubeconfigThenHome) {
   options.getenv = Env({{"KUBERNETES_SERVICE_HOST", "10.0.0.1"},
                         {"KUBERNETES_SERVICE_PORT", "443"},
                         {"KUBECONFIG", b + ":" + a},
-                        {"HOME", dir.path() + "/home"}});
+                        {"HOME", dir.path() + "/user-home"}});
   options.kubeconfig = a;
   EXPECT_EQ(ResolveClusterConfig(options)->server, "https://a.example");
   options.kubeconfig.clear();
   EXPECT_EQ(ResolveClusterConfig(options)->server, "https://10.0.0.1:443");
   options.getenv =
-      Env({{"KUBECONFIG", b + ":" + a}, {"HOME", dir.path() + "/home"}});
+      Env({{"KUBECONFIG", b + ":" + a}, {"HOME", dir.path() + "/user-home"}});
   EXPECT_EQ(ResolveClusterConfig(options)->server, "https://b.example");
-  options.getenv = Env({{"HOME", dir.path() + "/home"}});
+  options.getenv = Env({{"HOME", dir.path() + "/user-home"}});
   EXPECT_EQ(ResolveClusterConfig(options)->server, "https://home.example");
   options.getenv = Env({});
   EXPECT_EQ(ResolveClusterConfig(options).status().code(),
