@@ -9,13 +9,20 @@ DeleteTask for both task types for a fixed time while the server's VmRSS
 (/proc/PID/status) is sampled every second.
 
   serve_rss.py --flyteplug BUILD/bin/flyteplug [--seconds 120] [--threads 4]
+               [--databricks-runs fail]
+
+Databricks runs go PENDING, RUNNING, then succeed, or with
+--databricks-runs fail end FAILED with an error and a trace, so that every
+run's failure details are fetched (runs/get-output) and remembered until
+its DeleteTask.
 
 Prints calls, calls/s, and VmRSS at the start of load, after warm-up (the
 first 20% of the time), at the end, and the maximum, plus the growth from
 warm-up to end per 10,000 calls; the last line is one machine-readable
 summary: `serve_rss: key=value ...`. Flat means growth after warm-up of at
-most 2% or at most 1 MB. Exits 0 unless a call failed or the server died
-(1) or the set-up failed (2); never on the memory numbers themselves.
+most 2% or at most 1 MB. Exits non-zero only when a call failed, the
+server died or the set-up failed (the reason on stderr); never on the
+memory numbers themselves.
 Needs python3-grpcio, python3-grpc-tools, python3-jsonschema and openssl,
 as the connector tests do.
 """
@@ -41,7 +48,22 @@ def parse_args():
                         help="duration of the load (default 120)")
     parser.add_argument("--threads", type=int, default=4,
                         help="client threads; half run databricks, half spark (default 4)")
+    parser.add_argument("--databricks-runs", choices=("succeed", "fail"), default="succeed",
+                        help="how every Databricks run ends (default succeed)")
     return parser.parse_args()
+
+
+def databricks_states(outcome):
+    """The fake's life cycle of every new run: three polls to the end."""
+    end = {"life_cycle_state": "TERMINATED", "result_state": "SUCCESS", "state_message": ""}
+    if outcome == "fail":
+        end = {"life_cycle_state": "TERMINATED", "result_state": "FAILED",
+               "state_message": "Task failed", "error": "ValueError: bad input row",
+               "error_trace": "Traceback (most recent call last):\n" +
+                              "  File \"job.py\", line 7, in <module>\n" * 20 +
+                              "ValueError: bad input row"}
+    return [{"life_cycle_state": "PENDING", "state_message": "Waiting for cluster"},
+            {"life_cycle_state": "RUNNING", "state_message": "In run"}, end]
 
 
 def main():
@@ -60,6 +82,7 @@ def main():
     kube = FakeKube()
     server = None
     try:
+        databricks.set_states(*databricks_states(args.databricks_runs))
         config = h.databricks_config(databricks)
         plugins = config["tasks"]["task-plugins"]
         plugins["enabled-plugins"] = ["databricks", "spark"]
@@ -165,8 +188,9 @@ def measure(h, server, spark, args):
     measured_calls = end[1] - warm[1]
     per_10k = growth * 10000.0 / measured_calls if measured_calls else 0.0
     flat = growth <= FLAT_FRACTION * warm[2] or growth <= FLAT_KIB
-    print("calls: %d in %.1f s (%.0f/s), %d threads (databricks and spark)"
-          % (load.calls, elapsed, load.calls / elapsed, args.threads))
+    print("calls: %d in %.1f s (%.0f/s), %d threads (databricks and spark), "
+          "databricks runs %s" % (load.calls, elapsed, load.calls / elapsed, args.threads,
+                                  "fail" if args.databricks_runs == "fail" else "succeed"))
     print("VmRSS: start %.1f MB, after warm-up (%.0f s, %d calls) %.1f MB, "
           "end %.1f MB, max %.1f MB" % (mib(start_rss), warm[0], warm[1], mib(warm[2]),
                                         mib(end[2]), mib(peak)))
