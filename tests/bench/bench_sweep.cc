@@ -2,6 +2,9 @@
 // 10, 100, 1,000 and 10,000 entries. Counters: us_<n> (median per call) and
 // growth, the largest time factor between two neighbouring sizes from 100
 // entries up (linear: about 10; below 100 fixed costs dominate).
+// FLYTEPLUG_SWEEP_ONE (below) runs one size a fixed number of times instead.
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 
@@ -89,9 +92,32 @@ std::string ContextWith(const Shape& shape, int n) {
   return TaskContextBytes(Write(doc));
 }
 
+// FLYTEPLUG_SWEEP_ONE="<size>:<calls>" makes every sweep run only that size,
+// exactly `calls` times and untimed: for `perf stat`, where the difference
+// between two call counts is the cost of the calls alone. Returns false when
+// the variable is unset.
+bool SweepOneFromEnv(int* size, int* calls) {
+  const char* spec = std::getenv("FLYTEPLUG_SWEEP_ONE");
+  return spec != nullptr && std::sscanf(spec, "%d:%d", size, calls) == 2;
+}
+
 // Runs build_resource at every size and reports the counters.
 void Sweep(benchmark::State& state,
            const std::function<std::function<bool()>(int)>& call_at) {
+  int one_size = 0;
+  int one_calls = 0;
+  if (SweepOneFromEnv(&one_size, &one_calls)) {
+    for (auto _ : state) {
+      const std::function<bool()> call = call_at(one_size);
+      for (int i = 0; i < one_calls; ++i) {
+        if (!call()) {
+          state.SkipWithError(absl::StrCat("failed at ", one_size).c_str());
+          return;
+        }
+      }
+    }
+    return;
+  }
   for (auto _ : state) {
     double previous = 0;
     double growth = 0;

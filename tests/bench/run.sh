@@ -5,6 +5,11 @@
 #   tests/bench/run.sh               # build-bench/ beside the sources
 #   BENCH_BUILD_DIR=/tmp/b BENCH_REPETITIONS=5 BENCH_JOBS=2 tests/bench/run.sh
 #   tests/bench/run.sh --benchmark_filter=Spark   # extra flyteplug_bench flags
+#   BENCH_SERVE_RSS_SECONDS=120 tests/bench/run.sh  # longer serve RSS row
+#
+# The last row, `flyteplug serve` RSS under sustained load, comes from
+# serve_rss.py (BENCH_SERVE_RSS_SECONDS of load, default 30; 0 skips it;
+# needs the connector tests' Python packages).
 #
 # Exit status: 0 when every row meets its goal, 1 otherwise, other values
 # when the build or a benchmark failed. Ratios are what count: absolute
@@ -16,6 +21,7 @@ root="$(cd "${here}/../.." && pwd)"
 build="${BENCH_BUILD_DIR:-${root}/build-bench}"
 repetitions="${BENCH_REPETITIONS:-3}"
 jobs="${BENCH_JOBS:-2}"
+serve_rss_seconds="${BENCH_SERVE_RSS_SECONDS:-30}"
 
 configure=(-S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=Release
            -DFLYTEPLUG_BUILD_TESTS=ON -DFLYTEPLUG_BUILD_BENCHMARKS=ON)
@@ -25,11 +31,26 @@ if command -v ccache >/dev/null 2>&1; then
               -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 cmake "${configure[@]}" >&2
-cmake --build "${build}" --target flyteplug_bench -j "${jobs}" >&2
+cmake --build "${build}" --target flyteplug_bench flyteplug -j "${jobs}" >&2
 
 out="${build}/bench.json"
 "${build}/bin/flyteplug_bench" \
   --benchmark_repetitions="${repetitions}" \
   --benchmark_report_aggregates_only=true \
   --benchmark_out="${out}" --benchmark_out_format=json "$@" >&2
-python3 "${here}/table.py" "${out}"
+
+# Debian's python3 (the one with python3-grpcio), as CTest uses.
+python="$(command -v /usr/bin/python3 || command -v python3)"
+table_args=("${out}")
+serve_rss_status=0
+if [[ "${serve_rss_seconds}" != 0 ]]; then
+  rss_out="${build}/serve_rss.txt"
+  "${python}" "${here}/serve_rss.py" --flyteplug "${build}/bin/flyteplug" \
+    --seconds "${serve_rss_seconds}" >"${rss_out}" || serve_rss_status=$?
+  cat "${rss_out}" >&2
+  table_args+=(--serve-rss "${rss_out}")
+fi
+table_status=0
+"${python}" "${here}/table.py" "${table_args[@]}" || table_status=$?
+if [[ "${serve_rss_status}" != 0 ]]; then exit 2; fi
+exit "${table_status}"

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Prints the issue-15 performance table from flyteplug_bench's JSON output.
 
-Usage: table.py BENCH.json   (Google Benchmark --benchmark_out_format=json,
-with repetitions: the median aggregate of every counter is used).
+Usage: table.py BENCH.json [--serve-rss SERVE_RSS.txt]
+BENCH.json: Google Benchmark --benchmark_out_format=json, with repetitions
+(the median aggregate of every counter is used). SERVE_RSS.txt: the output
+of serve_rss.py, whose `serve_rss:` line adds the serve RSS row.
 """
 import json
 import re
@@ -38,11 +40,31 @@ def load(path):
     return rows
 
 
+def serve_rss_row(path):
+    """The serve RSS row from serve_rss.py's output in `path`."""
+    what = "`flyteplug serve` RSS growth under load (both modules)"
+    goal = "flat: <= 2% or <= 1 MB after warm-up"
+    with open(path) as f:
+        lines = [l for l in f.read().splitlines() if l.startswith("serve_rss: ")]
+    if not lines:
+        return row(what, "serve_rss.py failed", "-", goal, False)
+    r = dict(kv.split("=", 1) for kv in lines[-1].split()[1:])
+    warm, end = int(r["warm_kib"]), int(r["end_kib"])
+    return row(what,
+               "%s calls in %.0f s (%s/s); VmRSS %.1f MB after warm-up, %.1f MB at end, "
+               "max %.1f MB; %+.0f KiB per 10k calls"
+               % (r["calls"], float(r["seconds"]), r["calls_per_s"], warm / 1024.0,
+                  end / 1024.0, int(r["max_kib"]) / 1024.0, float(r["growth_per_10k_kib"])),
+               "%+.1f%%" % (100.0 * (end - warm) / warm), goal, r["flat"] == "1")
+
+
 def row(what, measured, ratio, goal, met):
     return [what, measured, ratio, goal, "yes" if met else "NO" if met is not None else "-"]
 
 
 def main():
+    if len(sys.argv) not in (2, 4) or (len(sys.argv) == 4 and sys.argv[2] != "--serve-rss"):
+        sys.exit(__doc__)
     rows = load(sys.argv[1])
     table = []
 
@@ -95,6 +117,8 @@ def main():
         table.append(row("databricks get client CPU / raw libcurl",
                          "%.1f us vs %.1f us per call" % (r["subject_cpu_us"], r["floor_cpu_us"]),
                          "%.2fx" % r["cpu_ratio"], "<= 1.2x", r["cpu_ratio"] <= 1.2))
+    if len(sys.argv) == 4:
+        table.append(serve_rss_row(sys.argv[3]))
 
     header = ["what", "measured", "ratio", "goal", "met?"]
     print("| " + " | ".join(header) + " |")
