@@ -1,8 +1,9 @@
 // flyteplug serve (docs/cli.md, docs/connector.md): the connector server.
+#include "serve_command.h"
+
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
-#include "commands.h"
 #include "file_util.h"
 #include "kube_wiring.h"
 #include "server.h"

@@ -4,6 +4,7 @@
 # defined. `cmake --install <build> --prefix P` produces:
 #
 #   P/bin/flyteplug                          the host CLI (RPATH $ORIGIN/../lib)
+#   P/bin/flyteplug-serve                    `flyteplug serve`, exec'd by it
 #   P/include/flyteplug/{plugin.h,loader.h,loader_client.h,sdk/*.h,
 #                        tasklog/*.h,flytek8s/*.h}
 #   P/include/flyteplug/sdk/{boundary,testing}/*.h  boundary kit, fake host
@@ -88,12 +89,16 @@ install(EXPORT flyteplugTargets
 
 # --- The CLI and the shipped modules ---------------------------------------
 
-if(TARGET flyteplug)
-  set_target_properties(flyteplug PROPERTIES
-    INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
-  install(TARGETS flyteplug
-    RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
-endif()
+# flyteplug-serve goes beside flyteplug: `flyteplug serve` execs it from its
+# own directory, and both find lib/ and the modules the same way.
+foreach(_cli_target flyteplug flyteplug-serve)
+  if(TARGET ${_cli_target})
+    set_target_properties(${_cli_target} PROPERTIES
+      INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+    install(TARGETS ${_cli_target}
+      RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
+  endif()
+endforeach()
 
 # Other executables the CLI may need at run time (e.g. a conformance runner)
 # are installed beside it when they exist.
