@@ -12,7 +12,7 @@ manifests' command line is started as a real server, and the runtime
 packages are checked against the shared libraries the binary links.
 
 Environment (set by CTest): FLYTEPLUG_SOURCE_DIR, FLYTEPLUG_BIN (the built
-flyteplug), FLYTEPLUG_LIB_DIR (the directory of libflyteplug_loader.so).
+flyteplug; flyteplug-serve is beside it), FLYTEPLUG_LIB_DIR (the directory of libflyteplug_loader.so).
 """
 import json
 import os
@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - CI installs python3-yaml
 
 SOURCE_DIR = os.environ["FLYTEPLUG_SOURCE_DIR"]
 FLYTEPLUG_BIN = os.environ["FLYTEPLUG_BIN"]
+FLYTEPLUG_SERVE_BIN = os.path.join(os.path.dirname(FLYTEPLUG_BIN), "flyteplug-serve")
 LIB_DIR = os.environ["FLYTEPLUG_LIB_DIR"]
 DEPLOY_DIR = os.path.join(SOURCE_DIR, "examples", "deploy")
 K8S_DIR = os.path.join(DEPLOY_DIR, "kubernetes")
@@ -465,15 +466,31 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(port_of(flag_value(self.entrypoint, "--metrics-address")),
                          metrics_port)
         # The entrypoint is the installed binary.
+        prefix = self.install_prefix()
+        self.assertEqual(self.entrypoint[0], prefix + "/bin/flyteplug")
+
+    def test_runtime_image_holds_the_whole_install_prefix(self):
+        # `flyteplug serve` execs bin/flyteplug-serve beside bin/flyteplug:
+        # the runtime stage must copy the install prefix whole, not one file.
+        prefix = self.install_prefix()
+        copies = [a.split() for op, a in self.runtime["instructions"]
+                  if op == "COPY"]
+        self.assertIn(["--from=build", prefix, prefix], copies)
+        self.assertTrue(os.access(FLYTEPLUG_SERVE_BIN, os.X_OK), FLYTEPLUG_SERVE_BIN)
+
+    def install_prefix(self):
         prefix = None
         for op, arg in self.stages[0]["instructions"]:
             m = re.search(r"-DCMAKE_INSTALL_PREFIX=(\S+)", arg)
             if m:
                 prefix = m.group(1)
-        self.assertEqual(self.entrypoint[0], prefix + "/bin/flyteplug")
+        self.assertIsNotNone(prefix, "the build stage sets no CMAKE_INSTALL_PREFIX")
+        return prefix
 
     def test_runtime_packages_provide_every_linked_library(self):
-        elves = [FLYTEPLUG_BIN]
+        # flyteplug execs flyteplug-serve (beside it) for `serve`: the image
+        # runs both.
+        elves = [FLYTEPLUG_BIN, FLYTEPLUG_SERVE_BIN]
         for root, _, files in os.walk(LIB_DIR):
             elves += [os.path.join(root, f) for f in files
                       if re.search(r"\.so(\.\d+)*$", f)

@@ -76,7 +76,7 @@ for f in \
   lib/python3/dist-packages/flyteplug/_install.py \
   share/flyteplug/go/flyteplug/go.mod share/flyteplug/go/flyteplug/flyteplug.go \
   share/flyteplug/go/flyteplug/cmd/flyteplug-go/main.go \
-  bin/flyteplug; do
+  bin/flyteplug bin/flyteplug-serve; do
   [ -e "$P/$f" ] || fail "missing $f"
 done
 if [ -e "$SRC/loader/include/flyteplug/loader_client.h" ]; then
@@ -97,7 +97,8 @@ for elf in "$P"/bin/* "$P"/lib/*.so.* "$P"/lib/*.a "$P"/lib/flyteplug/modules/*.
   [ -z "$bad" ] || fail "$elf names the build tree: $bad"
   rm -f "$WORK/stripped"
 done
-for elf in "$P"/bin/flyteplug "$P"/lib/*.so "$P"/lib/flyteplug/modules/*.so; do
+for elf in "$P"/bin/flyteplug "$P"/bin/flyteplug-serve "$P"/lib/*.so \
+           "$P"/lib/flyteplug/modules/*.so; do
   rpath=$(readelf -d "$elf" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]/\2/p')
   case "$rpath" in
     ""|'$ORIGIN'*) ;;
@@ -189,6 +190,9 @@ rpath=$(readelf -d "$INSTALLED_MOD" | sed -n 's/.*\(RPATH\|RUNPATH\).*\[\(.*\)\]
 [ "$rpath" = '$ORIGIN/../..' ] || fail "$INSTALLED_MOD: RPATH/RUNPATH '$rpath'"
 out=$("$P2/bin/flyteplug" plugins)
 echo "$out" | grep -q "k8s-job" || fail "installed CLI does not list the installed k8s-job: $out"
+# `flyteplug serve` execs the moved prefix's bin/flyteplug-serve.
+out=$("$P2/bin/flyteplug" serve --help) || fail "installed flyteplug serve --help"
+echo "$out" | grep -q "serve \[ARGS\]" || fail "flyteplug serve --help: $out"
 # `--prefix` redirects the module (a relative destination), RPATH unchanged.
 P3=$WORK/redirected
 "$CMAKE" --install "$WORK/job_installed" --prefix "$P3" \
