@@ -183,10 +183,26 @@ HttpErrorMapping DefaultHttpErrorMapping(const HttpFailure& failure) {
 // Connections are deliberately not put in the share handle: libcurl 7.88's
 // shared connection cache is not safe across concurrent threads (known bug
 // 11.11); a pool gives the same reuse without it.
+// libcurl's global state (curl_global_init initialises OpenSSL: about 2 MB
+// and several ms) and the share handle are set up by the first transfer, not
+// by Create: a host that loads a module and never calls out (`flyteplug
+// plugins`, `build`) does not pay for them.
 struct HttpClient::Shared {
   static constexpr size_t kMaxIdleHandles = 32;  // more idle ones are closed
 
-  CURLSH* share = nullptr;
+  // Initialises libcurl and `share` on the first call; returns that call's
+  // outcome on every call. THREADING: thread-safe.
+  absl::Status EnsureInitialized() {
+    std::call_once(init_once, [this] { init_status = Initialize(); });
+    return init_status;
+  }
+
+  // libcurl's global init, then `share` (DNS and TLS sessions).
+  absl::Status Initialize();
+
+  CURLSH* share = nullptr;  // set by EnsureInitialized
+  std::once_flag init_once;
+  absl::Status init_status;  // written once, under init_once
   std::mutex locks[CURL_LOCK_DATA_LAST];
   std::mutex pool_mu;
   std::vector<CURL*> idle;  // guarded by pool_mu
@@ -247,26 +263,28 @@ absl::Duration ParseRetryAfter(absl::string_view value) {
   return absl::Seconds(std::min<int64_t>(seconds, 24 * 3600));
 }
 
-absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
-    HttpClientOptions options) {
+absl::Status HttpClient::Shared::Initialize() {
   if (absl::Status s = GlobalInit(); !s.ok()) return s;
-  auto shared = std::make_unique<Shared>();
-  shared->share = curl_share_init();
-  if (shared->share == nullptr) {
-    return absl::InternalError("curl_share_init failed");
-  }
-  curl_share_setopt(shared->share, CURLSHOPT_LOCKFUNC, &Shared::Lock);
-  curl_share_setopt(shared->share, CURLSHOPT_UNLOCKFUNC, &Shared::Unlock);
-  curl_share_setopt(shared->share, CURLSHOPT_USERDATA, shared.get());
+  share = curl_share_init();
+  if (share == nullptr) return absl::InternalError("curl_share_init failed");
+  curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Shared::Lock);
+  curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Shared::Unlock);
+  curl_share_setopt(share, CURLSHOPT_USERDATA, this);
   // Connections are not shared (see Shared): only DNS and TLS sessions.
   for (curl_lock_data data : {CURL_LOCK_DATA_DNS, CURL_LOCK_DATA_SSL_SESSION}) {
-    CURLSHcode code = curl_share_setopt(shared->share, CURLSHOPT_SHARE, data);
+    CURLSHcode code = curl_share_setopt(share, CURLSHOPT_SHARE, data);
     if (code != CURLSHE_OK) {
       return absl::InternalError(
           absl::StrCat("curl_share_setopt(SHARE, ", static_cast<int>(data),
                        ") failed: ", curl_share_strerror(code)));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
+    HttpClientOptions options) {
+  auto shared = std::make_unique<Shared>();
   if (options.ca_bundle.empty() && options.ca_pem.empty()) {
     const char* env = std::getenv("CURL_CA_BUNDLE");
     if (env != nullptr) options.ca_bundle = env;
@@ -374,6 +392,11 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
                                         absl::Duration timeout) const {
   Attempt result;
   attempts_.fetch_add(1);
+  if (absl::Status s = shared_->EnsureInitialized(); !s.ok()) {
+    result.status =
+        absl::InternalError(absl::StrCat(Prefix(request), s.message()));
+    return result;
+  }
   CURL* curl = shared_->Acquire();
   if (curl == nullptr) {
     result.status = absl::InternalError(

@@ -147,8 +147,9 @@ struct HttpClientOptions {
 // (CURLOPT_NOSIGNAL).
 class HttpClient {
  public:
-  // Initialises libcurl once per process (thread-safe) and the share handle.
-  // INTERNAL if libcurl cannot be initialised.
+  // Does not touch libcurl: the first transfer initialises it (once per
+  // process, thread-safe) and the share handle; if that fails, every Send
+  // returns INTERNAL naming why.
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
       HttpClientOptions options);
   ~HttpClient();
