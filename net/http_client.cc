@@ -26,15 +26,6 @@ namespace {
 constexpr size_t kMaxResponseBytes = 16 << 20;  // 16 MiB
 constexpr size_t kMaxErrorSnippet = 300;
 
-absl::Status GlobalInit() {
-  static CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (code != CURLE_OK) {
-    return absl::InternalError(
-        absl::StrCat("curl_global_init failed: ", curl_easy_strerror(code)));
-  }
-  return absl::OkStatus();
-}
-
 // Response accumulation for one attempt.
 struct Sink {
   std::string body;
@@ -148,6 +139,15 @@ curl_blob PemBlob(const std::string& pem) {
 }
 
 }  // namespace
+
+absl::Status InitializeLibcurl() {
+  static CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (code != CURLE_OK) {
+    return absl::InternalError(
+        absl::StrCat("curl_global_init failed: ", curl_easy_strerror(code)));
+  }
+  return absl::OkStatus();
+}
 
 void HttpHeaders::Add(std::string name, std::string value) {
   if (headers_.size() >= kMaxHeaders) return;
@@ -264,7 +264,7 @@ absl::Duration ParseRetryAfter(absl::string_view value) {
 }
 
 absl::Status HttpClient::Shared::Initialize() {
-  if (absl::Status s = GlobalInit(); !s.ok()) return s;
+  if (absl::Status s = InitializeLibcurl(); !s.ok()) return s;
   share = curl_share_init();
   if (share == nullptr) return absl::InternalError("curl_share_init failed");
   curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Shared::Lock);

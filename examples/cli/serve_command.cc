@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "file_util.h"
+#include "flyteplug/net/http_client.h"
 #include "kube_wiring.h"
 #include "server.h"
 
@@ -14,6 +15,12 @@ int RunServeCommand(const GlobalOptions& global,
                     const ServeCommandOptions& options) {
   // Before any thread exists (the loader's modules may start some).
   connector::BlockShutdownSignals();
+  // Also before: libcurl's process-wide state (OpenSSL), shared with the
+  // modules' HTTP clients, which would otherwise build it on the first
+  // request's thread.
+  if (absl::Status curl = net::InitializeLibcurl(); !curl.ok()) {
+    return Fail(kExitLoad, absl::StrCat("serve: ", curl.message()));
+  }
   connector::ServerOptions server;
   server.address = options.address;
   server.metrics_address = options.metrics_address;

@@ -145,6 +145,14 @@ struct HttpClientOptions {
 // proxies come from libcurl's environment variables (https_proxy, no_proxy,
 // ...). Redirects are not followed. No signal handlers are involved
 // (CURLOPT_NOSIGNAL).
+// Initialises libcurl (and with it OpenSSL) for the whole process, once;
+// later calls return the first outcome. HttpClient does this at its first
+// transfer, on whatever thread that is; a long-running multi-threaded host
+// calls it first, before starting threads, so that the process-wide state
+// is built once on the main thread. INTERNAL if libcurl cannot be
+// initialised. THREADING: thread-safe.
+absl::Status InitializeLibcurl();
+
 class HttpClient {
  public:
   // Does not touch libcurl: the first transfer initialises it (once per
