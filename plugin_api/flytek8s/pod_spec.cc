@@ -704,23 +704,28 @@ void ApplyDefaultSecurityContext(const K8sPluginConfig& k8s,
   }
 }
 
-// Flyte's ApplyFlytePodConfiguration: the named PodTemplate must exist,
-// containers customised, UpdatePod, the default security context, then the
-// base PodTemplate merged underneath.
-absl::Status ApplyFlytePodConfiguration(
+// The first half of Flyte's ApplyFlytePodConfiguration: the named
+// PodTemplate must exist, containers customised.
+absl::StatusOr<std::set<std::string>> CheckTemplateAndCustomizeContainers(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
-    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator,
-    FlytePod& pod) {
+    const K8sPluginConfig& k8s, json::Allocator& allocator, FlytePod& pod) {
   const std::string& template_name =
       context.task_template().metadata().pod_template_name();
   if (!template_name.empty() && !context.has_base_pod_template()) {
     return BadSpec(
         absl::StrCat("PodTemplate '", template_name, "' does not exist"));
   }
-  absl::StatusOr<std::set<std::string>> resource_names =
-      CustomizeContainers(context, k8s, allocator, pod);
-  if (!resource_names.ok()) return resource_names.status();
-  UpdatePod(pod.spec, *resource_names, interruptible, context, k8s, allocator);
+  return CustomizeContainers(context, k8s, allocator, pod);
+}
+
+// The rest of it: UpdatePod, the default security context, then the base
+// PodTemplate merged underneath.
+absl::Status FinishFlytePodConfiguration(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible,
+    const std::set<std::string>& resource_names, json::Allocator& allocator,
+    FlytePod& pod) {
+  UpdatePod(pod.spec, resource_names, interruptible, context, k8s, allocator);
   ApplyDefaultSecurityContext(k8s, allocator, pod);
   if (context.has_base_pod_template() &&
       context.base_pod_template().has_pod_spec()) {
@@ -832,21 +837,56 @@ Value* FindContainer(Value& spec, absl::string_view name) {
   return nullptr;
 }
 
-absl::StatusOr<FlytePod> ToK8sPodSpec(
+absl::StatusOr<PreparedPod> PreparePodSpec(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
-    const K8sPluginConfig& k8s, bool interruptible,
-    json::Allocator& allocator) {
-  FlytePod pod;
-  if (absl::Status s = BuildRawPod(context, k8s, allocator, pod); !s.ok()) {
+    const K8sPluginConfig& k8s, json::Allocator& allocator) {
+  PreparedPod prepared;
+  if (absl::Status s = BuildRawPod(context, k8s, allocator, prepared.pod);
+      !s.ok()) {
     return s;
   }
-  if (absl::Status s = ApplyFlytePodConfiguration(context, k8s, interruptible,
-                                                  allocator, pod);
+  absl::StatusOr<std::set<std::string>> resource_names =
+      CheckTemplateAndCustomizeContainers(context, k8s, allocator,
+                                          prepared.pod);
+  if (!resource_names.ok()) return resource_names.status();
+  prepared.resource_names = *std::move(resource_names);
+  return prepared;
+}
+
+absl::StatusOr<FlytePod> FinishPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator,
+    PreparedPod prepared) {
+  FlytePod& pod = prepared.pod;
+  if (absl::Status s = FinishFlytePodConfiguration(
+          context, k8s, interruptible, prepared.resource_names, allocator, pod);
       !s.ok()) {
     return s;
   }
   ApplyExecutionExtras(context, k8s, allocator, pod);
-  return pod;
+  return std::move(pod);
+}
+
+PreparedPod CopyPreparedPod(const PreparedPod& prepared,
+                            json::Allocator& allocator) {
+  PreparedPod copy;
+  copy.pod.spec.CopyFrom(prepared.pod.spec, allocator);
+  copy.pod.labels = prepared.pod.labels;
+  copy.pod.annotations = prepared.pod.annotations;
+  copy.pod.primary_container_name = prepared.pod.primary_container_name;
+  copy.resource_names = prepared.resource_names;
+  return copy;
+}
+
+absl::StatusOr<FlytePod> ToK8sPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible,
+    json::Allocator& allocator) {
+  absl::StatusOr<PreparedPod> prepared =
+      PreparePodSpec(context, k8s, allocator);
+  if (!prepared.ok()) return prepared.status();
+  return FinishPodSpec(context, k8s, interruptible, allocator,
+                       *std::move(prepared));
 }
 
 }  // namespace flyteplug::flytek8s

@@ -15,10 +15,10 @@ using ::flyteplug::flytek8s::AddRequiredNodeSelectorRequirement;
 using ::flyteplug::flytek8s::ApplyPlatformConstraints;
 using ::flyteplug::flytek8s::CheckPodSpec;
 using ::flyteplug::flytek8s::FindContainer;
+using ::flyteplug::flytek8s::FinishPodSpec;
 using ::flyteplug::flytek8s::MergeOverlayPodSpec;
 using ::flyteplug::flytek8s::QuantityValue;
 using ::flyteplug::flytek8s::RenderContainerTemplates;
-using ::flyteplug::flytek8s::ToK8sPodSpec;
 using ::flyteplug::sdk::ToRapidJson;
 namespace {
 
@@ -200,12 +200,14 @@ absl::Status MergeRoleOverlay(const BuildInputs& in, Role& role,
   return absl::OkStatus();
 }
 
-// Step 3a, the role's pod: Flyte's ToK8sPodSpec, the role's overlay merged
-// onto it, then its primary container (the overlay may name another one).
-// Returns that container, inside role.pod.spec.
-absl::StatusOr<Value*> BuildRolePod(const BuildInputs& in, Role& role) {
+// Step 3a, the role's pod: Flyte's ToK8sPodSpec (finished from `prepared`),
+// the role's overlay merged onto it, then its primary container (the overlay
+// may name another one). Returns that container, inside role.pod.spec.
+absl::StatusOr<Value*> BuildRolePod(const BuildInputs& in, PreparedPod prepared,
+                                    Role& role) {
   absl::StatusOr<FlytePod> built =
-      ToK8sPodSpec(in.context, in.k8s, role.interruptible, in.allocator);
+      FinishPodSpec(in.context, in.k8s, role.interruptible, in.allocator,
+                    std::move(prepared));
   if (!built.ok()) return built.status();
   role.pod = *std::move(built);
   role.primary = role.pod.primary_container_name;
@@ -377,8 +379,9 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
 
 absl::StatusOr<const Value*> BuildRoleSpec(
     const BuildInputs& in, const std::map<std::string, std::string>& conf,
-    Role& role) {
-  absl::StatusOr<Value*> container = BuildRolePod(in, role);
+    PreparedPod prepared, Role& role) {
+  absl::StatusOr<Value*> container =
+      BuildRolePod(in, std::move(prepared), role);
   if (!container.ok()) return container.status();
   json::Allocator& allocator = in.allocator;
   Value& out = role.spec;
