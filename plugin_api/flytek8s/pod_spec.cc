@@ -182,6 +182,12 @@ void CustomizeContainer(
   RenderStrings(json::Find(container, "command"), context, allocator);
   RenderStrings(json::Find(container, "args"), context, allocator);
   Value& env = json::Ensure(container, "env", rapidjson::kArrayType, allocator);
+  // One allocation instead of a pool block per doubling (large env lists).
+  if (env.IsArray()) {
+    env.Reserve(
+        env.Size() + static_cast<rapidjson::SizeType>(decorations.size()),
+        allocator);
+  }
   for (const auto& [name, value] : decorations) {
     env.PushBack(EnvVar(name, value, allocator), allocator);
   }
@@ -531,6 +537,7 @@ absl::Status BuildRawContainerPod(
                                   std::make_pair("args", &source.args())}) {
     if (list->empty()) continue;
     Value array(rapidjson::kArrayType);
+    array.Reserve(static_cast<rapidjson::SizeType>(list->size()), allocator);
     for (const std::string& s : *list) {
       array.PushBack(json::String(s, allocator), allocator);
     }
@@ -538,6 +545,7 @@ absl::Status BuildRawContainerPod(
   }
   if (!source.env().empty()) {
     Value env(rapidjson::kArrayType);
+    env.Reserve(static_cast<rapidjson::SizeType>(source.env_size()), allocator);
     for (const auto& kv : source.env()) {
       env.PushBack(EnvVar(kv.key(), kv.value(), allocator), allocator);
     }

@@ -261,6 +261,7 @@ void AddRoleEnv(
     const Value& container, Value& out, json::Allocator& allocator) {
   Value env(rapidjson::kArrayType);
   if (const Value* own = json::Find(container, "env"); own && own->IsArray()) {
+    env.Reserve(own->Size() + 1, allocator);
     for (const Value& var : own->GetArray()) {
       env.PushBack(Value(var, allocator), allocator);
     }
