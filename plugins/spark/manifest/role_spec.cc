@@ -261,10 +261,9 @@ void AddRoleEnv(
     const Value& container, Value& out, json::Allocator& allocator) {
   Value env(rapidjson::kArrayType);
   if (const Value* own = json::Find(container, "env"); own && own->IsArray()) {
-    env.Reserve(own->Size() + 1, allocator);
-    for (const Value& var : own->GetArray()) {
-      env.PushBack(Value(var, allocator), allocator);
-    }
+    // One deep copy of the list: RapidJSON 1.1 copies through a temporary
+    // document (a heap stack) per copied value.
+    env.CopyFrom(*own, allocator);
   }
   Value max_attempts(rapidjson::kObjectType);
   max_attempts.AddMember("name", "FLYTE_MAX_ATTEMPTS", allocator);
