@@ -344,7 +344,7 @@ void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
   for (const auto& d : defaults) {
     const Value* current = json::Find(spec, d.key);
     if ((current == nullptr || current->IsNull()) && !d.fallback->IsNull()) {
-      json::Set(spec, d.key, Value(*d.fallback, allocator), allocator);
+      json::Set(spec, d.key, json::Copy(*d.fallback, allocator), allocator);
     }
   }
   if (k8s.enable_host_networking_pod.has_value()) {
@@ -496,9 +496,9 @@ void ApplyGpuNodeSelectors(
             false, allocator);
       }
       if (!k8s.gpu_unpartitioned_toleration.IsNull()) {
-        AppendToleration(spec,
-                         Value(k8s.gpu_unpartitioned_toleration, allocator),
-                         allocator);
+        AppendToleration(
+            spec, json::Copy(k8s.gpu_unpartitioned_toleration, allocator),
+            allocator);
       }
       return;
     case flyteplug::abi::flyteidl::core::GPUAccelerator::kPartitionSize:
@@ -708,7 +708,7 @@ void ApplyDefaultSecurityContext(const K8sPluginConfig& k8s,
   const Value* security = json::Find(*primary, "securityContext");
   if (security == nullptr || security->IsNull()) {
     json::Set(*primary, "securityContext",
-              Value(k8s.default_security_context, allocator), allocator);
+              json::Copy(k8s.default_security_context, allocator), allocator);
   }
 }
 
@@ -800,7 +800,7 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
   if (terms.Empty()) {
     Value term(rapidjson::kObjectType);
     Value expressions(rapidjson::kArrayType);
-    expressions.PushBack(Value(requirement, allocator), allocator);
+    expressions.PushBack(json::Copy(requirement, allocator), allocator);
     term.AddMember("matchExpressions", expressions, allocator);
     terms.PushBack(term, allocator);
     return;
@@ -815,7 +815,7 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
       }
       if (present) continue;
     }
-    expressions.PushBack(Value(requirement, allocator), allocator);
+    expressions.PushBack(json::Copy(requirement, allocator), allocator);
   }
 }
 
@@ -878,7 +878,7 @@ absl::StatusOr<FlytePod> FinishPodSpec(
 PreparedPod CopyPreparedPod(const PreparedPod& prepared,
                             json::Allocator& allocator) {
   PreparedPod copy;
-  copy.pod.spec.CopyFrom(prepared.pod.spec, allocator);
+  copy.pod.spec = json::Copy(prepared.pod.spec, allocator);
   copy.pod.labels = prepared.pod.labels;
   copy.pod.annotations = prepared.pod.annotations;
   copy.pod.primary_container_name = prepared.pod.primary_container_name;

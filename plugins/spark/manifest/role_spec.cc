@@ -48,7 +48,7 @@ void CopyIfPresent(Value& out, absl::string_view out_key, const Value& from,
   const Value* value = json::Find(from, from_key);
   if (value == nullptr || value->IsNull()) return;
   if (skip_empty && json::IsEmpty(*value)) return;
-  json::Set(out, out_key, Value(*value, allocator), allocator);
+  json::Set(out, out_key, json::Copy(*value, allocator), allocator);
 }
 
 const Value* Resource(const Value& container, const char* group,
@@ -261,9 +261,7 @@ void AddRoleEnv(
     const Value& container, Value& out, json::Allocator& allocator) {
   Value env(rapidjson::kArrayType);
   if (const Value* own = json::Find(container, "env"); own && own->IsArray()) {
-    // One deep copy of the list: RapidJSON 1.1 copies through a temporary
-    // document (a heap stack) per copied value.
-    env.CopyFrom(*own, allocator);
+    env = json::Copy(*own, allocator);
   }
   Value max_attempts(rapidjson::kObjectType);
   max_attempts.AddMember("name", "FLYTE_MAX_ATTEMPTS", allocator);
@@ -295,7 +293,7 @@ void CopyPodFields(const Value& pod_spec, const Value& container, Value& out,
   const Value* affinity = json::Find(pod_spec, "affinity");
   out.AddMember("affinity",
                 affinity != nullptr && affinity->IsObject()
-                    ? Value(*affinity, allocator)
+                    ? json::Copy(*affinity, allocator)
                     : Value(rapidjson::kObjectType),
                 allocator);
   const Value* scheduler = json::Find(pod_spec, "schedulerName");
@@ -354,7 +352,7 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
                                   ? role.primary
                                   : role.overlay.primary_container_name;
   } else {
-    template_spec.CopyFrom(role.pod.spec, allocator);
+    template_spec = json::Copy(role.pod.spec, allocator);
     role.template_container =
         role.driver ? kDriverTemplateContainer : kExecutorTemplateContainer;
     if (Value* c = FindContainer(template_spec, role.primary)) {
@@ -366,10 +364,10 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
   Value pod_template(rapidjson::kObjectType);
   Value template_meta(rapidjson::kObjectType);
   template_meta.AddMember(
-      "labels", Value(*json::Find(out, "labels"), allocator), allocator);
-  template_meta.AddMember("annotations",
-                          Value(*json::Find(out, "annotations"), allocator),
-                          allocator);
+      "labels", json::Copy(*json::Find(out, "labels"), allocator), allocator);
+  template_meta.AddMember(
+      "annotations", json::Copy(*json::Find(out, "annotations"), allocator),
+      allocator);
   pod_template.AddMember("metadata", template_meta, allocator);
   pod_template.AddMember("spec", template_spec, allocator);
   out.AddMember("template", pod_template, allocator);

@@ -348,7 +348,7 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
     if (!container.ok()) return container.status();
     const Value* args = json::Find(**container, "args");
     if (!role->driver && args != nullptr && args->IsArray()) {
-      executor_args.CopyFrom(*args, allocator);
+      executor_args = json::Copy(*args, allocator);
     }
     PruneEmptyRoleMaps(role->spec);
   }
