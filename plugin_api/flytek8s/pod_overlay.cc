@@ -165,7 +165,7 @@ void ApplyPlatformConstraints(Value& spec, bool interruptible,
   json::ArrayValueIndex added;
   auto add = [&](const Value& t) {
     if (added.Contains(tolerations, t)) return;
-    tolerations.PushBack(json::Copy(t, allocator), allocator);
+    tolerations.PushBack(Value(t, allocator), allocator);
     added.IndexNew(tolerations);
   };
   if (interruptible) {

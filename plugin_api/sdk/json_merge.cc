@@ -37,7 +37,7 @@ void MergeOverride(Value& dst, const Value& src, Allocator& allocator) {
   }
   if (src.IsArray() && dst.IsArray()) {
     for (const Value& item : src.GetArray()) {
-      dst.PushBack(Copy(item, allocator), allocator);
+      dst.PushBack(Value(item, allocator), allocator);
     }
     return;
   }
