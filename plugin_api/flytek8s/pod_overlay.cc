@@ -134,7 +134,7 @@ void ApplyPlatformConstraints(Value& spec, bool interruptible,
   const Value* affinity = json::Find(spec, "affinity");
   if ((affinity == nullptr || affinity->IsNull()) &&
       !k8s.default_affinity.IsNull()) {
-    json::Set(spec, "affinity", Value(k8s.default_affinity, allocator),
+    json::Set(spec, "affinity", json::Copy(k8s.default_affinity, allocator),
               allocator);
   }
   const Value& requirement =

@@ -182,6 +182,12 @@ void CustomizeContainer(
   RenderStrings(json::Find(container, "command"), context, allocator);
   RenderStrings(json::Find(container, "args"), context, allocator);
   Value& env = json::Ensure(container, "env", rapidjson::kArrayType, allocator);
+  // One allocation instead of a pool block per doubling (large env lists).
+  if (env.IsArray()) {
+    env.Reserve(
+        env.Size() + static_cast<rapidjson::SizeType>(decorations.size()),
+        allocator);
+  }
   for (const auto& [name, value] : decorations) {
     env.PushBack(EnvVar(name, value, allocator), allocator);
   }
@@ -338,7 +344,7 @@ void UpdatePod(Value& spec, const std::set<std::string>& resource_names,
   for (const auto& d : defaults) {
     const Value* current = json::Find(spec, d.key);
     if ((current == nullptr || current->IsNull()) && !d.fallback->IsNull()) {
-      json::Set(spec, d.key, Value(*d.fallback, allocator), allocator);
+      json::Set(spec, d.key, json::Copy(*d.fallback, allocator), allocator);
     }
   }
   if (k8s.enable_host_networking_pod.has_value()) {
@@ -490,9 +496,9 @@ void ApplyGpuNodeSelectors(
             false, allocator);
       }
       if (!k8s.gpu_unpartitioned_toleration.IsNull()) {
-        AppendToleration(spec,
-                         Value(k8s.gpu_unpartitioned_toleration, allocator),
-                         allocator);
+        AppendToleration(
+            spec, json::Copy(k8s.gpu_unpartitioned_toleration, allocator),
+            allocator);
       }
       return;
     case flyteplug::abi::flyteidl::core::GPUAccelerator::kPartitionSize:
@@ -531,6 +537,7 @@ absl::Status BuildRawContainerPod(
                                   std::make_pair("args", &source.args())}) {
     if (list->empty()) continue;
     Value array(rapidjson::kArrayType);
+    array.Reserve(static_cast<rapidjson::SizeType>(list->size()), allocator);
     for (const std::string& s : *list) {
       array.PushBack(json::String(s, allocator), allocator);
     }
@@ -538,6 +545,7 @@ absl::Status BuildRawContainerPod(
   }
   if (!source.env().empty()) {
     Value env(rapidjson::kArrayType);
+    env.Reserve(static_cast<rapidjson::SizeType>(source.env_size()), allocator);
     for (const auto& kv : source.env()) {
       env.PushBack(EnvVar(kv.key(), kv.value(), allocator), allocator);
     }
@@ -700,27 +708,32 @@ void ApplyDefaultSecurityContext(const K8sPluginConfig& k8s,
   const Value* security = json::Find(*primary, "securityContext");
   if (security == nullptr || security->IsNull()) {
     json::Set(*primary, "securityContext",
-              Value(k8s.default_security_context, allocator), allocator);
+              json::Copy(k8s.default_security_context, allocator), allocator);
   }
 }
 
-// Flyte's ApplyFlytePodConfiguration: the named PodTemplate must exist,
-// containers customised, UpdatePod, the default security context, then the
-// base PodTemplate merged underneath.
-absl::Status ApplyFlytePodConfiguration(
+// The first half of Flyte's ApplyFlytePodConfiguration: the named
+// PodTemplate must exist, containers customised.
+absl::StatusOr<std::set<std::string>> CheckTemplateAndCustomizeContainers(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
-    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator,
-    FlytePod& pod) {
+    const K8sPluginConfig& k8s, json::Allocator& allocator, FlytePod& pod) {
   const std::string& template_name =
       context.task_template().metadata().pod_template_name();
   if (!template_name.empty() && !context.has_base_pod_template()) {
     return BadSpec(
         absl::StrCat("PodTemplate '", template_name, "' does not exist"));
   }
-  absl::StatusOr<std::set<std::string>> resource_names =
-      CustomizeContainers(context, k8s, allocator, pod);
-  if (!resource_names.ok()) return resource_names.status();
-  UpdatePod(pod.spec, *resource_names, interruptible, context, k8s, allocator);
+  return CustomizeContainers(context, k8s, allocator, pod);
+}
+
+// The rest of it: UpdatePod, the default security context, then the base
+// PodTemplate merged underneath.
+absl::Status FinishFlytePodConfiguration(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible,
+    const std::set<std::string>& resource_names, json::Allocator& allocator,
+    FlytePod& pod) {
+  UpdatePod(pod.spec, resource_names, interruptible, context, k8s, allocator);
   ApplyDefaultSecurityContext(k8s, allocator, pod);
   if (context.has_base_pod_template() &&
       context.base_pod_template().has_pod_spec()) {
@@ -787,7 +800,7 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
   if (terms.Empty()) {
     Value term(rapidjson::kObjectType);
     Value expressions(rapidjson::kArrayType);
-    expressions.PushBack(Value(requirement, allocator), allocator);
+    expressions.PushBack(json::Copy(requirement, allocator), allocator);
     term.AddMember("matchExpressions", expressions, allocator);
     terms.PushBack(term, allocator);
     return;
@@ -802,7 +815,7 @@ void AddRequiredNodeSelectorRequirement(Value& affinity,
       }
       if (present) continue;
     }
-    expressions.PushBack(Value(requirement, allocator), allocator);
+    expressions.PushBack(json::Copy(requirement, allocator), allocator);
   }
 }
 
@@ -832,21 +845,56 @@ Value* FindContainer(Value& spec, absl::string_view name) {
   return nullptr;
 }
 
-absl::StatusOr<FlytePod> ToK8sPodSpec(
+absl::StatusOr<PreparedPod> PreparePodSpec(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
-    const K8sPluginConfig& k8s, bool interruptible,
-    json::Allocator& allocator) {
-  FlytePod pod;
-  if (absl::Status s = BuildRawPod(context, k8s, allocator, pod); !s.ok()) {
+    const K8sPluginConfig& k8s, json::Allocator& allocator) {
+  PreparedPod prepared;
+  if (absl::Status s = BuildRawPod(context, k8s, allocator, prepared.pod);
+      !s.ok()) {
     return s;
   }
-  if (absl::Status s = ApplyFlytePodConfiguration(context, k8s, interruptible,
-                                                  allocator, pod);
+  absl::StatusOr<std::set<std::string>> resource_names =
+      CheckTemplateAndCustomizeContainers(context, k8s, allocator,
+                                          prepared.pod);
+  if (!resource_names.ok()) return resource_names.status();
+  prepared.resource_names = *std::move(resource_names);
+  return prepared;
+}
+
+absl::StatusOr<FlytePod> FinishPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator,
+    PreparedPod prepared) {
+  FlytePod& pod = prepared.pod;
+  if (absl::Status s = FinishFlytePodConfiguration(
+          context, k8s, interruptible, prepared.resource_names, allocator, pod);
       !s.ok()) {
     return s;
   }
   ApplyExecutionExtras(context, k8s, allocator, pod);
-  return pod;
+  return std::move(pod);
+}
+
+PreparedPod CopyPreparedPod(const PreparedPod& prepared,
+                            json::Allocator& allocator) {
+  PreparedPod copy;
+  copy.pod.spec = json::Copy(prepared.pod.spec, allocator);
+  copy.pod.labels = prepared.pod.labels;
+  copy.pod.annotations = prepared.pod.annotations;
+  copy.pod.primary_container_name = prepared.pod.primary_container_name;
+  copy.resource_names = prepared.resource_names;
+  return copy;
+}
+
+absl::StatusOr<FlytePod> ToK8sPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible,
+    json::Allocator& allocator) {
+  absl::StatusOr<PreparedPod> prepared =
+      PreparePodSpec(context, k8s, allocator);
+  if (!prepared.ok()) return prepared.status();
+  return FinishPodSpec(context, k8s, interruptible, allocator,
+                       *std::move(prepared));
 }
 
 }  // namespace flyteplug::flytek8s

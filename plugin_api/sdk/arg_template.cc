@@ -8,9 +8,10 @@ namespace {
 
 // Returns the replacement for template variable `name` (already stripped of
 // whitespace and the leading `.`/`$`), or false if it is not one we render.
+// `*value` points into `context` (or a literal).
 bool Lookup(absl::string_view name,
             const flyteplug::abi::flyteplug::v1::TaskContext& context,
-            std::string* value) {
+            absl::string_view* value) {
   const flyteplug::abi::flyteplug::v1::TaskIO& io = context.io();
   struct Entry {
     const char* name;
@@ -32,8 +33,9 @@ bool Lookup(absl::string_view name,
     }
   }
   if (absl::EqualsIgnoreCase(name, "prevcheckpointprefix")) {
-    *value = io.prev_checkpoint_prefix().empty() ? "\"\""
-                                                 : io.prev_checkpoint_prefix();
+    *value = io.prev_checkpoint_prefix().empty()
+                 ? absl::string_view("\"\"")
+                 : absl::string_view(io.prev_checkpoint_prefix());
     return true;
   }
   return false;
@@ -54,11 +56,11 @@ std::string RenderArgTemplate(
     if (close == absl::string_view::npos) break;
     absl::string_view inner =
         absl::StripAsciiWhitespace(arg.substr(open + 2, close - open - 2));
-    std::string value;
+    absl::string_view value;
     out.append(arg.data() + pos, open - pos);
     if (!inner.empty() && (inner.front() == '.' || inner.front() == '$') &&
         Lookup(inner.substr(1), context, &value)) {
-      out.append(value);
+      out.append(value.data(), value.size());
     } else {
       out.append(arg.data() + open, close + 2 - open);
     }

@@ -53,6 +53,31 @@ void Remove(Value& object, absl::string_view key) {
   }
 }
 
+Value Copy(const Value& value, Allocator& allocator) {
+  constexpr rapidjson::SizeType kLongArray = 16;
+  switch (value.GetType()) {
+    case rapidjson::kObjectType: {
+      Value object(rapidjson::kObjectType);
+      for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+        object.AddMember(Value(it->name, allocator), Copy(it->value, allocator),
+                         allocator);
+      }
+      return object;
+    }
+    case rapidjson::kArrayType: {
+      if (value.Size() > kLongArray) return Value(value, allocator);
+      Value array(rapidjson::kArrayType);
+      array.Reserve(value.Size(), allocator);
+      for (const Value& item : value.GetArray()) {
+        array.PushBack(Copy(item, allocator), allocator);
+      }
+      return array;
+    }
+    default:  // scalars: RapidJSON copies them without a document
+      return Value(value, allocator);
+  }
+}
+
 Value StringMap(const std::map<std::string, std::string>& map,
                 Allocator& allocator) {
   Value object(rapidjson::kObjectType);

@@ -27,7 +27,7 @@ void MergeOverride(Value& dst, const Value& src, Allocator& allocator) {
       Value* target = Find(dst, StringOf(it->name));
       if (target == nullptr) {
         if (IsEmpty(it->value)) continue;
-        dst.AddMember(Value(it->name, allocator), Value(it->value, allocator),
+        dst.AddMember(Value(it->name, allocator), Copy(it->value, allocator),
                       allocator);
       } else {
         MergeOverride(*target, it->value, allocator);

@@ -12,6 +12,8 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+void WriteObject(const Value& value, Writer& writer);
+
 void WriteValue(const Value& value, Writer& writer) {
   switch (value.GetType()) {
     case rapidjson::kNullType:
@@ -38,35 +40,84 @@ void WriteValue(const Value& value, Writer& writer) {
       for (const Value& item : value.GetArray()) WriteValue(item, writer);
       writer.EndArray(value.Size());
       return;
-    case rapidjson::kObjectType: {
-      std::vector<const Value::Member*> members;
-      members.reserve(value.MemberCount());
-      for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
-        members.push_back(&*it);
-      }
-      auto by_name = [](const Value::Member* a, const Value::Member* b) {
-        return StringOf(a->name) < StringOf(b->name);
-      };
-      // Objects built from sorted maps (sparkConf, labels, ...) are already
-      // in order: one linear check instead of an n log n sort.
-      if (!std::is_sorted(members.begin(), members.end(), by_name)) {
-        std::stable_sort(members.begin(), members.end(), by_name);
-      }
-      writer.StartObject();
-      for (const Value::Member* member : members) {
-        writer.Key(member->name.GetString(), member->name.GetStringLength());
-        WriteValue(member->value, writer);
-      }
-      writer.EndObject(value.MemberCount());
+    case rapidjson::kObjectType:
+      WriteObject(value, writer);
       return;
+  }
+}
+
+// Byte-wise key order (as std::string_view compares).
+bool KeyLess(const Value& a, const Value& b) {
+  const rapidjson::SizeType a_size = a.GetStringLength();
+  const rapidjson::SizeType b_size = b.GetStringLength();
+  const char* a_data = a.GetString();
+  const char* b_data = b.GetString();
+  // Most keys of one object differ in their first byte.
+  if (a_size > 0 && b_size > 0 && a_data[0] != b_data[0]) {
+    return static_cast<unsigned char>(a_data[0]) <
+           static_cast<unsigned char>(b_data[0]);
+  }
+  return absl::string_view(a_data, a_size) < absl::string_view(b_data, b_size);
+}
+
+void WriteObject(const Value& value, Writer& writer) {
+  writer.StartObject();
+  // Objects built in key order (sparkConf, labels, ...) are written as they
+  // are: one linear check instead of a sort.
+  bool sorted = true;
+  for (auto it = value.MemberBegin();
+       sorted && it != value.MemberEnd() && it + 1 != value.MemberEnd(); ++it) {
+    sorted = !KeyLess((it + 1)->name, it->name);
+  }
+  if (sorted) {
+    for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+      writer.Key(it->name.GetString(), it->name.GetStringLength());
+      WriteValue(it->value, writer);
+    }
+  } else {
+    // Most objects have few members: no allocation for those.
+    constexpr rapidjson::SizeType kOnStack = 32;
+    const Value::Member* on_stack[kOnStack];
+    std::vector<const Value::Member*> on_heap;
+    const rapidjson::SizeType count = value.MemberCount();
+    const Value::Member** members = on_stack;
+    if (count > kOnStack) {
+      on_heap.resize(count);
+      members = on_heap.data();
+    }
+    for (rapidjson::SizeType i = 0; i < count; ++i) {
+      members[i] = &value.MemberBegin()[i];
+    }
+    auto less = [](const Value::Member* a, const Value::Member* b) {
+      return KeyLess(a->name, b->name);
+    };
+    if (count > kOnStack) {
+      std::stable_sort(members, members + count, less);
+    } else {
+      // Insertion sort: stable, and std::stable_sort would allocate.
+      for (rapidjson::SizeType i = 1; i < count; ++i) {
+        const Value::Member* member = members[i];
+        rapidjson::SizeType j = i;
+        for (; j > 0 && less(member, members[j - 1]); --j) {
+          members[j] = members[j - 1];
+        }
+        members[j] = member;
+      }
+    }
+    for (rapidjson::SizeType i = 0; i < count; ++i) {
+      const Value::Member* member = members[i];
+      writer.Key(member->name.GetString(), member->name.GetStringLength());
+      WriteValue(member->value, writer);
     }
   }
+  writer.EndObject(value.MemberCount());
 }
 
 }  // namespace
 
 std::string Write(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
+  // Manifests are a few KB: start there rather than grow from 256 bytes.
+  rapidjson::StringBuffer buffer(nullptr, 4096);
   Writer writer(buffer);
   WriteValue(value, writer);
   return std::string(buffer.GetString(), buffer.GetSize());

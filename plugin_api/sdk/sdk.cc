@@ -155,11 +155,11 @@ flyteplug_status_code EmitPhase(
 }
 
 template <typename T>
-flyteplug_status_code EmitString(const absl::StatusOr<T>& value,
+flyteplug_status_code EmitString(absl::StatusOr<T>&& value,
                                  flyteplug_buffer* out,
                                  flyteplug_error* error) {
   if (!value.ok()) return Fail(error, value.status());
-  return Emit(*value, out, error);
+  return Emit(*std::move(value), out, error);
 }
 
 // Checks the instance pointer and the family object behind it.

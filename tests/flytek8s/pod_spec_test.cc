@@ -63,6 +63,44 @@ TEST(ToK8sPodSpec, InterruptiblePodGetsTheInterruptibleSelector) {
             "true");
 }
 
+// A module building two pods of one task (Spark's driver and executor)
+// prepares once and finishes a copy per pod: the same pods as ToK8sPodSpec,
+// each unaffected by the other's interruptible half.
+TEST(ToK8sPodSpec, PreparedOnceFinishedPerPodGivesTheSamePods) {
+  rapidjson::Document doc;
+  K8sPluginConfig k8s;
+  k8s.default_node_selector = {{"pool", "general"}};
+  k8s.interruptible_node_selector = {{"spot", "true"}};
+  k8s.default_labels = {{"team", "a"}};
+  const flyteplug::abi::flyteplug::v1::TaskContext context = ContainerTask();
+  absl::StatusOr<PreparedPod> prepared =
+      PreparePodSpec(context, k8s, doc.GetAllocator());
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  for (bool interruptible : {false, true}) {
+    absl::StatusOr<FlytePod> want =
+        ToK8sPodSpec(context, k8s, interruptible, doc.GetAllocator());
+    absl::StatusOr<FlytePod> got =
+        FinishPodSpec(context, k8s, interruptible, doc.GetAllocator(),
+                      CopyPreparedPod(*prepared, doc.GetAllocator()));
+    ASSERT_TRUE(want.ok() && got.ok()) << want.status() << got.status();
+    EXPECT_EQ(json::Write(got->spec), json::Write(want->spec));
+    EXPECT_EQ(got->labels, want->labels);
+    EXPECT_EQ(got->annotations, want->annotations);
+    EXPECT_EQ(got->primary_container_name, want->primary_container_name);
+  }
+  // The interruptible pod differs: the copies did not share values.
+  absl::StatusOr<FlytePod> on_demand =
+      FinishPodSpec(context, k8s, false, doc.GetAllocator(),
+                    CopyPreparedPod(*prepared, doc.GetAllocator()));
+  absl::StatusOr<FlytePod> spot = FinishPodSpec(
+      context, k8s, true, doc.GetAllocator(), *std::move(prepared));
+  ASSERT_TRUE(on_demand.ok() && spot.ok());
+  EXPECT_EQ(json::Find(*json::Find(on_demand->spec, "nodeSelector"), "spot"),
+            nullptr);
+  EXPECT_EQ(Str(json::Find(*json::Find(spot->spec, "nodeSelector"), "spot")),
+            "true");
+}
+
 TEST(ToK8sPodSpec, ErrorsNameWhatIsWrong) {
   rapidjson::Document doc;
   K8sPluginConfig k8s;

@@ -57,6 +57,29 @@ TEST(JsonTest, TypeNamesAndTypeErrors) {
   EXPECT_EQ(error.message().find("hunter2"), absl::string_view::npos);
 }
 
+TEST(JsonTest, CopyIsDeepAndEqual) {
+  rapidjson::Document source = Parse(
+      R"({"o": {"a": [1, 2.5, "x", null, true], "b": {"c": {}}},
+          "long": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,{"k": "v"}],
+          "empty": [], "s": "text"})");
+  source.AddMember("literal", rapidjson::StringRef("constant"),
+                   source.GetAllocator());
+  rapidjson::Document target;
+  Value copy = Copy(source, target.GetAllocator());
+  EXPECT_TRUE(copy == source);
+  EXPECT_EQ(Write(copy), Write(source));
+  EXPECT_EQ(copy["long"].Size(), 18u);
+  // Copied strings live in the target's allocator; constant ones stay
+  // references, as with RapidJSON's own copy.
+  EXPECT_NE(copy["s"].GetString(), source["s"].GetString());
+  EXPECT_EQ(copy["literal"].GetString(), source["literal"].GetString());
+  // Deep: changing the source leaves the copy alone.
+  source["o"]["a"][0].SetInt(7);
+  source["long"][17]["k"].SetString("w");
+  EXPECT_EQ(copy["o"]["a"][0].GetInt(), 1);
+  EXPECT_STREQ(copy["long"][17]["k"].GetString(), "v");
+}
+
 TEST(JsonTest, StringMapIsAnObject) {
   rapidjson::Document doc;
   Value map = StringMap({{"b", "2"}, {"a", "1"}}, doc.GetAllocator());

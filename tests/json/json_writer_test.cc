@@ -1,6 +1,7 @@
 // flyteplug/sdk/json_writer.h: sorted keys, compact output, escaping.
 #include "flyteplug/sdk/json_writer.h"
 
+#include <cstdio>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -31,6 +32,31 @@ TEST(JsonWriterTest, IdenticalInputGivesIdenticalBytes) {
 
 TEST(JsonWriterTest, EqualKeysKeepDocumentOrder) {
   EXPECT_EQ(Rewrite(R"({"k":2,"a":0,"k":1})"), R"({"a":0,"k":2,"k":1})");
+}
+
+// Objects of more members than the writer sorts on the stack (32), out of
+// order and with equal keys, and an already sorted one.
+TEST(JsonWriterTest, SortsLargeObjectsStably) {
+  std::string reversed = "{";
+  std::string sorted = "{";
+  for (int i = 49; i >= 0; --i) {
+    char key[8];
+    snprintf(key, sizeof(key), "k%02d", i);
+    reversed += std::string(i == 49 ? "" : ",") + "\"" + key +
+                "\":" + std::to_string(i) + ",\"" + key +
+                "\":" + std::to_string(100 + i);
+  }
+  for (int i = 0; i < 50; ++i) {
+    char key[8];
+    snprintf(key, sizeof(key), "k%02d", i);
+    sorted += std::string(i == 0 ? "" : ",") + "\"" + key +
+              "\":" + std::to_string(i) + ",\"" + key +
+              "\":" + std::to_string(100 + i);
+  }
+  reversed += "}";
+  sorted += "}";
+  EXPECT_EQ(Rewrite(reversed), sorted);
+  EXPECT_EQ(Rewrite(sorted), sorted);
 }
 
 TEST(JsonWriterTest, NumbersKeepTheirForm) {

@@ -12,52 +12,6 @@
 namespace flyteplug::spark {
 
 namespace json = ::flyteplug::sdk::json;
-namespace {
-
-// "/spec/driver/cores" -> "spec.driver.cores"; array indices as [i].
-template <typename Pointer>
-std::string DottedPath(const Pointer& pointer) {
-  std::string out;
-  for (size_t i = 0; i < pointer.GetTokenCount(); ++i) {
-    const typename Pointer::Token& token = pointer.GetTokens()[i];
-    if (token.index != rapidjson::kPointerInvalidIndex) {
-      absl::StrAppend(&out, "[", token.index, "]");
-    } else {
-      if (!out.empty()) out.push_back('.');
-      out.append(token.name, token.length);
-    }
-  }
-  return out.empty() ? "<root>" : out;
-}
-
-}  // namespace
-
-class ManifestValidator::Lease {
- public:
-  explicit Lease(const ManifestValidator& owner) : owner_(owner) {
-    {
-      std::lock_guard<std::mutex> lock(owner_.idle_mu_);
-      if (!owner_.idle_.empty()) {
-        schema_ = std::move(owner_.idle_.back());
-        owner_.idle_.pop_back();
-        return;
-      }
-    }
-    schema_ = std::make_unique<SchemaDocument>(owner_.schema_json_);
-  }
-  ~Lease() {
-    std::lock_guard<std::mutex> lock(owner_.idle_mu_);
-    owner_.idle_.push_back(std::move(schema_));
-  }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-
-  const SchemaDocument& schema() const { return *schema_; }
-
- private:
-  const ManifestValidator& owner_;
-  std::unique_ptr<SchemaDocument> schema_;
-};
 
 absl::StatusOr<std::unique_ptr<ManifestValidator>> ManifestValidator::Create(
     absl::string_view schema_json) {
@@ -71,8 +25,13 @@ absl::StatusOr<std::unique_ptr<ManifestValidator>> ManifestValidator::Create(
         rapidjson::GetParseError_En(validator->schema_json_.GetParseError()),
         ")"));
   }
-  validator->idle_.push_back(
-      std::make_unique<SchemaDocument>(validator->schema_json_));
+  absl::StatusOr<std::unique_ptr<StructuralSchema>> compiled =
+      StructuralSchema::Compile(validator->schema_json_);
+  if (!compiled.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SparkApplication schema: ", compiled.status().message()));
+  }
+  validator->compiled_ = *std::move(compiled);
   return validator;
 }
 
@@ -101,18 +60,13 @@ absl::Status ManifestValidator::Validate(
 
 std::optional<ManifestValidator::Violation> ManifestValidator::FindViolation(
     const rapidjson::Value& manifest) const {
-  Lease lease(*this);
-  SchemaValidator validator(lease.schema());
-  if (manifest.Accept(validator)) return std::nullopt;
-
-  const SchemaValidator::PointerType& document_pointer =
-      validator.GetInvalidDocumentPointer();
-  const SchemaValidator::PointerType& schema_pointer =
-      validator.GetInvalidSchemaPointer();
-  std::string keyword = validator.GetInvalidSchemaKeyword();
-  std::string path = DottedPath(document_pointer);
-  const rapidjson::Value* schema_node = schema_pointer.Get(schema_json_);
-  const rapidjson::Value* document_node = document_pointer.Get(manifest);
+  std::optional<StructuralSchema::Violation> violation =
+      compiled_->Check(manifest);
+  if (!violation.has_value()) return std::nullopt;
+  const std::string& keyword = violation->keyword;
+  std::string path = std::move(violation->path);
+  const rapidjson::Value* schema_node = violation->schema_node;
+  const rapidjson::Value* document_node = violation->document_node;
   std::string detail;
   if (schema_node != nullptr) {
     if (keyword == "required") {

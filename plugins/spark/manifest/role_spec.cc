@@ -15,10 +15,10 @@ using ::flyteplug::flytek8s::AddRequiredNodeSelectorRequirement;
 using ::flyteplug::flytek8s::ApplyPlatformConstraints;
 using ::flyteplug::flytek8s::CheckPodSpec;
 using ::flyteplug::flytek8s::FindContainer;
+using ::flyteplug::flytek8s::FinishPodSpec;
 using ::flyteplug::flytek8s::MergeOverlayPodSpec;
 using ::flyteplug::flytek8s::QuantityValue;
 using ::flyteplug::flytek8s::RenderContainerTemplates;
-using ::flyteplug::flytek8s::ToK8sPodSpec;
 using ::flyteplug::sdk::ToRapidJson;
 namespace {
 
@@ -48,7 +48,7 @@ void CopyIfPresent(Value& out, absl::string_view out_key, const Value& from,
   const Value* value = json::Find(from, from_key);
   if (value == nullptr || value->IsNull()) return;
   if (skip_empty && json::IsEmpty(*value)) return;
-  json::Set(out, out_key, Value(*value, allocator), allocator);
+  json::Set(out, out_key, json::Copy(*value, allocator), allocator);
 }
 
 const Value* Resource(const Value& container, const char* group,
@@ -200,12 +200,14 @@ absl::Status MergeRoleOverlay(const BuildInputs& in, Role& role,
   return absl::OkStatus();
 }
 
-// Step 3a, the role's pod: Flyte's ToK8sPodSpec, the role's overlay merged
-// onto it, then its primary container (the overlay may name another one).
-// Returns that container, inside role.pod.spec.
-absl::StatusOr<Value*> BuildRolePod(const BuildInputs& in, Role& role) {
+// Step 3a, the role's pod: Flyte's ToK8sPodSpec (finished from `prepared`),
+// the role's overlay merged onto it, then its primary container (the overlay
+// may name another one). Returns that container, inside role.pod.spec.
+absl::StatusOr<Value*> BuildRolePod(const BuildInputs& in, PreparedPod prepared,
+                                    Role& role) {
   absl::StatusOr<FlytePod> built =
-      ToK8sPodSpec(in.context, in.k8s, role.interruptible, in.allocator);
+      FinishPodSpec(in.context, in.k8s, role.interruptible, in.allocator,
+                    std::move(prepared));
   if (!built.ok()) return built.status();
   role.pod = *std::move(built);
   role.primary = role.pod.primary_container_name;
@@ -259,9 +261,7 @@ void AddRoleEnv(
     const Value& container, Value& out, json::Allocator& allocator) {
   Value env(rapidjson::kArrayType);
   if (const Value* own = json::Find(container, "env"); own && own->IsArray()) {
-    for (const Value& var : own->GetArray()) {
-      env.PushBack(Value(var, allocator), allocator);
-    }
+    env = json::Copy(*own, allocator);
   }
   Value max_attempts(rapidjson::kObjectType);
   max_attempts.AddMember("name", "FLYTE_MAX_ATTEMPTS", allocator);
@@ -293,7 +293,7 @@ void CopyPodFields(const Value& pod_spec, const Value& container, Value& out,
   const Value* affinity = json::Find(pod_spec, "affinity");
   out.AddMember("affinity",
                 affinity != nullptr && affinity->IsObject()
-                    ? Value(*affinity, allocator)
+                    ? json::Copy(*affinity, allocator)
                     : Value(rapidjson::kObjectType),
                 allocator);
   const Value* scheduler = json::Find(pod_spec, "schedulerName");
@@ -352,7 +352,7 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
                                   ? role.primary
                                   : role.overlay.primary_container_name;
   } else {
-    template_spec.CopyFrom(role.pod.spec, allocator);
+    template_spec = json::Copy(role.pod.spec, allocator);
     role.template_container =
         role.driver ? kDriverTemplateContainer : kExecutorTemplateContainer;
     if (Value* c = FindContainer(template_spec, role.primary)) {
@@ -364,10 +364,10 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
   Value pod_template(rapidjson::kObjectType);
   Value template_meta(rapidjson::kObjectType);
   template_meta.AddMember(
-      "labels", Value(*json::Find(out, "labels"), allocator), allocator);
-  template_meta.AddMember("annotations",
-                          Value(*json::Find(out, "annotations"), allocator),
-                          allocator);
+      "labels", json::Copy(*json::Find(out, "labels"), allocator), allocator);
+  template_meta.AddMember(
+      "annotations", json::Copy(*json::Find(out, "annotations"), allocator),
+      allocator);
   pod_template.AddMember("metadata", template_meta, allocator);
   pod_template.AddMember("spec", template_spec, allocator);
   out.AddMember("template", pod_template, allocator);
@@ -377,8 +377,9 @@ void AddRolePodTemplate(const BuildInputs& in, Role& role, Value& out) {
 
 absl::StatusOr<const Value*> BuildRoleSpec(
     const BuildInputs& in, const std::map<std::string, std::string>& conf,
-    Role& role) {
-  absl::StatusOr<Value*> container = BuildRolePod(in, role);
+    PreparedPod prepared, Role& role) {
+  absl::StatusOr<Value*> container =
+      BuildRolePod(in, std::move(prepared), role);
   if (!container.ok()) return container.status();
   json::Allocator& allocator = in.allocator;
   Value& out = role.spec;

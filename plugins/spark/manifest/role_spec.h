@@ -19,6 +19,7 @@ namespace flyteplug::spark {
 
 namespace json = ::flyteplug::sdk::json;
 using ::flyteplug::flytek8s::FlytePod;
+using ::flyteplug::flytek8s::PreparedPod;
 
 // Everything the steps of one build read. Borrowed for the build.
 struct BuildInputs {
@@ -50,7 +51,8 @@ struct Role {
   std::string template_container;            // for podTemplateContainerName
 };
 
-// Builds role.spec: Flyte's pod spec for the role (ToK8sPodSpec, the role's
+// Builds role.spec: Flyte's pod spec for the role (ToK8sPodSpec finished
+// from `prepared`, flytek8s::PreparePodSpec of the task, the role's
 // overlay merged with `overlay-primary-container-alias`,
 // `dedupe-overlay-containers` and `enforce-platform-affinity`), then labels,
 // annotations, env, image, scheduling fields, service account, the typed
@@ -61,7 +63,7 @@ struct Role {
 // overlay pod spec, or a primary container the pod does not define.
 absl::StatusOr<const json::Value*> BuildRoleSpec(
     const BuildInputs& in, const std::map<std::string, std::string>& conf,
-    Role& role);
+    PreparedPod prepared, Role& role);
 
 // Drops the role's empty labels and annotations, close to Go's omitempty.
 void PruneEmptyRoleMaps(json::Value& spec);

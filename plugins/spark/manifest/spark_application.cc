@@ -18,6 +18,8 @@ namespace flyteplug::spark {
 
 namespace json = ::flyteplug::sdk::json;
 using ::flyteplug::flytek8s::AddRequiredNodeSelectorRequirement;
+using ::flyteplug::flytek8s::CopyPreparedPod;
+using ::flyteplug::flytek8s::PreparePodSpec;
 namespace {
 
 using json::Value;
@@ -332,13 +334,21 @@ absl::Status SparkApplicationBuilder::BuildResourceDocument(
   Role driver(/*is_driver=*/true, job->driver_pod, /*is_interruptible=*/false);
   Role executor(/*is_driver=*/false, job->executor_pod,
                 metadata.interruptible());
+  // Both roles start from one pod: ToK8sPodSpec up to IsInterruptible().
+  absl::StatusOr<PreparedPod> prepared =
+      PreparePodSpec(context, config_.k8s, allocator);
+  if (!prepared.ok()) return prepared.status();
   Value executor_args;
   for (Role* role : {&driver, &executor}) {
-    absl::StatusOr<const Value*> container = BuildRoleSpec(in, conf, *role);
+    absl::StatusOr<const Value*> container =
+        BuildRoleSpec(in, conf,
+                      role->driver ? CopyPreparedPod(*prepared, allocator)
+                                   : *std::move(prepared),
+                      *role);
     if (!container.ok()) return container.status();
     const Value* args = json::Find(**container, "args");
     if (!role->driver && args != nullptr && args->IsArray()) {
-      executor_args.CopyFrom(*args, allocator);
+      executor_args = json::Copy(*args, allocator);
     }
     PruneEmptyRoleMaps(role->spec);
   }

@@ -13,6 +13,7 @@
 #define FLYTEPLUG_FLYTEK8S_POD_SPEC_H_
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/status/status.h"
@@ -47,6 +48,29 @@ struct FlytePod {
 absl::StatusOr<FlytePod> ToK8sPodSpec(
     const flyteplug::abi::flyteplug::v1::TaskContext& context,
     const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator);
+
+// ToK8sPodSpec in two halves, for a module that builds several pods of one
+// task that differ only in IsInterruptible() (Spark's driver and executor):
+// the first half once, a copy of it per pod, the second half per pod.
+// FinishPodSpec(context, k8s, i, allocator, *PreparePodSpec(context, k8s,
+// allocator)) is ToK8sPodSpec(context, k8s, i, allocator), errors included.
+struct PreparedPod {
+  FlytePod pod;                          // containers customised
+  std::set<std::string> resource_names;  // resources the pod uses
+};
+// BuildRawPod, the pod template check and the container customisation.
+absl::StatusOr<PreparedPod> PreparePodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, json::Allocator& allocator);
+// UpdatePod with `interruptible`, the default security context, the base
+// PodTemplate merge and the execution's extras, on `prepared` (consumed).
+absl::StatusOr<FlytePod> FinishPodSpec(
+    const flyteplug::abi::flyteplug::v1::TaskContext& context,
+    const K8sPluginConfig& k8s, bool interruptible, json::Allocator& allocator,
+    PreparedPod prepared);
+// A deep copy of `prepared`, its values allocated from `allocator`.
+PreparedPod CopyPreparedPod(const PreparedPod& prepared,
+                            json::Allocator& allocator);
 
 // Renders {{.Input}}-style templates in the command and args of every
 // container and init container of `spec`.

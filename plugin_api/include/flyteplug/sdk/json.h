@@ -55,6 +55,15 @@ Value& Ensure(Value& object, absl::string_view key, rapidjson::Type type,
 // Removes `object[key]` if present.
 void Remove(Value& object, absl::string_view key);
 
+// A deep copy of `value`, allocated from `allocator` (constant strings stay
+// references, as with RapidJSON's copy). RapidJSON 1.1's copy constructor
+// goes through a temporary document with a heap-allocated stack per copy;
+// this copies directly, except arrays of more than 16 elements, which
+// RapidJSON's copy gives objects of exactly their size (AddMember reserves
+// 16 members): less memory for long lists. For the same reason, a loop that
+// copies the elements of a list one by one keeps RapidJSON's copy.
+Value Copy(const Value& value, Allocator& allocator);
+
 // A map<string,string> as a JSON object.
 Value StringMap(const std::map<std::string, std::string>& map,
                 Allocator& allocator);
