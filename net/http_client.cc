@@ -390,15 +390,19 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   const absl::string_view method = request.method;
   const bool post = method == "POST";
   const bool sends_body = post || (method != "GET" && !request.body.empty());
-  std::string content_type = absl::StrCat(
-      "Content-Type: ",
-      request.content_type.empty() ? "application/json" : request.content_type);
   curl_slist* headers = nullptr;
   if (!auth.empty()) headers = curl_slist_append(headers, auth.c_str());
   headers = curl_slist_append(headers, "Accept: application/json");
-  if (sends_body) headers = curl_slist_append(headers, content_type.c_str());
-  // Let libcurl's Expect: 100-continue stay out of small JSON bodies.
-  headers = curl_slist_append(headers, "Expect:");
+  if (sends_body) {
+    headers = curl_slist_append(
+        headers, absl::StrCat("Content-Type: ", request.content_type.empty()
+                                                    ? "application/json"
+                                                    : request.content_type)
+                     .c_str());
+    // Let libcurl's Expect: 100-continue stay out of small JSON bodies
+    // (libcurl never sends it without a body).
+    headers = curl_slist_append(headers, "Expect:");
+  }
 
   int64_t timeout_ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout));
   int64_t connect_ms = std::max<int64_t>(
