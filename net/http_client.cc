@@ -138,6 +138,10 @@ absl::Status RedactCredentials(const absl::Status& status,
   return Redact(Redact(status, request.bearer_token), request.basic_auth);
 }
 
+// CURLOPT_PRIVATE of an easy handle whose standing options are set (a
+// handle fresh from curl_easy_init or curl_easy_reset has none).
+char kStandingOptionsSet[] = "standing options set";
+
 // A curl_blob that libcurl copies (the PEM text outlives no call).
 curl_blob PemBlob(const std::string& pem) {
   curl_blob blob;
@@ -210,9 +214,11 @@ struct HttpClient::Shared {
     }
     return curl_easy_init();
   }
-  // Returns `curl` to the pool; its connections stay open for reuse.
-  void Release(CURL* curl) {
-    curl_easy_reset(curl);
+  // Returns `curl` to the pool; its connections stay open for reuse. With
+  // `keep_options` its options stay set (HttpClient::SetStandingOptions);
+  // else they are reset to libcurl's defaults.
+  void Release(CURL* curl, bool keep_options) {
+    if (!keep_options) curl_easy_reset(curl);
     {
       std::lock_guard<std::mutex> lock(pool_mu);
       if (idle.size() < kMaxIdleHandles) {
@@ -370,6 +376,24 @@ void HttpClient::SetTlsOptions(void* handle) const {
   }
 }
 
+void HttpClient::SetStandingOptions(void* handle) const {
+  CURL* curl = static_cast<CURL*>(handle);
+  char* standing = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_PRIVATE, &standing);
+  if (standing == kStandingOptionsSet) return;
+  curl_easy_setopt(curl, CURLOPT_PRIVATE, kStandingOptionsSet);
+  curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  SetTlsOptions(curl);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortIfCancelled);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+}
+
 HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
                                         absl::Duration timeout) const {
   Attempt result;
@@ -408,27 +432,16 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   int64_t connect_ms = std::max<int64_t>(
       1, std::min(timeout_ms,
                   absl::ToInt64Milliseconds(options_.connect_timeout)));
-  curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
+  SetStandingOptions(curl);
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  SetTlsOptions(curl);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(connect_ms));
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  if (request.cancelled) {
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortIfCancelled);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
-  }
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, request.cancelled ? 0L : 1L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
   if (sends_body) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
@@ -444,7 +457,17 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   CURLcode code = curl_easy_perform(curl);
   long http_status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-  shared_->Release(curl);
+  // A bodiless GET set no option the next request would not set again: the
+  // handle keeps its options, minus the pointers into this call.
+  const bool keep_options = method == "GET" && !sends_body;
+  if (keep_options) {
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 1L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, nullptr);
+  }
+  shared_->Release(curl, keep_options);
   curl_slist_free_all(headers);
   Scrub(&auth);  // the header copy holding the credential
 

@@ -179,6 +179,9 @@ class HttpClient {
   HttpClient(HttpClientOptions options, std::unique_ptr<Shared> shared);
 
   Attempt Perform(const HttpRequest& request, absl::Duration timeout) const;
+  // The options every transfer of this client sets the same way (TLS, user
+  // agent, callbacks, ...), unless `curl` has them already.
+  void SetStandingOptions(void* curl) const;
   void SetTlsOptions(void* curl) const;
   absl::Duration Backoff(int retry) const;
   std::string Prefix(const HttpRequest& request) const;
