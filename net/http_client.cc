@@ -140,7 +140,7 @@ absl::Status RedactCredentials(const absl::Status& status,
 
 // CURLOPT_PRIVATE of an easy handle whose standing options are set (a
 // handle fresh from curl_easy_init or curl_easy_reset has none).
-char kStandingOptionsSet[] = "standing options set";
+constexpr char kStandingOptionsSet[] = "standing options set";
 
 // A curl_blob that libcurl copies (the PEM text outlives no call).
 curl_blob PemBlob(const std::string& pem) {
@@ -381,7 +381,8 @@ void HttpClient::SetStandingOptions(void* handle) const {
   char* standing = nullptr;
   curl_easy_getinfo(curl, CURLINFO_PRIVATE, &standing);
   if (standing == kStandingOptionsSet) return;
-  curl_easy_setopt(curl, CURLOPT_PRIVATE, kStandingOptionsSet);
+  curl_easy_setopt(curl, CURLOPT_PRIVATE,
+                   const_cast<char*>(kStandingOptionsSet));  // only compared
   curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
