@@ -193,6 +193,9 @@ class HttpClient {
   absl::Status CancelledStatus(const HttpRequest& request) const;
 
   HttpClientOptions options_;
+  // "User-Agent: <options_.user_agent>", sent among the request headers;
+  // empty when CURLOPT_USERAGENT sends it instead.
+  std::string user_agent_header_;
   std::unique_ptr<Shared> shared_;
   mutable RateLimiter read_limiter_;
   mutable RateLimiter write_limiter_;
