@@ -26,10 +26,9 @@ namespace {
 constexpr size_t kMaxResponseBytes = 16 << 20;  // 16 MiB
 constexpr size_t kMaxErrorSnippet = 300;
 
-// Response accumulation for one attempt.
+// Response body accumulation for one attempt.
 struct Sink {
   std::string body;
-  HttpHeaders headers;
   bool too_large = false;
 };
 
@@ -44,17 +43,30 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  size_t n = size * count;
-  absl::string_view line(data, n);
-  size_t colon = line.find(':');
-  if (colon != absl::string_view::npos) {
-    sink->headers.Add(
-        std::string(absl::StripAsciiWhitespace(line.substr(0, colon))),
-        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
+// The response headers of `curl`'s last transfer in arrival order (interim
+// 1xx, proxy CONNECT and trailer headers included), read from the copy
+// libcurl keeps: no header callback runs during transfers.
+HttpHeaders ResponseHeaders(CURL* curl) {
+  constexpr unsigned kOrigins =
+      CURLH_HEADER | CURLH_TRAILER | CURLH_CONNECT | CURLH_1XX;
+  HttpHeaders headers;
+  for (curl_header* h = curl_easy_nextheader(curl, kOrigins, -1, nullptr);
+       h != nullptr; h = curl_easy_nextheader(curl, kOrigins, -1, h)) {
+    headers.Add(std::string(absl::StripAsciiWhitespace(h->name)),
+                std::string(absl::StripAsciiWhitespace(h->value)));
   }
-  return n;
+  return headers;
+}
+
+// True when libcurl may send requests through a proxy named by its
+// environment variables (the client never sets CURLOPT_PROXY).
+bool ProxyFromEnvironment() {
+  for (const char* name : {"http_proxy", "HTTP_PROXY", "https_proxy",
+                           "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return true;
+  }
+  return false;
 }
 
 // libcurl's progress callback: non-zero aborts the transfer
@@ -128,6 +140,36 @@ absl::Status RedactCredentials(const absl::Status& status,
                                const HttpRequest& request) {
   return Redact(Redact(status, request.bearer_token), request.basic_auth);
 }
+
+// A request's header lines as a curl_slist held in place: no allocation
+// (libcurl only reads the list, during the transfer).
+// LIFETIME: the lines added must outlive every use of list().
+class RequestHeaders {
+ public:
+  RequestHeaders() = default;
+  RequestHeaders(const RequestHeaders&) = delete;
+  RequestHeaders& operator=(const RequestHeaders&) = delete;
+
+  // Appends `line` unless it is empty. REQUIRES: fewer than kMaxLines added.
+  void Add(const std::string& line) { Add(line.c_str()); }
+  void Add(const char* line) {
+    if (*line == '\0') return;
+    nodes_[count_].data = const_cast<char*>(line);
+    nodes_[count_].next = nullptr;
+    if (count_ > 0) nodes_[count_ - 1].next = &nodes_[count_];
+    ++count_;
+  }
+  curl_slist* list() { return count_ == 0 ? nullptr : nodes_; }
+
+ private:
+  static constexpr size_t kMaxLines = 5;
+  curl_slist nodes_[kMaxLines];
+  size_t count_ = 0;
+};
+
+// CURLOPT_PRIVATE of an easy handle whose standing options are set (a
+// handle fresh from curl_easy_init or curl_easy_reset has none).
+constexpr char kStandingOptionsSet[] = "standing options set";
 
 // A curl_blob that libcurl copies (the PEM text outlives no call).
 curl_blob PemBlob(const std::string& pem) {
@@ -226,9 +268,11 @@ struct HttpClient::Shared {
     }
     return curl_easy_init();
   }
-  // Returns `curl` to the pool; its connections stay open for reuse.
-  void Release(CURL* curl) {
-    curl_easy_reset(curl);
+  // Returns `curl` to the pool; its connections stay open for reuse. With
+  // `keep_options` its options stay set (HttpClient::SetStandingOptions);
+  // else they are reset to libcurl's defaults.
+  void Release(CURL* curl, bool keep_options) {
+    if (!keep_options) curl_easy_reset(curl);
     {
       std::lock_guard<std::mutex> lock(pool_mu);
       if (idle.size() < kMaxIdleHandles) {
@@ -301,7 +345,15 @@ HttpClient::HttpClient(HttpClientOptions options,
       read_limiter_(options_.read_rate_limit.qps,
                     options_.read_rate_limit.burst),
       write_limiter_(options_.write_rate_limit.qps,
-                     options_.write_rate_limit.burst) {}
+                     options_.write_rate_limit.burst) {
+  // libcurl formats CURLOPT_USERAGENT anew for every transfer; a constant
+  // header line gives the same bytes to the server for free. Through a proxy
+  // the option stays (it also names the client in CONNECT requests, where
+  // the request's headers must not go).
+  if (!options_.user_agent.empty() && !ProxyFromEnvironment()) {
+    user_agent_header_ = absl::StrCat("User-Agent: ", options_.user_agent);
+  }
+}
 
 HttpClient::~HttpClient() = default;
 
@@ -388,6 +440,26 @@ void HttpClient::SetTlsOptions(void* handle) const {
   }
 }
 
+void HttpClient::SetStandingOptions(void* handle) const {
+  CURL* curl = static_cast<CURL*>(handle);
+  char* standing = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_PRIVATE, &standing);
+  if (standing == kStandingOptionsSet) return;
+  curl_easy_setopt(curl, CURLOPT_PRIVATE,
+                   const_cast<char*>(kStandingOptionsSet));  // only compared
+  curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  SetTlsOptions(curl);
+  if (user_agent_header_.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortIfCancelled);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+}
+
 HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
                                         absl::Duration timeout) const {
   Attempt result;
@@ -413,41 +485,34 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   const absl::string_view method = request.method;
   const bool post = method == "POST";
   const bool sends_body = post || (method != "GET" && !request.body.empty());
-  std::string content_type = absl::StrCat(
-      "Content-Type: ",
-      request.content_type.empty() ? "application/json" : request.content_type);
-  curl_slist* headers = nullptr;
-  if (!auth.empty()) headers = curl_slist_append(headers, auth.c_str());
-  headers = curl_slist_append(headers, "Accept: application/json");
-  if (sends_body) headers = curl_slist_append(headers, content_type.c_str());
-  // Let libcurl's Expect: 100-continue stay out of small JSON bodies.
-  headers = curl_slist_append(headers, "Expect:");
+  std::string content_type;
+  if (sends_body) {
+    content_type = absl::StrCat("Content-Type: ", request.content_type.empty()
+                                                      ? "application/json"
+                                                      : request.content_type);
+  }
+  RequestHeaders headers;
+  headers.Add(user_agent_header_);
+  headers.Add(auth);
+  headers.Add("Accept: application/json");
+  headers.Add(content_type);
+  // Let libcurl's Expect: 100-continue stay out of small JSON bodies
+  // (libcurl never sends it without a body).
+  if (sends_body) headers.Add("Expect:");
 
   int64_t timeout_ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout));
   int64_t connect_ms = std::max<int64_t>(
       1, std::min(timeout_ms,
                   absl::ToInt64Milliseconds(options_.connect_timeout)));
-  curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
+  SetStandingOptions(curl);
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  SetTlsOptions(curl);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(connect_ms));
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list());
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  if (request.cancelled) {
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortIfCancelled);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
-  }
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, request.cancelled ? 0L : 1L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
   if (sends_body) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
@@ -463,8 +528,21 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   CURLcode code = curl_easy_perform(curl);
   long http_status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-  shared_->Release(curl);
-  curl_slist_free_all(headers);
+  const bool failed_with_response =
+      code == CURLE_OK && (http_status < 200 || http_status >= 300);
+  // Read before the handle goes back to the pool (another thread may take it).
+  HttpHeaders response_headers;
+  if (failed_with_response) response_headers = ResponseHeaders(curl);
+  // A bodiless GET set no option the next request would not set again: the
+  // handle keeps its options, minus the pointers into this call.
+  const bool keep_options = method == "GET" && !sends_body;
+  if (keep_options) {
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 1L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, nullptr);
+  }
+  shared_->Release(curl, keep_options);
   Scrub(&auth);  // the header copy holding the credential
 
   if (code != CURLE_OK) {
@@ -482,7 +560,7 @@ HttpClient::Attempt HttpClient::Perform(const HttpRequest& request,
   failure.call_name = request.call_name;
   failure.http_status = http_status;
   failure.body = sink.body;
-  failure.headers = &sink.headers;
+  failure.headers = &response_headers;
   HttpErrorMapping mapped = options_.error_mapper(failure);
   result.status = std::move(mapped.status);
   result.retryable = mapped.retryable;

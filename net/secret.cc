@@ -1,6 +1,9 @@
 #include "flyteplug/net/secret.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,33 +23,50 @@ const char* ByteClass(unsigned char c) {
   return "a non-ASCII byte";
 }
 
-// covered[i] is true when text[i] lies in a run of >= kMinRedactedRun
-// consecutive characters that also occurs in `secret`. The longest run of
-// `secret` ending at text[i] comes from the longest-common-substring dynamic
-// programme, one row of secret.size() cells per text character. Runs ending
-// at i start at i + 1 - length; starts never decrease (a run ending at i is
-// at most one longer than the one ending at i - 1), so each position is
-// marked once.
-std::vector<bool> SecretRuns(absl::string_view text, absl::string_view secret) {
-  std::vector<bool> covered(text.size(), false);
-  std::vector<size_t> previous(secret.size() + 1, 0);
-  std::vector<size_t> current(secret.size() + 1, 0);
-  size_t marked_until = 0;  // covered[0, marked_until) is final
-  for (size_t i = 0; i < text.size(); ++i) {
-    size_t longest = 0;
-    for (size_t j = 0; j < secret.size(); ++j) {
-      current[j + 1] = text[i] == secret[j] ? previous[j] + 1 : 0;
-      longest = std::max(longest, current[j + 1]);
-    }
-    std::swap(previous, current);
-    if (longest < kMinRedactedRun) continue;
-    for (size_t k = std::max(marked_until, i + 1 - longest); k <= i; ++k) {
-      covered[k] = true;
-    }
-    marked_until = i + 1;
-  }
-  return covered;
+static_assert(kMinRedactedRun == sizeof(uint64_t),
+              "a run of kMinRedactedRun bytes is compared as one 64-bit word");
+
+// The kMinRedactedRun bytes of `s` from offset `i` as one word.
+// REQUIRES: i + kMinRedactedRun <= s.size().
+uint64_t RunAt(absl::string_view s, size_t i) {
+  uint64_t run;
+  std::memcpy(&run, s.data() + i, sizeof(run));
+  return run;
 }
+
+// The distinct kMinRedactedRun-byte substrings of a secret, for membership
+// tests: a 1024-bit filter rejects most non-members in O(1), a sorted
+// vector answers the rest in O(log secret.size()).
+class SecretRuns {
+ public:
+  // REQUIRES: secret.size() >= kMinRedactedRun.
+  explicit SecretRuns(absl::string_view secret) {
+    runs_.reserve(secret.size() - kMinRedactedRun + 1);
+    for (size_t i = 0; i + kMinRedactedRun <= secret.size(); ++i) {
+      const uint64_t run = RunAt(secret, i);
+      runs_.push_back(run);
+      const size_t slot = Slot(run);
+      filter_[slot / 64] |= uint64_t{1} << (slot % 64);
+    }
+    std::sort(runs_.begin(), runs_.end());
+    runs_.erase(std::unique(runs_.begin(), runs_.end()), runs_.end());
+  }
+
+  bool Contains(uint64_t run) const {
+    const size_t slot = Slot(run);
+    return (filter_[slot / 64] >> (slot % 64) & 1) != 0 &&
+           std::binary_search(runs_.begin(), runs_.end(), run);
+  }
+
+ private:
+  // A multiplicative hash of `run` into [0, 1024).
+  static size_t Slot(uint64_t run) {
+    return static_cast<size_t>((run * 0x9E3779B97F4A7C15ull) >> 54);
+  }
+
+  std::array<uint64_t, 16> filter_{};
+  std::vector<uint64_t> runs_;
+};
 
 }  // namespace
 
@@ -91,21 +111,32 @@ absl::Status ValidateBasicAuth(absl::string_view service,
   return absl::OkStatus();
 }
 
+// A run of >= kMinRedactedRun characters of `text` occurs in `secret` exactly
+// when each of its kMinRedactedRun-byte windows does, so the text positions
+// to scrub are the union of the matching windows; overlapping or adjacent
+// windows share one marker.
 std::string Redact(absl::string_view text, absl::string_view secret) {
   if (secret.empty() || text.empty()) return std::string(text);
   if (secret.size() < kMinRedactedRun) {
     return absl::StrReplaceAll(text, {{secret, kMarker}});
   }
-  std::vector<bool> covered = SecretRuns(text, secret);
+  if (text.size() < kMinRedactedRun) return std::string(text);
+  const SecretRuns runs(secret);
   std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (!covered[i]) {
-      out.push_back(text[i]);
-    } else if (i == 0 || !covered[i - 1]) {
+  bool redacted = false;
+  size_t kept_until = 0;  // text[0, kept_until) is in `out` or scrubbed
+  for (size_t i = 0; i + kMinRedactedRun <= text.size(); ++i) {
+    if (!runs.Contains(RunAt(text, i))) continue;
+    if (!redacted || i > kept_until) {  // not touching the previous window
+      if (!redacted) out.reserve(text.size());
+      out.append(text.data() + kept_until, i - kept_until);
       out.append(kMarker);
+      redacted = true;
     }
+    kept_until = i + kMinRedactedRun;
   }
+  if (!redacted) return std::string(text);
+  out.append(text.data() + kept_until, text.size() - kept_until);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "flyteplug/sdk/json_writer.h"
 #include "flyteplug/sdk/utf8.h"
 #include "instance.h"
+#include "small_document.h"
 
 namespace flyteplug::databricks {
 
@@ -28,7 +29,8 @@ bool ReadId(const rapidjson::Value& value, uint64_t* id) {
 }
 
 std::string EncodeResourceMeta(const ResourceMeta& meta) {
-  rapidjson::Document doc(rapidjson::kObjectType);
+  SmallDocument small(rapidjson::kObjectType);
+  rapidjson::Document& doc = small.doc();
   auto& a = doc.GetAllocator();
   doc.AddMember("instance", rapidjson::Value(meta.instance.c_str(), a), a);
   std::string id = absl::StrCat(meta.run_id);
@@ -41,7 +43,8 @@ absl::StatusOr<ResourceMeta> DecodeResourceMeta(absl::string_view json) {
     return absl::InvalidArgumentError(
         absl::StrCat("resource_meta: ", s.message()));
   }
-  rapidjson::Document doc;
+  SmallDocument small;
+  rapidjson::Document& doc = small.doc();
   doc.Parse<sdk::json::kParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::InvalidArgumentError(absl::StrCat(

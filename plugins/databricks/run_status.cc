@@ -8,6 +8,7 @@
 #include "flyteplug/sdk/phase_info.h"
 #include "flyteplug/sdk/utf8.h"
 #include "resource_meta.h"
+#include "small_document.h"
 
 namespace flyteplug::databricks {
 namespace {
@@ -15,10 +16,12 @@ namespace {
 using flyteplug::abi::flyteidl::core::ExecutionError;
 using flyteplug::abi::flyteplug::v1::Phase;
 
+// Sorted by name, the order sdk::json::Write emits (it then need not sort).
 constexpr const char* kFields[] = {
-    "instance",         "run_id",           "job_id",        "run_name",
-    "life_cycle_state", "result_state",     "state_message", "run_page_url",
-    "termination_code", "termination_type", "error",         "error_trace"};
+    "error",         "error_trace",      "instance",
+    "job_id",        "life_cycle_state", "result_state",
+    "run_id",        "run_name",         "run_page_url",
+    "state_message", "termination_code", "termination_type"};
 
 template <typename State>
 auto FieldOf(State& s, absl::string_view name) -> decltype(&s.instance) {
@@ -84,7 +87,8 @@ struct Failure {
 absl::StatusOr<RunState> ParseRunsGetResponse(absl::string_view body,
                                               absl::string_view instance,
                                               uint64_t run_id) {
-  rapidjson::Document doc;
+  SmallDocument small;
+  rapidjson::Document& doc = small.doc();
   doc.Parse<sdk::json::kParseFlags>(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::UnavailableError(
@@ -155,7 +159,8 @@ bool WantsFailureDetails(const RunState& state) {
 }
 
 std::string SerializeRunState(const RunState& state) {
-  rapidjson::Document doc(rapidjson::kObjectType);
+  SmallDocument small(rapidjson::kObjectType);
+  rapidjson::Document& doc = small.doc();
   auto& a = doc.GetAllocator();
   for (const char* name : kFields) {
     const std::string& value = *FieldOf(state, name);
@@ -173,7 +178,8 @@ absl::StatusOr<RunState> DeserializeRunState(absl::string_view json) {
   if (absl::Status s = sdk::json::CheckLimits(json); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("resource: ", s.message()));
   }
-  rapidjson::Document doc;
+  SmallDocument small;
+  rapidjson::Document& doc = small.doc();
   doc.Parse<sdk::json::kParseFlags>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return absl::InvalidArgumentError(

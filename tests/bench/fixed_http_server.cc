@@ -45,6 +45,19 @@ std::string FixedHttpServer::base_url() const {
   return absl::StrCat("http://127.0.0.1:", port_);
 }
 
+void FixedHttpServer::RecordNextRequest() const {
+  {
+    std::lock_guard<std::mutex> lock(recorded_mu_);
+    recorded_.clear();
+  }
+  record_next_.store(true);
+}
+
+std::string FixedHttpServer::RecordedRequest() const {
+  std::lock_guard<std::mutex> lock(recorded_mu_);
+  return recorded_;
+}
+
 void FixedHttpServer::Accept() const {
   while (true) {
     const int fd = accept(listen_fd_, nullptr, nullptr);
@@ -64,6 +77,11 @@ void FixedHttpServer::Serve(int fd) const {
     pending.append(chunk, static_cast<size_t>(got));
     size_t end;
     while ((end = pending.find("\r\n\r\n")) != std::string::npos) {
+      if (record_next_.load(std::memory_order_relaxed) &&
+          record_next_.exchange(false)) {
+        std::lock_guard<std::mutex> lock(recorded_mu_);
+        recorded_.assign(pending, 0, end + 4);
+      }
       pending.erase(0, end + 4);
       if (send(fd, response_.data(), response_.size(), MSG_NOSIGNAL) !=
           static_cast<ssize_t>(response_.size())) {

@@ -5,6 +5,8 @@
 #ifndef FLYTEPLUG_TESTS_BENCH_FIXED_HTTP_SERVER_H_
 #define FLYTEPLUG_TESTS_BENCH_FIXED_HTTP_SERVER_H_
 
+#include <atomic>
+#include <mutex>
 #include <string>
 
 namespace flyteplug::bench {
@@ -19,12 +21,21 @@ class FixedHttpServer {
 
   std::string base_url() const;  // http://127.0.0.1:PORT
 
+  // Records the head (request line and headers, through the blank line) of
+  // the next request served, on any connection; RecordedRequest returns
+  // it once served. Untimed checks only: the recording request pays a copy.
+  void RecordNextRequest() const;
+  std::string RecordedRequest() const;
+
  private:
   explicit FixedHttpServer(std::string body);
   void Accept() const;
   void Serve(int fd) const;
 
   const std::string response_;
+  mutable std::atomic<bool> record_next_{false};
+  mutable std::mutex recorded_mu_;
+  mutable std::string recorded_;  // guarded by recorded_mu_
   int listen_fd_ = -1;
   int port_ = 0;
 };

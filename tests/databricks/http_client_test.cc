@@ -70,6 +70,84 @@ TEST(HttpClientTest, ConcurrentCallsFromEightThreads) {
   EXPECT_LE(opened, 8 + 3) << opened;
 }
 
+// Pooled easy handles pass between threads and between methods: a handle
+// that kept its options after a GET then sends a POST, one reset after a POST
+// then sends a GET, with and without a cancellation callback. Every request
+// must reach the server exactly as if sent from a fresh handle.
+TEST(HttpClientTest, PooledHandlesServeGetsAndPostsInAnyOrder) {
+  FakeServer server;
+  ASSERT_TRUE(server.ok());
+  auto client = HttpClient::Create(FastOptions());
+  ASSERT_TRUE(client.ok()) << client.status();
+  HttpRequest first;  // creates run 1000, which the GETs read
+  first.method = "POST";
+  first.url = absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/submit");
+  first.body = R"({"existing_cluster_id":"c","idempotency_token":"t"})";
+  first.bearer_token = kToken;
+  first.call_name = "runs/submit";
+  first.is_write = true;
+  auto created = (*client)->Send(first);
+  ASSERT_TRUE(created.ok()) << created.status();
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 10;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        HttpRequest submit;
+        submit.method = "POST";
+        submit.url =
+            absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/submit");
+        submit.body =
+            absl::StrCat(R"({"existing_cluster_id":"c","idempotency_token":"t)",
+                         t, "-", i, R"("})");
+        submit.bearer_token = kToken;
+        submit.call_name = "runs/submit";
+        submit.is_write = true;
+        HttpRequest get;
+        get.url = absl::StrCat(server.base_url(),
+                               "/api/2.1/jobs/runs/get?run_id=1000");
+        get.bearer_token = kToken;
+        get.call_name = "runs/get";
+        if (i % 2 == 1) get.cancelled = [] { return false; };
+        for (const HttpRequest* request : {&get, &submit, &get}) {
+          auto response = (*client)->Send(*request);
+          if (!response.ok() || response->status != 200) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  rapidjson::Document requests = server.Requests();
+  ASSERT_TRUE(requests.IsArray());
+  ASSERT_EQ(requests.Size(), 1 + 3u * kThreads * kRounds);
+  int gets = 0;
+  for (const rapidjson::Value& request : requests.GetArray()) {
+    const std::string method = request["method"].GetString();
+    const rapidjson::Value& headers = request["headers"];
+    const std::string body = request["body"].GetString();
+    EXPECT_STREQ(headers["User-Agent"].GetString(), "flyteplug-databricks/0.1");
+    EXPECT_STREQ(headers["Accept"].GetString(), "application/json");
+    EXPECT_EQ(headers["Authorization"].GetString(),
+              absl::StrCat("Bearer ", kToken));
+    EXPECT_FALSE(headers.HasMember("Expect")) << method;
+    if (method == "GET") {
+      ++gets;
+      EXPECT_EQ(body, "");
+      EXPECT_FALSE(headers.HasMember("Content-Type"));
+      EXPECT_FALSE(headers.HasMember("Content-Length"));
+    } else {
+      EXPECT_EQ(method, "POST");
+      EXPECT_NE(body.find(R"("idempotency_token":"t)"), std::string::npos)
+          << body;
+      EXPECT_STREQ(headers["Content-Type"].GetString(), "application/json");
+    }
+  }
+  EXPECT_EQ(gets, 2 * kThreads * kRounds);
+}
+
 TEST(HttpClientTest, ErrorsNeverCarryTheToken) {
   FakeServer server;
   ASSERT_TRUE(server.ok());

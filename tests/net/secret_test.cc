@@ -1,6 +1,8 @@
 #include "flyteplug/net/secret.h"
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -64,6 +66,56 @@ TEST(RedactTest, RepetitiveInputStaysLinearInTheTextSize) {
   EXPECT_EQ(redacted, text);  // runs of 7 'a' only
   std::string long_run(1 << 17, 'a');
   EXPECT_EQ(Redact(long_run, secret), "[REDACTED]");
+}
+
+// Redact's contract computed the slow, obvious way: mark every text position
+// inside a window of >= kMinRedactedRun characters found in `secret`, then
+// replace each maximal marked stretch by one marker.
+std::string RedactByDefinition(const std::string& text,
+                               const std::string& secret) {
+  std::vector<bool> covered(text.size(), false);
+  for (size_t i = 0; i < text.size(); ++i) {
+    for (size_t n = kMinRedactedRun; i + n <= text.size(); ++n) {
+      if (secret.find(text.substr(i, n)) == std::string::npos) break;
+      for (size_t k = i; k < i + n; ++k) covered[k] = true;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!covered[i]) {
+      out.push_back(text[i]);
+    } else if (i == 0 || !covered[i - 1]) {
+      out += "[REDACTED]";
+    }
+  }
+  return out;
+}
+
+TEST(RedactTest, AgreesWithTheDefinitionOnRandomFragments) {
+  // Texts built from pieces of the secret and a small alphabet, so that
+  // runs of 7, 8 and more characters, overlaps and adjacency all occur.
+  std::mt19937 rng(15);
+  int redacted_texts = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string secret;
+    const size_t secret_size = kMinRedactedRun + rng() % 40;
+    for (size_t i = 0; i < secret_size; ++i)
+      secret.push_back("ab01"[rng() % 4]);
+    std::string text;
+    while (text.size() < 120) {
+      if (rng() % 3 == 0) {
+        text.push_back("ab01-"[rng() % 5]);
+      } else {
+        const size_t at = rng() % secret.size();
+        text += secret.substr(at, 1 + rng() % 12);
+      }
+    }
+    const std::string expected = RedactByDefinition(text, secret);
+    EXPECT_EQ(Redact(text, secret), expected)
+        << "text " << text << " secret " << secret;
+    if (expected != text) ++redacted_texts;
+  }
+  EXPECT_GT(redacted_texts, 100);
 }
 
 TEST(ValidateBearerTokenTest, RefusesHeaderBreakingBytesWithoutEchoingThem) {

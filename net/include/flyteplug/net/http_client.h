@@ -188,6 +188,9 @@ class HttpClient {
   HttpClient(HttpClientOptions options, std::unique_ptr<Shared> shared);
 
   Attempt Perform(const HttpRequest& request, absl::Duration timeout) const;
+  // The options every transfer of this client sets the same way (TLS, user
+  // agent, callbacks, ...), unless `curl` has them already.
+  void SetStandingOptions(void* curl) const;
   void SetTlsOptions(void* curl) const;
   absl::Duration Backoff(int retry) const;
   std::string Prefix(const HttpRequest& request) const;
@@ -199,6 +202,9 @@ class HttpClient {
   absl::Status CancelledStatus(const HttpRequest& request) const;
 
   HttpClientOptions options_;
+  // "User-Agent: <options_.user_agent>", sent among the request headers;
+  // empty when CURLOPT_USERAGENT sends it instead.
+  std::string user_agent_header_;
   std::unique_ptr<Shared> shared_;
   mutable RateLimiter read_limiter_;
   mutable RateLimiter write_limiter_;

@@ -32,8 +32,8 @@ absl::Status ValidateBearerToken(absl::string_view service,
 // also occurs in `secret` (any substring of it, the whole secret included)
 // replaced by "[REDACTED]"; overlapping or adjacent runs become one marker.
 // A secret shorter than kMinRedactedRun is replaced where it occurs whole;
-// an empty secret changes nothing. O(text.size() * secret.size()) time,
-// O(secret.size()) extra memory.
+// an empty secret changes nothing. O((text.size() + secret.size()) *
+// log(secret.size())) time, O(secret.size()) extra memory.
 std::string Redact(absl::string_view text, absl::string_view secret);
 
 // `status` with its message redacted as above (OK stays OK; the code is
