@@ -104,10 +104,11 @@ Value ObjectMetadata(const BuildInputs& in) {
 }
 
 // Step 6, the SparkApplicationSpec. The application's image and arguments
-// are the executor's. Takes the roles' specs (moved out).
+// are the executor's. Takes the roles' specs and `executor_args` (moved
+// out).
 Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
                       const std::map<std::string, std::string>& conf,
-                      const Value& executor_args, Role& driver, Role& executor,
+                      Value& executor_args, Role& driver, Role& executor,
                       json::Allocator& allocator) {
   Value app(rapidjson::kObjectType);
   app.AddMember("type", rapidjson::StringRef(TypeName(job.application_type)),
@@ -116,7 +117,7 @@ Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
   app.AddMember("image", Value(*json::Find(executor.spec, "image"), allocator),
                 allocator);
   if (executor_args.IsArray() && !executor_args.Empty()) {
-    app.AddMember("arguments", Value(executor_args, allocator), allocator);
+    app.AddMember("arguments", executor_args, allocator);
   }
   if (!job.main_application_file.empty()) {
     json::Set(app, "mainApplicationFile",
