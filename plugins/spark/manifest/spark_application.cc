@@ -80,20 +80,21 @@ Value ObjectMetadata(const BuildInputs& in) {
     json::Set(object_meta, "namespace",
               json::String(metadata.namespace_(), allocator), allocator);
   }
-  std::map<std::string, std::string> labels = in.k8s.default_labels;
-  std::map<std::string, std::string> annotations = in.k8s.default_annotations;
   const auto& task_meta = in.context.task_template().metadata().metadata();
-  for (const auto& [k, v] : task_meta.labels()) labels[k] = v;
-  for (const auto& [k, v] : task_meta.annotations()) annotations[k] = v;
-  for (const auto& [k, v] : metadata.labels()) labels[k] = v;
-  for (const auto& [k, v] : metadata.annotations()) annotations[k] = v;
+  json::StringMapMerger labels;
+  labels.Add(in.k8s.default_labels);
+  labels.Add(task_meta.labels());
+  labels.Add(metadata.labels());
+  json::StringMapMerger annotations;
+  annotations.Add(in.k8s.default_annotations);
+  annotations.Add(task_meta.annotations());
+  annotations.Add(metadata.annotations());
   if (!labels.empty()) {
-    object_meta.AddMember("labels", json::StringMap(labels, allocator),
-                          allocator);
+    object_meta.AddMember("labels", labels.Build(allocator), allocator);
   }
   if (!annotations.empty()) {
-    object_meta.AddMember("annotations",
-                          json::StringMap(annotations, allocator), allocator);
+    object_meta.AddMember("annotations", annotations.Build(allocator),
+                          allocator);
   }
   if (in.k8s.inject_finalizer) {
     Value finalizers(rapidjson::kArrayType);
