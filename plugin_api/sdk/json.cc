@@ -1,5 +1,7 @@
 #include "flyteplug/sdk/json.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace flyteplug::sdk::json {
@@ -76,6 +78,23 @@ Value Copy(const Value& value, Allocator& allocator) {
     default:  // scalars: RapidJSON copies them without a document
       return Value(value, allocator);
   }
+}
+
+Value StringMapMerger::Build(Allocator& allocator) {
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) {
+              return a.key != b.key ? a.key < b.key : a.order < b.order;
+            });
+  Value object(rapidjson::kObjectType);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    // Of equal keys (adjacent now), only the last added is kept.
+    if (i + 1 < entries_.size() && entries_[i + 1].key == entries_[i].key) {
+      continue;
+    }
+    object.AddMember(String(entries_[i].key, allocator),
+                     String(entries_[i].value, allocator), allocator);
+  }
+  return object;
 }
 
 Value StringMap(const std::map<std::string, std::string>& map,

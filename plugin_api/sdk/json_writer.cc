@@ -116,8 +116,9 @@ void WriteObject(const Value& value, Writer& writer) {
 }  // namespace
 
 std::string Write(const rapidjson::Value& value) {
-  // Manifests are a few KB: start there rather than grow from 256 bytes.
-  rapidjson::StringBuffer buffer(nullptr, 4096);
+  // Manifests are a few KB (a SparkApplication 5-10 KB): start above that
+  // rather than grow (and copy) from 256 bytes.
+  rapidjson::StringBuffer buffer(nullptr, 16384);
   Writer writer(buffer);
   WriteValue(value, writer);
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -3,6 +3,11 @@
 // and indexing values by operator==.
 #include "flyteplug/sdk/json.h"
 
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
 #include "flyteplug/sdk/json_merge.h"
 #include "flyteplug/sdk/json_value_index.h"
 #include "flyteplug/sdk/json_writer.h"
@@ -84,6 +89,30 @@ TEST(JsonTest, StringMapIsAnObject) {
   rapidjson::Document doc;
   Value map = StringMap({{"b", "2"}, {"a", "1"}}, doc.GetAllocator());
   EXPECT_EQ(Write(map), R"({"a":"1","b":"2"})");
+}
+
+TEST(JsonTest, StringMapMergerKeepsTheLastAddedValueInKeyOrder) {
+  rapidjson::Document doc;
+  const std::map<std::string, std::string> defaults = {
+      {"team", "default"}, {"zone", "a"}, {"app", "x"}};
+  // Hash-ordered, as a google::protobuf::Map iterates.
+  const std::unordered_map<std::string, std::string> task = {
+      {"team", "task"}, {"b", "2"}, {"zz", "3"}};
+  const std::map<std::string, std::string> execution = {{"team", "run"}};
+  StringMapMerger merger;
+  EXPECT_TRUE(merger.empty());
+  merger.Add(defaults);
+  merger.Add(task);
+  merger.Add(execution);
+  EXPECT_FALSE(merger.empty());
+  Value merged = merger.Build(doc.GetAllocator());
+  // Built in key order (not only written sorted) with one member per key.
+  std::string members;
+  for (auto it = merged.MemberBegin(); it != merged.MemberEnd(); ++it) {
+    absl::StrAppend(&members, StringOf(it->name), "=", StringOf(it->value),
+                    ";");
+  }
+  EXPECT_EQ(members, "app=x;b=2;team=run;zone=a;zz=3;");
 }
 
 TEST(JsonMergeTest, MergesLikeMergoWithOverrideAndAppendSlice) {

@@ -119,13 +119,12 @@ Value RoleMetadataMap(
     const google::protobuf::Map<std::string, std::string>& execution,
     const std::map<std::string, std::string>* role,
     json::Allocator& allocator) {
-  std::map<std::string, std::string> merged = defaults;
-  for (const auto& [k, v] : object_meta) merged[k] = v;
-  for (const auto& [k, v] : execution) merged[k] = v;
-  if (role != nullptr) {
-    for (const auto& [k, v] : *role) merged[k] = v;
-  }
-  return json::StringMap(merged, allocator);
+  json::StringMapMerger merged;
+  merged.Add(defaults);
+  merged.Add(object_meta);
+  merged.Add(execution);
+  if (role != nullptr) merged.Add(*role);
+  return merged.Build(allocator);
 }
 
 // `overlay-primary-container-alias`: when the overlay's primary container

@@ -80,20 +80,21 @@ Value ObjectMetadata(const BuildInputs& in) {
     json::Set(object_meta, "namespace",
               json::String(metadata.namespace_(), allocator), allocator);
   }
-  std::map<std::string, std::string> labels = in.k8s.default_labels;
-  std::map<std::string, std::string> annotations = in.k8s.default_annotations;
   const auto& task_meta = in.context.task_template().metadata().metadata();
-  for (const auto& [k, v] : task_meta.labels()) labels[k] = v;
-  for (const auto& [k, v] : task_meta.annotations()) annotations[k] = v;
-  for (const auto& [k, v] : metadata.labels()) labels[k] = v;
-  for (const auto& [k, v] : metadata.annotations()) annotations[k] = v;
+  json::StringMapMerger labels;
+  labels.Add(in.k8s.default_labels);
+  labels.Add(task_meta.labels());
+  labels.Add(metadata.labels());
+  json::StringMapMerger annotations;
+  annotations.Add(in.k8s.default_annotations);
+  annotations.Add(task_meta.annotations());
+  annotations.Add(metadata.annotations());
   if (!labels.empty()) {
-    object_meta.AddMember("labels", json::StringMap(labels, allocator),
-                          allocator);
+    object_meta.AddMember("labels", labels.Build(allocator), allocator);
   }
   if (!annotations.empty()) {
-    object_meta.AddMember("annotations",
-                          json::StringMap(annotations, allocator), allocator);
+    object_meta.AddMember("annotations", annotations.Build(allocator),
+                          allocator);
   }
   if (in.k8s.inject_finalizer) {
     Value finalizers(rapidjson::kArrayType);
@@ -104,10 +105,11 @@ Value ObjectMetadata(const BuildInputs& in) {
 }
 
 // Step 6, the SparkApplicationSpec. The application's image and arguments
-// are the executor's. Takes the roles' specs (moved out).
+// are the executor's. Takes the roles' specs and `executor_args` (moved
+// out).
 Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
                       const std::map<std::string, std::string>& conf,
-                      const Value& executor_args, Role& driver, Role& executor,
+                      Value& executor_args, Role& driver, Role& executor,
                       json::Allocator& allocator) {
   Value app(rapidjson::kObjectType);
   app.AddMember("type", rapidjson::StringRef(TypeName(job.application_type)),
@@ -116,7 +118,7 @@ Value ApplicationSpec(const SparkJobSpec& job, const SparkPluginConfig& spark,
   app.AddMember("image", Value(*json::Find(executor.spec, "image"), allocator),
                 allocator);
   if (executor_args.IsArray() && !executor_args.Empty()) {
-    app.AddMember("arguments", Value(executor_args, allocator), allocator);
+    app.AddMember("arguments", executor_args, allocator);
   }
   if (!job.main_application_file.empty()) {
     json::Set(app, "mainApplicationFile",

@@ -8,8 +8,10 @@
 #ifndef FLYTEPLUG_SDK_JSON_H_
 #define FLYTEPLUG_SDK_JSON_H_
 
+#include <cstddef>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -67,6 +69,36 @@ Value Copy(const Value& value, Allocator& allocator);
 // A map<string,string> as a JSON object.
 Value StringMap(const std::map<std::string, std::string>& map,
                 Allocator& allocator);
+
+// String maps merged into one JSON object without copying them first, as
+// assigning each map's entries into one std::map in turn and calling
+// StringMap would: keys in byte-wise order, a key's value from the last map
+// added that has it.
+// LIFETIME: the added maps must outlive Build().
+class StringMapMerger {
+ public:
+  // Adds the entries of `map` (any map of std::string to std::string with
+  // unique keys, e.g. std::map or google::protobuf::Map).
+  template <typename Map>
+  void Add(const Map& map) {
+    for (const auto& [key, value] : map) {
+      entries_.push_back({key, value, entries_.size()});
+    }
+  }
+
+  bool empty() const { return entries_.empty(); }
+
+  // The merged object; the added maps are left as they are.
+  Value Build(Allocator& allocator);
+
+ private:
+  struct Entry {
+    absl::string_view key;
+    absl::string_view value;
+    size_t order;  // position among the added entries: later ones win
+  };
+  std::vector<Entry> entries_;
+};
 
 // The type's name with its article, for messages: "null", "a boolean",
 // "a number", "a string", "an array", "an object".
