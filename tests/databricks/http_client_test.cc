@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "test_support.h"
 
@@ -28,19 +29,36 @@ HttpClientOptions FastOptions() {
   return options;
 }
 
+// POST runs/submit with idempotency token `token` (the fake creates run 1000
+// first, then 1001, ...; a repeated token returns its run).
+HttpRequest SubmitRequest(const FakeServer& server, absl::string_view token) {
+  HttpRequest submit;
+  submit.method = "POST";
+  submit.url = absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/submit");
+  submit.body = absl::StrCat(
+      R"({"existing_cluster_id":"c","idempotency_token":")", token, R"("})");
+  submit.bearer_token = kToken;
+  submit.call_name = "runs/submit";
+  submit.is_write = true;
+  return submit;
+}
+
+// GET runs/get for run 1000.
+HttpRequest RunsGet(const FakeServer& server) {
+  HttpRequest get;
+  get.url =
+      absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/get?run_id=1000");
+  get.bearer_token = kToken;
+  get.call_name = "runs/get";
+  return get;
+}
+
 TEST(HttpClientTest, ConcurrentCallsFromEightThreads) {
   FakeServer server;
   ASSERT_TRUE(server.ok());
   auto client = HttpClient::Create(FastOptions());
   ASSERT_TRUE(client.ok()) << client.status();
-  HttpRequest submit;
-  submit.method = "POST";
-  submit.url = absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/submit");
-  submit.body = R"({"existing_cluster_id":"c","idempotency_token":"t1"})";
-  submit.bearer_token = kToken;
-  submit.call_name = "runs/submit";
-  submit.is_write = true;
-  auto created = (*client)->Send(submit);
+  auto created = (*client)->Send(SubmitRequest(server, "t1"));
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->status, 200);
   EXPECT_NE(created->body.find("\"run_id\": 1000"), std::string::npos)
@@ -51,11 +69,7 @@ TEST(HttpClientTest, ConcurrentCallsFromEightThreads) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
-      HttpRequest get;
-      get.url =
-          absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/get?run_id=1000");
-      get.bearer_token = kToken;
-      get.call_name = "runs/get";
+      const HttpRequest get = RunsGet(server);
       for (int i = 0; i < 50; ++i) {
         auto response = (*client)->Send(get);
         if (!response.ok() || response->status != 200) ++failures;
@@ -79,14 +93,8 @@ TEST(HttpClientTest, PooledHandlesServeGetsAndPostsInAnyOrder) {
   ASSERT_TRUE(server.ok());
   auto client = HttpClient::Create(FastOptions());
   ASSERT_TRUE(client.ok()) << client.status();
-  HttpRequest first;  // creates run 1000, which the GETs read
-  first.method = "POST";
-  first.url = absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/submit");
-  first.body = R"({"existing_cluster_id":"c","idempotency_token":"t"})";
-  first.bearer_token = kToken;
-  first.call_name = "runs/submit";
-  first.is_write = true;
-  auto created = (*client)->Send(first);
+  // Creates run 1000, which the GETs read.
+  auto created = (*client)->Send(SubmitRequest(server, "t"));
   ASSERT_TRUE(created.ok()) << created.status();
   constexpr int kThreads = 6;
   constexpr int kRounds = 10;
@@ -95,21 +103,9 @@ TEST(HttpClientTest, PooledHandlesServeGetsAndPostsInAnyOrder) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kRounds; ++i) {
-        HttpRequest submit;
-        submit.method = "POST";
-        submit.url =
-            absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/submit");
-        submit.body =
-            absl::StrCat(R"({"existing_cluster_id":"c","idempotency_token":"t)",
-                         t, "-", i, R"("})");
-        submit.bearer_token = kToken;
-        submit.call_name = "runs/submit";
-        submit.is_write = true;
-        HttpRequest get;
-        get.url = absl::StrCat(server.base_url(),
-                               "/api/2.1/jobs/runs/get?run_id=1000");
-        get.bearer_token = kToken;
-        get.call_name = "runs/get";
+        HttpRequest submit =
+            SubmitRequest(server, absl::StrCat("t", t, "-", i));
+        HttpRequest get = RunsGet(server);
         if (i % 2 == 1) get.cancelled = [] { return false; };
         for (const HttpRequest* request : {&get, &submit, &get}) {
           auto response = (*client)->Send(*request);
@@ -167,15 +163,6 @@ TEST(HttpClientTest, ErrorsNeverCarryTheToken) {
   EXPECT_EQ(response.status().message(),
             "databricks runs/get: HTTP 400 Bad Request: [BAD] bad token "
             "[REDACTED]");
-}
-
-HttpRequest RunsGet(const FakeServer& server) {
-  HttpRequest get;
-  get.url =
-      absl::StrCat(server.base_url(), "/api/2.1/jobs/runs/get?run_id=1000");
-  get.bearer_token = kToken;
-  get.call_name = "runs/get";
-  return get;
 }
 
 // ABI 1.1 call control: a deadline already passed makes no attempt.
