@@ -183,6 +183,32 @@ struct StructuralSchema::Node {
   std::vector<int32_t> any_of;
 };
 
+namespace {
+
+// True when every '(' of `pattern` outside a character class and not
+// escaped is closed by a later ')', and no ')' closes nothing.
+bool GroupsBalanced(absl::string_view pattern) {
+  int depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // the escaped character, whatever it is
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth < 0) {
+      return false;
+    }
+  }
+  return depth == 0;
+}
+
+}  // namespace
+
 // A compiled `pattern`: RapidJSON 1.1's regex writes to state inside the
 // compiled pattern while searching, so each search takes one not in use.
 class StructuralSchema::PatternPool {
@@ -191,7 +217,12 @@ class StructuralSchema::PatternPool {
 
   explicit PatternPool(std::string source) : source_(std::move(source)) {}
 
-  bool Valid() const { return Regex(source_.c_str()).IsValid(); }
+  // RapidJSON 1.1's parser asserts (debug builds) on a '(' left open, and
+  // release builds read it as '+'; such a pattern is refused before it is
+  // handed on.
+  bool Valid() const {
+    return GroupsBalanced(source_) && Regex(source_.c_str()).IsValid();
+  }
 
   // RapidJSON's IsPatternMatch: a search, anchored only by ^ and $.
   bool Search(const char* text) const {
